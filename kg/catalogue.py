@@ -1,0 +1,86 @@
+"""The named-query catalogue: one SPARQL query per ``kg/queries/*.rq`` file.
+
+Each file starts with a header comment::
+
+    # summary: one line saying what the query returns
+    # param: role - a role (label, alternative label, CURIE or IRI)
+    # row: what one result row means
+
+Parameters are SPARQL variables bound as RDF terms at run time, never pasted into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import UnknownQuery, did_you_mean
+from kg.store import queries_dir
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    optional: bool = False
+    #: the class a label given for this parameter is looked up in, e.g. ``ail:Role``
+    cls: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    row: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+_HEADER = re.compile(r"^#\s*(summary|param|row):\s*(.*)$", re.M)
+_CLASS = re.compile(r"\((?:class|a|an)\s+([\w-]+:[\w-]+)\)")
+
+
+def parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    summary, row, params = "", "", []
+    for key, value in _HEADER.findall(text):
+        value = value.strip()
+        if key == "summary":
+            summary = value
+        elif key == "row":
+            row = value
+        else:
+            name, _, description = value.partition(" - ")
+            cls = _CLASS.search(description)
+            params.append(Param(
+                name=name.strip(),
+                description=description.strip(),
+                optional=description.strip().startswith("optional"),
+                cls=cls.group(1) if cls else None,
+            ))
+    return NamedQuery(path.stem, path, text, summary, row, tuple(params))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, NamedQuery]:
+    """Every named query, by name, in name order."""
+    return {p.stem: parse(p) for p in sorted(queries_dir().glob("*.rq"))}
+
+
+def get(name: str) -> NamedQuery:
+    """The named query ``name``; raises :class:`UnknownQuery` with the closest names."""
+    queries = catalogue()
+    if name.endswith(".rq"):
+        name = name[:-3]
+    if name not in queries:
+        raise UnknownQuery(
+            f"No named query '{name}'.{did_you_mean(name, queries)} "
+            "Run 'aikg queries' to list them."
+        )
+    return queries[name]

@@ -1,0 +1,62 @@
+"""The small exception family of the library.
+
+Every message is one line that names the offending value and, where there is one, the fix.
+Only ``cli.py`` turns these into exit codes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class KGError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class SourceError(KGError):
+    """A source file cannot be read or parsed (``file, line N: what``)."""
+
+
+class CheckFailed(KGError):
+    """The graph does not pass its checks (SHACL shapes, OWL consistency, violation queries)."""
+
+    def __init__(self, message: str, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed, refused, or cannot run."""
+
+
+class UnknownEntity(KGError):
+    """A label, CURIE or IRI matches nothing of the kind asked for."""
+
+
+class UnknownQuery(KGError):
+    """No named query has this name."""
+
+
+class ParameterError(KGError):
+    """A named query got a missing, unknown or unusable parameter."""
+
+
+class PathError(KGError):
+    """A skill-path question has no answer as asked."""
+
+
+def did_you_mean(value: str, candidates: Iterable[str], n: int = 3) -> str:
+    """Return `` Did you mean 'a', 'b'?`` for the closest candidates, or an empty string.
+
+    >>> did_you_mean("Head of A1", ["Head of AI", "AI Engineer"])
+    " Did you mean 'Head of AI'?"
+    """
+    pool = sorted(set(candidates))
+    lowered = {c.lower(): c for c in pool}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
+    if not close:
+        close = [c for c in lowered if value.lower() in c][:n]
+    if not close:
+        return ""
+    return " Did you mean " + ", ".join(f"'{lowered[c]}'" for c in close) + "?"

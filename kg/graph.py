@@ -1,0 +1,251 @@
+"""The loaded graph: a pyoxigraph store with label resolution and typed query results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import sparql, store
+from kg.errors import KGError, ParameterError, QueryError, SourceError, UnknownEntity, did_you_mean
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def parse_turtle(path: Path) -> list[ox.Quad]:
+    """Parse one Turtle file; a syntax error becomes ``file, line N: what``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file; check the path.") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
+    try:
+        return list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+    except SyntaxError as error:
+        line = error.lineno or "?"
+        what = str(error).split(": ", 1)[-1].splitlines()[0]
+        raise SourceError(f"{path}, line {line}: {what}") from None
+
+
+class KnowledgeGraph:
+    """The AI leadership graph in an in-memory pyoxigraph store.
+
+    >>> g = load()
+    >>> g.resolve("Chief AI Officer", cls="ail:Role")
+    'https://w3id.org/ai-leadership-kg/ontology#HeadOfAIEngineering'
+    >>> g.label("https://w3id.org/ai-leadership-kg/ontology#HeadOfAIEngineering")
+    'Head of AI Engineering'
+    """
+
+    def __init__(self, store_: ox.Store, extra: tuple[Path, ...] = ()):
+        self.store = store_
+        self.extra = extra
+        self._labels: dict[str, str] | None = None
+
+    # -- queries -----------------------------------------------------------------------
+    def run(self, query: str, bindings: dict | None = None):
+        """Run a read-only query with the predeclared prefixes; raw pyoxigraph results."""
+        sparql.check_safe(query)
+        substitutions = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()}
+        try:
+            return self.store.query(
+                query, prefixes=dict(store.PREFIXES), substitutions=substitutions or None
+            )
+        except SyntaxError as error:
+            raise QueryError(sparql.syntax_message(error, query)) from None
+        except (RuntimeError, OSError, ValueError) as error:
+            raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
+
+    def query(self, query: str, **bindings) -> list[dict]:
+        """Run a SELECT; rows as dicts of Python values (IRIs as str), unbound ones left out.
+
+        >>> load().query("SELECT ?l WHERE { ?r rdfs:label ?l } LIMIT 1", r="ail:AIEngineer")
+        [{'l': 'AI Engineer'}]
+        """
+        bound = {k: self._value(v) for k, v in bindings.items() if v is not None}
+        results = self.run(query, bound)
+        if not isinstance(results, ox.QuerySolutions):
+            raise QueryError("query() takes SELECT queries; use run() for ASK and CONSTRUCT.")
+        names = [v.value for v in results.variables]
+        return [
+            {n: sparql.to_python(row[n]) for n in names if row[n] is not None}
+            for row in results
+        ]
+
+    def named(self, name: str, **params) -> list[dict]:
+        """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
+        from kg import catalogue
+
+        named = catalogue.get(name)
+        return self.query(named.text, **self.bind_params(named, params))
+
+    def bind_params(self, named, params: dict) -> dict:
+        """Check and resolve a named query's parameters into RDF terms."""
+        known = {p.name for p in named.params}
+        for key in params:
+            if key not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise ParameterError(
+                    f"Query '{named.name}' has no parameter '{key}' (it takes: {listed})."
+                )
+        bound = {}
+        for param in named.params:
+            value = params.get(param.name)
+            if value is None:
+                if not param.optional:
+                    raise ParameterError(
+                        f"Query '{named.name}' needs parameter '{param.name}': "
+                        f"add -p {param.name} VALUE ({param.description})."
+                    )
+                continue
+            bound[param.name] = self.resolve_value(value, param.cls)
+        return bound
+
+    def resolve_value(self, value, cls: str | None):
+        """A parameter value as an RDF term: entity labels resolve to IRIs, else a literal."""
+        if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            return value
+        text = str(value)
+        if cls is not None or sparql.expand(text):
+            return ox.NamedNode(self.resolve(text, cls=cls))
+        return ox.Literal(text)
+
+    def _value(self, value):
+        if isinstance(value, str) and sparql.expand(value):
+            return ox.NamedNode(sparql.expand(value))
+        return value
+
+    # -- labels ------------------------------------------------------------------------
+    def labels(self) -> dict[str, str]:
+        """Every IRI's ``rdfs:label`` (the first in IRI order when there are several)."""
+        if self._labels is None:
+            self._labels = {}
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                    self._labels.setdefault(quad.subject.value, quad.object.value)
+        return self._labels
+
+    def label(self, iri: str) -> str:
+        """The label of an IRI, or its CURIE when it has none."""
+        return self.labels().get(iri) or sparql.curie(iri)
+
+    def resolve(self, text: str, cls: str | None = None) -> str:
+        """An IRI from a label, alternative label, CURIE or IRI; case-insensitive on labels.
+
+        Raises :class:`UnknownEntity` naming the closest labels when nothing matches.
+        """
+        kind = (sparql.curie(sparql.expand(cls)).split(":")[-1] if cls else "entity")
+        kind_word = _words(kind)
+        iri = sparql.expand(text)
+        if iri is not None:
+            if self._described(iri, cls):
+                return iri
+            raise UnknownEntity(
+                f"No {kind_word} has the IRI '{text}'. Run 'aikg search' to find one."
+            )
+        rows = self.named_labels(cls)
+        wanted = text.strip().casefold()
+        for kinds in (("label",), ("altLabel",)):
+            hits = sorted({r["entity"] for r in rows if r["kind"] in kinds
+                           and r["label"].casefold() == wanted})
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                names = ", ".join(sparql.curie(h) for h in hits)
+                raise UnknownEntity(f"'{text}' names several {kind_word}s ({names}); use a CURIE.")
+        raise UnknownEntity(
+            f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
+        )
+
+    def named_labels(self, cls: str | None) -> list[dict]:
+        from kg import catalogue
+
+        cls_term = ox.NamedNode(sparql.expand(cls)) if cls else None
+        return self.query(catalogue.get("labels").text, **({"class": cls_term} if cls else {}))
+
+    def _described(self, iri: str, cls: str | None) -> bool:
+        node = ox.NamedNode(iri)
+        if cls is None:
+            return any(True for _ in self.store.quads_for_pattern(node, None, None))
+        return bool(self.store.query(
+            "ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
+            prefixes=dict(store.PREFIXES),
+            substitutions={ox.Variable("x"): node, ox.Variable("c"): ox.NamedNode(sparql.expand(cls))},
+        ))
+
+    # -- other views -------------------------------------------------------------------
+    def triples(self) -> Iterable[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def rdflib_graph(self):
+        """The whole graph as an ``rdflib.Graph`` (parsed from N-Triples)."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        for name, iri in store.PREFIXES.items():
+            graph.bind(name, iri, override=True)
+        return graph
+
+    def networkx(self):
+        """Every triple between two IRIs as a ``networkx.MultiDiGraph`` edge keyed by predicate.
+
+        Literals become node attributes ``{predicate CURIE: [values]}`` instead of nodes.
+        """
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for quad in self.triples():
+            s, p, o = quad.subject, quad.predicate.value, quad.object
+            subject = sparql.to_python(s)
+            graph.add_node(subject)
+            if isinstance(o, ox.Literal):
+                graph.nodes[subject].setdefault(sparql.curie(p), []).append(sparql.to_python(o))
+            else:
+                graph.add_edge(subject, sparql.to_python(o), key=sparql.curie(p))
+        return graph
+
+
+def _term(value):
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(sparql.XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(sparql.XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(sparql.XSD + "double"))
+    if value.__class__.__name__ == "Decimal":
+        return ox.Literal(str(value), datatype=ox.NamedNode(sparql.XSD + "decimal"))
+    return ox.Literal(str(value))
+
+
+def _words(camel: str) -> str:
+    import re
+
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
+
+
+def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph:
+    """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
+
+    ``extra`` files are held to the same SHACL shapes as the shipped graph unless
+    ``check=False``; they never change the shipped sources.
+    """
+    extra_paths = tuple(Path(p) for p in extra)
+    memory = ox.Store()
+    memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
+    if extra_paths:
+        quads = [q for p in extra_paths for q in parse_turtle(p)]
+        memory.extend(quads)
+        if check:
+            from kg.build import check_extra  # pyshacl: only when a user file is given
+
+            check_extra(memory, extra_paths)
+    return KnowledgeGraph(memory, extra_paths)

@@ -1,0 +1,122 @@
+"""Where the sources and the release live, and loading the release into pyoxigraph.
+
+The sources are the Turtle files under ``ontology/`` (the repository) or ``kg/ontology``
+(an installed wheel). The release is what ``aikg build`` writes from them; commands read it
+and rebuild it first when the sources changed since (see :func:`ensure_release`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+NS = "https://w3id.org/ai-leadership-kg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/ai-leadership-kg/ontology"
+
+#: Prefixes predeclared for ad hoc queries and used to shorten IRIs in output.
+PREFIXES = {
+    "ail": NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+RELEASE_NAME = "ai_leadership"
+MANIFEST = "manifest.json"
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _first_dir(*candidates: Path) -> Path:
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[0]
+
+
+def ontology_dir() -> Path:
+    """The folder of the hand-edited sources (repository checkout or installed wheel)."""
+    return _first_dir(_HERE.parent / "ontology", _HERE / "ontology")
+
+
+def release_dir() -> Path:
+    """The folder of the shipped release files."""
+    return _first_dir(_HERE.parent / "release", _HERE / "release")
+
+
+def queries_dir() -> Path:
+    """The folder of the named-query catalogue."""
+    return _HERE / "queries"
+
+
+def source_files() -> list[Path]:
+    """The Turtle files whose union is the graph: the TBox first, then the knowledge."""
+    root = ontology_dir()
+    return [root / "ai_leadership.ttl", *sorted((root / "data").glob("*.ttl"))]
+
+
+def check_files() -> list[Path]:
+    """Files that decide whether a release passes, though they add nothing to it."""
+    root = ontology_dir()
+    return [root / "shapes.ttl", *sorted((root / "checks").glob("*.rq"))]
+
+
+def sources_digest() -> str:
+    """SHA-256 over the names and bytes of every source and check file."""
+    digest = hashlib.sha256()
+    for path in [*source_files(), *check_files()]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """Per-user cache for releases rebuilt outside a writable checkout."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ai-leadership-kg"
+
+
+def _manifest(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def current_release() -> Path | None:
+    """The folder of a release built from the current sources, or None when there is none."""
+    digest = sources_digest()
+    for directory in (release_dir(), cache_dir() / digest[:16]):
+        manifest = _manifest(directory)
+        if manifest and manifest.get("sources_sha256") == digest:
+            return directory
+    return None
+
+
+def ensure_release() -> Path:
+    """Return the folder of an up-to-date release, building it first when the sources changed."""
+    found = current_release()
+    if found is not None:
+        return found
+    from kg import build  # the build pulls in rdflib, pyshacl and owlready2: only when needed
+
+    target = release_dir()
+    if not os.access(target if target.exists() else target.parent, os.W_OK):
+        target = cache_dir() / sources_digest()[:16]
+    build.build(target)
+    return target
+
+
+def release_file(ext: str, tbox: bool = False) -> Path:
+    """Path of one release file, e.g. ``release_file("nt")``; rebuilds first if stale."""
+    name = RELEASE_NAME + ("-tbox" if tbox else "")
+    return ensure_release() / f"{name}.{ext}"

@@ -83,6 +83,230 @@ def main(ctx: click.Context, extra: tuple[str, ...]) -> None:
 
 
 # ==== core commands (lead) ============================================================
+
+FORMAT_HELP = ("Output format: table (default), md, csv, tsv, json, xml for results; "
+               "ttl, nt, jsonld, xml for CONSTRUCT/DESCRIBE graphs.")
+
+
+def _read_query_text(query: str | None, file: str | None) -> str:
+    from kg.errors import QueryError
+
+    if file is not None:
+        if query is not None:
+            raise QueryError("Give the query as text or with -f FILE, not both.")
+        source = file
+    elif query == "-":
+        return sys.stdin.read()
+    else:
+        return query
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryError(f"No such query file '{source}'; check the path.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
+
+
+def _looks_like_name(text: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]*(\.rq)?", text.strip()) is not None
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-' for stdin).")
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="A named query's parameter: a label, alternative label, CURIE or IRI.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
+              help=FORMAT_HELP)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint.")
+@click.option("--labels/--no-labels", default=True, show_default=True,
+              help="Show labels next to IRIs in table and md output.")
+@click.pass_context
+@handle_errors
+def query(ctx, query, file, params, fmt, output, endpoint, labels):
+    """Run SPARQL: a named query, text, -f FILE or - (stdin)."""
+    from kg import catalogue, formats
+    from kg.errors import ParameterError, QueryError
+
+    if query is None and file is None:
+        raise QueryError("Give a query: a name from 'aikg queries', SPARQL text, -f FILE or -.")
+    named = None
+    if file is None and query not in (None, "-") and _looks_like_name(query):
+        named = catalogue.get(query)
+        text = named.text
+    else:
+        text = _read_query_text(query, file)
+        if params:
+            raise ParameterError("-p applies to named queries only; bind values in your "
+                                 "query text or save it in kg/queries/.")
+    if endpoint:
+        from kg.remote import RemoteGraph
+
+        graph = RemoteGraph(endpoint)
+    else:
+        graph = get_kg(ctx)
+    values = {}
+    if named is not None:
+        given = {}
+        for name, value in params:
+            if name in given:
+                raise ParameterError(f"Parameter '{name}' is given twice; give it once.")
+            given[name] = value
+        values = graph.bind_params(named, given)
+    results = graph.run(text, values)
+    names = graph.labels() if labels and fmt in ("table", "md") else None
+    write_output(formats.render(results, fmt, names), output)
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "md"]), help="Output format.")
+@handle_errors
+def queries(fmt):
+    """List the named queries: name, summary and parameters."""
+    import json
+
+    from kg import catalogue
+
+    items = catalogue.catalogue().values()
+    if fmt == "json":
+        data = [{"name": q.name, "summary": q.summary, "row": q.row,
+                 "params": [{"name": p.name, "description": p.description,
+                             "optional": p.optional} for p in q.params]} for q in items]
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = [(q.name, ", ".join(("[" + p.name + "]") if p.optional else p.name for p in q.params),
+             q.summary) for q in items]
+    if fmt == "md":
+        click.echo("| name | parameters | summary |\n|---|---|---|")
+        for row in rows:
+            click.echo("| " + " | ".join(row) + " |")
+        return
+    width = max(len(r[0]) for r in rows)
+    pwidth = max(len(r[1]) for r in rows)
+    for name, params, summary in rows:
+        click.echo(f"{name.ljust(width)}  {params.ljust(pwidth)}  {summary}")
+    click.echo(f"\n{len(rows)} queries. Run one: aikg query NAME -p PARAM VALUE", err=True)
+
+
+@main.command()
+@click.argument("entity")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "md"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def describe(ctx, entity, fmt):
+    """Everything about one entity: labels, classes, links, figures, provenance."""
+    import json
+
+    from kg import describe as describing
+
+    graph = get_kg(ctx)
+    card = describing.describe(graph, graph.resolve(entity))
+    if fmt == "json":
+        click.echo(json.dumps(card, indent=2, default=str))
+    else:
+        click.echo(describing.render(card, markdown=(fmt == "md")), nl=False)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--class", "cls", metavar="CLASS", help="Only entities of this class, e.g. ail:Skill.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="At most N hits.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def search(ctx, text, cls, limit, fmt):
+    """Full-text search over labels, alternative labels and definitions."""
+    from kg import catalogue, formats
+
+    graph = get_kg(ctx)
+    named = catalogue.get("search")
+    values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
+    query_text = named.text + f"\nLIMIT {limit}\n"
+    write_output(formats.render(graph.run(query_text, values), fmt, graph.labels()), None)
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def stats(ctx, fmt):
+    """Counts per class (individuals, including those of subclasses) and triples."""
+    from kg import catalogue, formats
+
+    graph = get_kg(ctx)
+    write_output(formats.render(graph.run(catalogue.get("class-counts").text), fmt,
+                                graph.labels()), None)
+    click.echo(f"{len(graph)} triples", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", default="ttl", show_default=True,
+              type=click.Choice(["ttl", "nt", "xml", "jsonld"]), help="Serialisation.")
+@click.option("--tbox", is_flag=True, help="Only the ontology (classes and properties).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.pass_context
+@handle_errors
+def export(ctx, fmt, tbox, output):
+    """Write the whole graph (with any --with files) as Turtle, N-Triples, RDF/XML or JSON-LD."""
+    from kg import export as exporting
+
+    context = ctx.find_object(Context)
+    if tbox and fmt == "jsonld":
+        raise click.UsageError("The TBox ships as ttl, nt and xml; pick one of those.")
+    if context.extra:
+        data = exporting.merged(get_kg(ctx), fmt)
+    else:
+        data = exporting.release_bytes(fmt, tbox=tbox)
+    write_output(data, output)
+
+
+@main.command()
+@click.option("-o", "--output", "target", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write the release here (default: the project's release/ folder).")
+@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
+@handle_errors
+def build(target, no_reason):
+    """Check the sources and write the release files (atomic, deterministic)."""
+    from kg import build as building
+
+    result = building.build(Path(target) if target else None, reason=not no_reason)
+    click.echo(f"Built {result.directory} ({result.triples} triples):", err=True)
+    for name, digest in result.files.items():
+        click.echo(f"  {name}  sha256:{digest[:12]}", err=True)
+
+
+@main.command()
+@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Report format.")
+@click.pass_context
+def validate(ctx, no_reason, fmt):
+    """Check the graph (and any --with files): exit 0 conforms, 1 does not, 2 error."""
+    from kg import build as building
+    from kg.graph import parse_turtle
+
+    try:
+        _, quads = building.parse_sources()
+        for path in ctx.find_object(Context).extra:
+            quads.extend(parse_turtle(path))
+        report = building.run_checks(quads, reason=not no_reason)
+    except KGError as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
+    click.echo(report.to_json() if fmt == "json" else report.text(), nl=False)
+    ctx.exit(0 if report.conforms else 1)
+
 # ==== end core commands ================================================================
 
 # ==== path commands (paths helper) =====================================================

@@ -1,0 +1,112 @@
+"""Query results as text: the W3C result formats, graphs, and readable tables.
+
+CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph itself.
+``table`` (aligned, for a terminal) and ``md`` (Markdown) are for people: IRIs are shortened
+to CURIEs and, where the graph has one, the label follows in brackets.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg import sparql
+from kg.errors import QueryError
+
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+TEXT_FORMATS = ("table", "md")
+ALL_FORMATS = ("table", "md", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+
+
+def render(results, fmt: str, labels: dict[str, str] | None = None) -> bytes:
+    """Render pyoxigraph results (solutions, boolean or triples) in ``fmt``."""
+    labels = labels or {}
+    if isinstance(results, ox.QueryBoolean):
+        return _boolean(results, fmt)
+    if isinstance(results, (ox.QueryTriples, list)):
+        return _triples(list(results), fmt, labels)
+    if fmt in RESULT_FORMATS:
+        return results.serialize(format=RESULT_FORMATS[fmt])
+    if fmt in TEXT_FORMATS:
+        names = [v.value for v in results.variables]
+        rows = [[_cell(row[n], labels) for n in names] for row in results]
+        return (_markdown(names, rows) if fmt == "md" else _table(names, rows)).encode("utf-8")
+    raise QueryError(
+        f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."
+    )
+
+
+def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
+    if fmt in ("json", "xml"):
+        return result.serialize(format=RESULT_FORMATS[fmt])
+    if fmt in ("table", "md", "csv", "tsv"):  # W3C CSV/TSV define no boolean form
+        return b"true\n" if bool(result) else b"false\n"
+    raise QueryError(f"Format '{fmt}' does not fit an ASK result; use table, json or xml.")
+
+
+def _triples(triples: list, fmt: str, labels: dict[str, str]) -> bytes:
+    if fmt in ("table", "md"):
+        rows = [[_cell(t.subject, labels), _cell(t.predicate, labels), _cell(t.object, labels)]
+                for t in triples]
+        names = ["subject", "predicate", "object"]
+        return (_markdown(names, rows) if fmt == "md" else _table(names, rows)).encode("utf-8")
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(
+            f"Format '{fmt}' does not fit a CONSTRUCT/DESCRIBE result; use ttl, nt, jsonld, xml "
+            "or table."
+        )
+    prefixes = dict(sparql.PREFIXES) if fmt == "ttl" else None
+    kwargs = {"prefixes": prefixes} if prefixes else {}
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
+
+
+def _cell(term, labels: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        short = sparql.curie(term.value)
+        label = labels.get(term.value)
+        return f"{short} ({label})" if label and label != short else short
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return term.value.replace("\n", " ")
+    return str(term)
+
+
+def _table(names: list[str], rows: list[list[str]]) -> str:
+    if not names:
+        return ""
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    widths = [min(w, 80) for w in widths]
+
+    def line(cells):
+        return "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(names), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _markdown(names: list[str], rows: list[list[str]]) -> str:
+    def esc(text):
+        return text.replace("|", "\\|")
+
+    out = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in names) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,97 @@
+"""The same read-only queries against a remote SPARQL 1.1 endpoint.
+
+The SPARQL 1.1 Protocol has no way to bind parameters, so a named query's values travel as
+a trailing ``VALUES`` block made of RDF terms serialised by pyoxigraph (IRIs validated,
+literals escaped) -- never as raw user text.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+
+from kg import sparql
+from kg.errors import QueryError
+from kg.graph import KnowledgeGraph
+
+ACCEPT_RESULTS = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples"
+
+
+class RemoteGraph(KnowledgeGraph):
+    """A :class:`KnowledgeGraph` whose queries go to ``endpoint`` over HTTP."""
+
+    def __init__(self, endpoint: str, timeout: float = 60.0):
+        if not endpoint.startswith(("http://", "https://")):
+            raise QueryError(f"Endpoint '{endpoint}' is not an http(s) URL; "
+                             "give e.g. http://localhost:3030/ds/sparql.")
+        super().__init__(ox.Store())
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def run(self, query: str, bindings: dict | None = None):
+        form = sparql.check_safe(query, allow_from=True)
+        text = sparql.prefix_lines(query) + query + _values_block(bindings or {})
+        accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
+        body = urllib.parse.urlencode({"query": text}).encode()
+        request = urllib.request.Request(
+            self.endpoint, data=body, method="POST",
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data = response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip().splitlines()
+            raise QueryError(f"Endpoint {self.endpoint} answered {error.code}: "
+                             f"{detail[0] if detail else error.reason}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise QueryError(f"Cannot reach endpoint {self.endpoint}: {reason}; "
+                             "check the URL and that the server runs.") from None
+        try:
+            if accept == ACCEPT_GRAPH:
+                return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise QueryError(f"Endpoint {self.endpoint} sent a reply that is not "
+                             f"SPARQL results: {str(error).splitlines()[0]}") from None
+
+    def labels(self) -> dict[str, str]:
+        if self._labels is None:
+            rows = self.query("SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?s ?l")
+            self._labels = {}
+            for row in rows:
+                self._labels.setdefault(row["s"], row["l"])
+        return self._labels
+
+    def _described(self, iri: str, cls: str | None) -> bool:
+        node = ox.NamedNode(iri)
+        if cls is None:
+            return bool(self.run("ASK { ?x ?p ?o }", {"x": node}))
+        return bool(self.run("ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
+                             {"x": node, "c": ox.NamedNode(sparql.expand(cls))}))
+
+
+class _Triples(list):
+    """Triples parsed from a remote CONSTRUCT/DESCRIBE answer (rendered like local ones)."""
+
+    def __init__(self, triples):
+        super().__init__(ox.Triple(t.subject, t.predicate, t.object) for t in triples)
+
+
+def _values_block(bindings: dict) -> str:
+    if not bindings:
+        return ""
+    names = sorted(bindings)
+    terms = " ".join(str(_as_term(bindings[n])) for n in names)
+    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") }\n"
+
+
+def _as_term(value):
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return value
+    return ox.Literal(str(value))

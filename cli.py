@@ -68,7 +68,38 @@ def write_output(text: str | bytes, output: str | None) -> None:
     atomic_write(Path(output), text.encode("utf-8") if isinstance(text, str) else text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class UsageLine(click.ClickException):
+    """A usage error shown as one ``Error: ...`` line (exit 2) instead of click's usage block."""
+
+    exit_code = 2
+
+
+def _one_line_usage(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except click.UsageError as error:
+            hint = ""
+            if error.ctx is not None and error.ctx.command is not None:
+                hint = f" See '{error.ctx.command_path} --help'."
+            raise UsageLine(error.format_message() + hint) from None
+
+    return wrapper
+
+
+class Command(click.Command):
+    make_context = _one_line_usage(click.Command.make_context)
+    invoke = _one_line_usage(click.Command.invoke)
+
+
+class Group(click.Group):
+    command_class = Command
+    make_context = _one_line_usage(click.Group.make_context)
+    invoke = _one_line_usage(click.Group.invoke)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aikg")
 @click.option(
     "--with", "extra", multiple=True, metavar="FILE.ttl",

@@ -1,0 +1,47 @@
+# Two entry points, each setting up what it needs on a fresh machine:
+#   make run    build the graph, show the skill path to Head of AI, write the pages
+#   make test   run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Debian packages the tools need: Java for HermiT (owlready2) and Apache Jena,
+# Chromium for the browser tests, Jena's riot for the release checks.
+SYSTEM_PACKAGES := default-jre-headless chromium libapache-jena-java
+
+.PHONY: run test bench system venv clean
+
+run: venv
+	@command -v java >/dev/null || $(MAKE) --no-print-directory system
+	$(BIN)/aikg build
+	$(BIN)/aikg path "Junior AI Engineer" "Head of AI Engineering"
+	$(BIN)/aikg viz
+
+test: system venv
+	$(BIN)/pytest -q
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+# Installs only what is missing; uses sudo when not root.
+system:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -f /usr/share/java/jena-arq.jar ] || missing="$$missing libapache-jena-java"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "Installing system packages:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,32 @@
+"""Shared fixtures: the real graph, loaded once, and a click runner."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from cli import main
+
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+
+
+@pytest.fixture(scope="session")
+def graph():
+    """The shipped graph (release rebuilt first if the sources changed)."""
+    return kg.load()
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture()
+def aikg(runner):
+    """Run ``aikg ARGS`` in-process; returns click's Result (stdout, stderr, exit_code)."""
+
+    def invoke(*args, input=None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke

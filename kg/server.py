@@ -1,0 +1,377 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over the graph, on Starlette and uvicorn.
+
+Routes:
+
+- ``/sparql``: GET ``?query=``, POST form (``query=``) or POST ``application/sparql-query``;
+  results negotiated from the Accept header (SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
+  Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE).
+- ``/ai-leadership-kg/ontology`` (the path of the ontology IRI): the release files, negotiated
+  from the Accept header, or named by extension (``ontology.ttl``, ``.nt``, ``.rdf``,
+  ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
+  documentation.
+
+Queries run in killable worker processes (:mod:`kg.query_worker`) with a timeout and a cap on
+the number of rows. Updates, SERVICE, LOAD and dataset clauses are refused before any engine
+sees them.
+
+>>> from kg.server import running_server  # doctest: +SKIP
+>>> with running_server() as url:         # doctest: +SKIP
+...     httpx.get(url + "/sparql", params={"query": "ASK {}"}).json()
+{'head': {}, 'boolean': True}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from kg import query_worker, sparql, store
+from kg.errors import QueryError
+
+log = logging.getLogger("aikg.serve")
+
+ONTOLOGY_PATH = "/" + store.ONTOLOGY_IRI.split("://", 1)[1].split("/", 1)[1]  # /ai-leadership-kg/ontology
+RELEASE_TYPES = {  # media type -> release file extension; the first is the default
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+    "application/ld+json": "jsonld",
+    "application/owl+xml": "rdf",  # Protégé asks for it; RDF/XML is what it reads best
+    "application/xml": "rdf",
+    "text/plain": "nt",
+}
+EXTENSION_TYPES = {
+    "ttl": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "owl": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+
+
+@dataclass
+class Settings:
+    """What ``aikg serve`` was asked for."""
+
+    timeout: float = 10.0
+    max_rows: int = 10000
+    workers: int = 1
+    cors: tuple[str, ...] = ()
+    release: Path | None = None
+    extra: tuple[Path, ...] = field(default_factory=tuple)
+
+
+# -- content negotiation -----------------------------------------------------------------
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header, best first (stable for equal q).
+
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
+    """
+    ranges = []
+    for index, part in enumerate((header or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, index))
+    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return [(m, q) for m, q, _ in ranges if q > 0]
+
+
+def negotiate(header: str | None, offered: dict[str, str]) -> str | None:
+    """The value of ``offered`` for the best acceptable media type; the first one for ``*/*``."""
+    default = next(iter(offered.values()))
+    for media, _ in parse_accept(header):
+        if media in offered:
+            return offered[media]
+        if media == "*/*":
+            return default
+        if media.endswith("/*"):
+            for candidate, value in offered.items():
+                if candidate.startswith(media[:-1]):
+                    return value
+    return None
+
+
+#: ``format=`` / ``output=`` parameter values (SPARQLWrapper and Fuseki send them)
+FORMAT_PARAMS = {
+    "json": ("JSON", "JSON_LD"), "xml": ("XML", "RDF_XML"), "csv": ("CSV", None),
+    "tsv": ("TSV", None), "turtle": (None, "TURTLE"), "ttl": (None, "TURTLE"),
+    "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
+    "json-ld": (None, "JSON_LD"), "jsonld": (None, "JSON_LD"), "rdf+xml": (None, "RDF_XML"),
+}
+
+
+def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
+    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits."""
+    solutions = negotiate(accept, query_worker.SOLUTION_TYPES)
+    graph = negotiate(accept, query_worker.GRAPH_TYPES)
+    if fmt and fmt.lower() in FORMAT_PARAMS:
+        forced_solutions, forced_graph = FORMAT_PARAMS[fmt.lower()]
+        solutions = forced_solutions or solutions or "JSON"
+        graph = forced_graph or graph or "TURTLE"
+    if solutions is None and graph is None:
+        return None
+    return f"{solutions or 'JSON'}|{graph or 'TURTLE'}"
+
+
+def _refuse(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+# -- handlers ----------------------------------------------------------------------------
+async def _read_request(request: Request) -> tuple[str | None, dict[str, list[str]], Response | None]:
+    """The query text and the parameters of a SPARQL protocol request, or a refusal."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    query = None
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = (await request.body()).decode("utf-8", errors="replace")
+        if media == "application/sparql-update":
+            return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+        if media == "application/x-www-form-urlencoded":
+            form = parse_qs(body, keep_blank_values=True)
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        elif media == "application/sparql-query":
+            query = body
+        else:
+            return None, params, _refuse(
+                415, f"Unsupported Content-Type '{media or 'none'}': send "
+                     "application/sparql-query or application/x-www-form-urlencoded.")
+    if "update" in params:
+        return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+    for clause in ("default-graph-uri", "named-graph-uri"):
+        if clause in params:
+            return None, params, _refuse(
+                400, f"{clause} is refused: the endpoint serves one graph and does not load "
+                     "other datasets; remove the parameter.")
+    if query is None:
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            return None, params, _refuse(
+                400, "Send exactly one SPARQL query: GET /sparql?query=..., a form field "
+                     "query=..., or a POST body of type application/sparql-query.")
+        query = queries[0]
+    return query, params, None
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    query, params, refusal = await _read_request(request)
+    if refusal is not None:
+        return refusal
+    try:
+        form = sparql.check_safe(query)
+    except QueryError as error:
+        return _refuse(400, str(error))
+    request.state.note = form
+    fmt = (params.get("format") or params.get("output") or [None])[0]
+    kinds = choose_kinds(request.headers.get("accept"), fmt)
+    if kinds is None:
+        offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
+        return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
+                            f"ask for one of: {offered}.")
+    from starlette.concurrency import run_in_threadpool
+
+    pool = request.app.state.pool
+    answer = await run_in_threadpool(pool.run, query, kinds)
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers={"Vary": "Accept"})
+
+
+async def ontology_document(request: Request) -> Response:
+    """The release files at the ontology IRI's path, negotiated or by extension."""
+    settings: Settings = request.app.state.settings
+    name = request.path_params.get("name", "")
+    tbox = name.startswith("tbox")
+    ext = request.path_params.get("ext")
+    if name not in ("", "tbox", _version()):
+        return _refuse(404, f"No document '{request.url.path}'; try {ONTOLOGY_PATH}.")
+    if ext is None:
+        accept = request.headers.get("accept")
+        best = parse_accept(accept)
+        if best and best[0][0] in ("text/html", "application/xhtml+xml") and not tbox:
+            from kg import docs
+
+            html = request.app.state.docs_html
+            if html is None:
+                html = request.app.state.docs_html = docs.render_html(settings.release / "ai_leadership.ttl")
+            return Response(html, media_type="text/html; charset=utf-8",
+                            headers={"Vary": "Accept"})
+        ext = negotiate(accept, RELEASE_TYPES)
+        if ext is None:
+            return _refuse(406, "Cannot answer in '" + str(accept) + "'; ask for one of: "
+                           + ", ".join(RELEASE_TYPES) + ", text/html.")
+    if ext not in EXTENSION_TYPES:
+        return _refuse(404, f"No '.{ext}' release file; use .ttl, .nt, .rdf or .jsonld.")
+    file_ext = "rdf" if ext == "owl" else ext
+    path = settings.release / f"{store.RELEASE_NAME}{'-tbox' if tbox else ''}.{file_ext}"
+    if not path.is_file():
+        return _refuse(404, f"The release has no {path.name}; run 'aikg build'.")
+    return Response(path.read_bytes(), media_type=EXTENSION_TYPES[ext],
+                    headers={"Vary": "Accept"})
+
+
+def _version() -> str:
+    import kg
+
+    return kg.__version__
+
+
+async def home(request: Request) -> Response:
+    return PlainTextResponse(
+        "ai-leadership-kg SPARQL endpoint (read-only)\n"
+        "  /sparql?query=...                SPARQL 1.1 Protocol (GET, POST form, POST body)\n"
+        f"  {ONTOLOGY_PATH}         the release (Accept: text/turtle, application/n-triples,\n"
+        "                                   application/rdf+xml, application/ld+json, text/html)\n"
+        f"  {ONTOLOGY_PATH}.ttl|.nt|.rdf|.jsonld   the same by extension\n"
+        f"  {ONTOLOGY_PATH}/tbox[.ext]      the TBox alone\n"
+    )
+
+
+# -- the application ---------------------------------------------------------------------
+class _LogRequests:
+    """ASGI middleware: one log line per request (client, method, path, status, bytes, ms)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        seen = {"status": 0, "bytes": 0}
+
+        async def counting_send(message):
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                seen["bytes"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            note = (scope.get("state") or {}).get("note") or ""
+            log.info("%s %s %s %d %dB %.0fms%s", client[0], scope["method"], scope["path"],
+                     seen["status"], seen["bytes"], (time.perf_counter() - started) * 1000,
+                     f" {note}" if note else "")
+
+
+def create_app(graph, settings: Settings | None = None) -> Starlette:
+    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`)."""
+    import pyoxigraph as ox
+
+    settings = settings or Settings()
+    if settings.release is None:
+        settings.release = store.ensure_release()
+    tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
+    snapshot = Path(tmp.name) / "graph.nt"
+    ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        app.state.pool = query_worker.WorkerPool(
+            str(snapshot), store.PREFIXES, size=settings.workers, timeout=settings.timeout,
+            max_rows=settings.max_rows)
+        try:
+            yield
+        finally:
+            app.state.pool.close()
+            tmp.cleanup()
+
+    routes = [
+        Route("/", home),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route(ONTOLOGY_PATH, ontology_document),
+        Route(ONTOLOGY_PATH + ".{ext}", ontology_document),
+        Route(ONTOLOGY_PATH + "/{name}", ontology_document),
+        Route(ONTOLOGY_PATH + "/{name}.{ext}", ontology_document),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.docs_html = None
+    if settings.cors:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Accept", "Content-Type"])
+    app.add_middleware(_LogRequests)
+    return app
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None, **settings):
+    """Serve the graph (plus ``extra`` Turtle files) in a background thread; yield its URL.
+
+    ``settings`` are :class:`Settings` fields (``timeout``, ``max_rows``, ``workers``,
+    ``cors``). For tests and for embedding the endpoint in another program.
+
+    >>> with running_server(timeout=2) as url:  # doctest: +SKIP
+    ...     print(url)
+    http://127.0.0.1:38211
+    """
+    import uvicorn
+
+    if graph is None:
+        import kg
+
+        graph = kg.load(extra=extra)
+    app = create_app(graph, Settings(extra=tuple(Path(p) for p in extra), **settings))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not server.started:
+        sock.close()
+        raise RuntimeError("The SPARQL server did not start within 60 s.")
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
+    """Run the endpoint in the foreground until interrupted (what ``aikg serve`` does)."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    app = create_app(graph, settings)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

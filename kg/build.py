@@ -22,7 +22,7 @@ from kg import store
 from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
-FORMATS = {"ttl": "longturtle", "nt": "nt", "rdf": "pretty-xml", "jsonld": "json-ld"}
+FORMATS = ("ttl", "nt", "rdf", "jsonld")
 
 
 @dataclass
@@ -57,11 +57,21 @@ def _ntriples(graph) -> bytes:
 
 
 def _serialize(graph, ext: str) -> bytes:
+    """One release file. N-Triples are sorted lines; RDF/XML is streamed by pyoxigraph from
+    those sorted triples (rdflib's writers order subjects by hash, so their output changes
+    from run to run); JSON-LD is compacted with ``ontology/context.jsonld``; Turtle is
+    rdflib's diff-friendly ``longturtle``."""
+    if ext == "ttl":
+        return graph.serialize(format="longturtle", encoding="utf-8")
+    ntriples = _ntriples(graph)
     if ext == "nt":
-        return _ntriples(graph)
+        return ntriples
     if ext == "jsonld":
-        return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
-    return graph.serialize(format=FORMATS[ext], encoding="utf-8")
+        from kg.jsonld import compact_jsonld  # plain JSON for web developers, via context.jsonld
+
+        return compact_jsonld(ntriples)
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(store.PREFIXES))
 
 
 def parse_sources(files: list[Path] | None = None) -> tuple[list[ox.Quad], list[ox.Quad]]:

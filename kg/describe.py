@@ -10,6 +10,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SOURCE = "http://purl.org/dc/terms/source"
+OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 HEADER = {RDFS + "label", SKOS + "altLabel", SKOS + "definition", RDF_TYPE, SOURCE}
 
 
@@ -31,7 +32,8 @@ def describe(graph, iri: str) -> dict:
         elif prop == SKOS + "definition":
             card["definition"] = value
         elif prop == RDF_TYPE:
-            card["classes"].append(_ref(graph, value, row))
+            if value != OWL_NAMED_INDIVIDUAL:
+                card["classes"].append(_ref(graph, value, row))
         elif prop == SOURCE:
             card["sources"].append(_ref(graph, value, row))
         elif prop == RDFS + "label":

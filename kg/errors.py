@@ -47,16 +47,22 @@ class PathError(KGError):
 
 
 def did_you_mean(value: str, candidates: Iterable[str], n: int = 3) -> str:
-    """Return `` Did you mean 'a', 'b'?`` for the closest candidates, or an empty string.
+    """Return `` Did you mean 'a'?`` naming the closest candidates, or an empty string.
+
+    Only candidates about as close as the best one are named, so a near-miss gets one
+    suggestion rather than a list.
 
     >>> did_you_mean("Head of A1", ["Head of AI", "AI Engineer"])
     " Did you mean 'Head of AI'?"
     """
-    pool = sorted(set(candidates))
-    lowered = {c.lower(): c for c in pool}
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.5)
+    pool = {c.casefold(): c for c in sorted(set(candidates))}
+    wanted = value.casefold()
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, wanted, c).ratio(), c) for c in pool), reverse=True
+    )
+    close = [c for score, c in scored if score >= 0.6 and score >= scored[0][0] - 0.08][:n]
     if not close:
-        close = [c for c in lowered if value.lower() in c][:n]
+        close = [c for c in pool if wanted and wanted in c][:n]
     if not close:
         return ""
-    return " Did you mean " + ", ".join(f"'{lowered[c]}'" for c in close) + "?"
+    return " Did you mean " + ", ".join(f"'{pool[c]}'" for c in close) + "?"

@@ -39,7 +39,9 @@ def render(results, fmt: str, labels: dict[str, str] | None = None) -> bytes:
         return results.serialize(format=RESULT_FORMATS[fmt])
     if fmt in TEXT_FORMATS:
         names = [v.value for v in results.variables]
-        rows = [[_cell(row[n], labels) for n in names] for row in results]
+        # a column that has its own label column (?role and ?roleLabel) needs no label twice
+        shown = [{} if n + "Label" in names else labels for n in names]
+        rows = [[_cell(row[n], s) for n, s in zip(names, shown)] for row in results]
         return (_markdown(names, rows) if fmt == "md" else _table(names, rows)).encode("utf-8")
     raise QueryError(
         f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."

@@ -65,9 +65,9 @@ def source_files() -> list[Path]:
 
 
 def check_files() -> list[Path]:
-    """Files that decide whether a release passes, though they add nothing to it."""
+    """Files that shape or judge the release without adding triples to it."""
     root = ontology_dir()
-    return [root / "shapes.ttl", *sorted((root / "checks").glob("*.rq"))]
+    return [root / "shapes.ttl", root / "context.jsonld", *sorted((root / "checks").glob("*.rq"))]
 
 
 def sources_digest() -> str:

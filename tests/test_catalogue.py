@@ -63,7 +63,7 @@ def test_query_runs_on_the_real_graph(graph, name):
 
 
 def _normalise(value) -> str:
-    text = str(value)
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return ", ".join(sorted(text.split(", "))) if ", " in text else text
 
 

@@ -1,0 +1,94 @@
+"""The Python API as the README shows it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import kg
+from kg.errors import UnknownEntity
+
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+
+
+def test_query_with_bindings_returns_python_values(graph):
+    rows = graph.query(
+        "SELECT ?role ?level WHERE { ?role ail:seniorityLevel ?level } ORDER BY ?level",
+        role="ail:HeadOfAIEngineering",
+    )
+    assert rows == [{"role": AIL + "HeadOfAIEngineering", "level": 7}]
+
+
+def test_named_query_resolves_labels(graph):
+    rows = graph.named("skills-for-role", role="Chief AI Officer")
+    labels = {r["skillLabel"] for r in rows}
+    assert {"Python", "C++", "Java", "R"} <= labels
+    assert all(r["role"] == AIL + "HeadOfAIEngineering" for r in rows)
+
+
+def test_figures_are_typed(graph):
+    rows = graph.query("SELECT ?v WHERE { ?f ail:statisticKind ?k ; ail:value ?v ; "
+                       "ail:unit ?u . FILTER(?v = 20.17) }")
+    assert rows and isinstance(rows[0]["v"], Decimal)
+
+
+@pytest.mark.parametrize("text", ["Head of AI Engineering", "head of ai", "Chief AI Officer",
+                                  "ail:HeadOfAIEngineering", AIL + "HeadOfAIEngineering",
+                                  f"<{AIL}HeadOfAIEngineering>"])
+def test_resolve_accepts_labels_aliases_curies_and_iris(graph, text):
+    assert graph.resolve(text, cls="ail:Role") == AIL + "HeadOfAIEngineering"
+
+
+def test_director_of_ai_is_its_own_stage(graph):
+    assert graph.resolve("Director of AI", cls="ail:Role") == AIL + "DirectorOfAI"
+
+
+def test_resolve_rejects_a_skill_where_a_role_is_wanted(graph):
+    with pytest.raises(UnknownEntity, match="No role matches 'Python'"):
+        graph.resolve("Python", cls="ail:Role")
+
+
+def test_rdflib_and_networkx_views(graph):
+    rdf = graph.rdflib_graph()
+    assert len(rdf) == len(graph)
+    nx_graph = graph.networkx()
+    assert nx_graph.has_edge(AIL + "JuniorAIEngineer", AIL + "AIEngineer")
+    assert nx_graph.nodes[AIL + "HeadOfAIEngineering"]["ail:seniorityLevel"] == [7]
+
+
+def test_store_is_pyoxigraph(graph):
+    import pyoxigraph
+
+    assert isinstance(graph.store, pyoxigraph.Store)
+
+
+def test_load_with_user_file_leaves_the_shipped_graph_alone(tmp_path):
+    from kg import store
+
+    before = store.sources_digest()
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(USER_ROLE)
+    g = kg.load(extra=[mine])
+    assert g.resolve("Principal ML Engineer", cls="ail:Role") == "https://example.org/acme#PrincipalMLEngineer"
+    with pytest.raises(UnknownEntity):
+        kg.load().resolve("Principal ML Engineer", cls="ail:Role")
+    assert store.sources_digest() == before
+
+
+USER_ROLE = """\
+@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix acme: <https://example.org/acme#> .
+
+acme:PrincipalMLEngineer a owl:NamedIndividual, ail:Role ;
+    rdfs:label "Principal ML Engineer"@en ;
+    skos:definition "Acme's senior individual-contributor role for machine learning."@en ;
+    ail:seniorityLevel 5 ;
+    ail:requiresEssentialSkill ail:Python ;
+    ail:progressesTo ail:HeadOfAIEngineering ;
+    dcterms:source acme:CareerFramework .
+"""

@@ -1,0 +1,72 @@
+"""``aikg query --endpoint``: the same commands against a SPARQL 1.1 endpoint."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from kg import catalogue
+from tests.test_catalogue import example_params
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def endpoint(graph):
+    from kg.server import running_server
+
+    with running_server(graph=graph) as url:
+        yield url + "/sparql"
+
+
+def _csv_rows(text: str) -> list[tuple]:
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    return sorted(tuple(sorted(zip(header, r))) for r in body)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue.catalogue()))
+def test_named_queries_answer_the_same_locally_and_remotely(aikg, endpoint, name):
+    args = ["query", name, "--format", "csv"]
+    for key, value in example_params(catalogue.get(name)).items():
+        args += ["-p", key, value]
+    local = aikg(*args)
+    remote = aikg(*args, "--endpoint", endpoint)
+    assert local.exit_code == 0, local.stderr
+    assert remote.exit_code == 0, remote.stderr
+    assert _csv_rows(remote.stdout) == _csv_rows(local.stdout)
+
+
+def test_table_output_from_an_endpoint_shows_labels(aikg, endpoint):
+    result = aikg("query", "SELECT ?r WHERE { ?r ail:seniorityLevel 7 }", "--endpoint", endpoint)
+    assert result.exit_code == 0, result.stderr
+    assert "ail:HeadOfAIEngineering (Head of AI Engineering)" in result.stdout
+
+
+def test_construct_through_an_endpoint(aikg, endpoint):
+    result = aikg("query", "CONSTRUCT WHERE { ail:Python ?p ?o }", "--format", "nt",
+                  "--endpoint", endpoint)
+    assert result.exit_code == 0, result.stderr
+    assert "<https://w3id.org/ai-leadership-kg/ontology#Python>" in result.stdout
+
+
+def test_unreachable_endpoint_is_one_line(aikg):
+    result = aikg("query", "ladder", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Cannot reach endpoint http://127.0.0.1:9/sparql:")
+    assert result.stderr.count("\n") == 1
+
+
+def test_endpoint_must_be_http(aikg):
+    result = aikg("query", "ladder", "--endpoint", "file:///etc/passwd")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: Endpoint 'file:///etc/passwd' is not an http(s) URL; "
+                             "give e.g. http://localhost:3030/ds/sparql.\n")
+
+
+def test_updates_are_refused_before_reaching_the_endpoint(aikg, endpoint):
+    result = aikg("query", "DELETE WHERE { ?s ?p ?o }", "--endpoint", endpoint)
+    assert result.exit_code == 1
+    assert "is refused" in result.stderr

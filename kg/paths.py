@@ -1,0 +1,588 @@
+"""Skill paths: how to get from one role to another, and what to learn on the way.
+
+The role ladder is projected from the store with the named queries ``role-progression``,
+``role-skills``, ``role-responsibilities``, ``role-qualifications`` and ``role-experience``
+into a :class:`networkx.DiGraph` (roles as nodes, ``ail:progressesTo`` as edges, skills and
+the rest as node data). The search itself lives in :mod:`kg.path_search`.
+
+>>> import kg
+>>> from kg import paths
+>>> result = paths.find_path(kg.load(), "Junior AI Engineer", "Head of AI")
+>>> result.best.roles[0].label, result.best.roles[-1].label
+('Junior AI Engineer', 'Head of AI Engineering')
+>>> result.to_dict()["total_new_skills"] == result.best.total_new_skills
+True
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg import path_search as ps
+from kg.errors import PathError, UnknownEntity
+
+ROLE, SKILL = "ail:Role", "ail:Skill"
+MODES = ps.MODES
+#: Labels the exact search may create per search before it falls back (see path_search).
+DEFAULT_MAX_LABELS = 20_000
+_PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+# -- what answers are made of ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Ref:
+    iri: str
+    label: str
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Skill:
+    iri: str
+    label: str
+    kind: str  # label of the most specific subclass of ail:Skill
+    essential: bool
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "kind": self.kind,
+                "essential": self.essential}
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    iri: str
+    label: str
+    area: str | None
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "area": self.area}
+
+
+@dataclass(frozen=True)
+class Qualification:
+    iri: str
+    label: str
+    mandatory: bool
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "mandatory": self.mandatory}
+
+
+@dataclass(frozen=True)
+class Experience:
+    iri: str
+    label: str
+    minimum_years: int | None
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "minimum_years": self.minimum_years}
+
+
+@dataclass(frozen=True)
+class Step:
+    from_: Ref
+    to: Ref
+    new_skills: tuple[Skill, ...]
+    responsibilities: tuple[Responsibility, ...]  # gained: not held on any earlier role
+    qualifications: tuple[Qualification, ...]
+    experience: tuple[Experience, ...]
+    minimum_years: int | None
+    running_total: int
+
+    def to_dict(self) -> dict:
+        return {
+            "from": self.from_.to_dict(), "to": self.to.to_dict(),
+            "new_skills": [s.to_dict() for s in self.new_skills],
+            "new_skill_count": len(self.new_skills),
+            "responsibilities": [r.to_dict() for r in self.responsibilities],
+            "qualifications": [q.to_dict() for q in self.qualifications],
+            "experience": [e.to_dict() for e in self.experience],
+            "minimum_years": self.minimum_years,
+            "running_total": self.running_total,
+        }
+
+
+@dataclass(frozen=True)
+class Path:
+    roles: tuple[Ref, ...]
+    steps: tuple[Step, ...]
+    total_new_skills: int
+    years: int | None  # most years any role entered asks for; None when none says
+    skills_held_at_start: int
+    skills_used: int  # of those, how many a later role on the path requires
+
+    @property
+    def total_steps(self) -> int:
+        return len(self.steps)
+
+    def to_dict(self) -> dict:
+        return {
+            "roles": [r.to_dict() for r in self.roles],
+            "steps": [s.to_dict() for s in self.steps],
+            "total_new_skills": self.total_new_skills,
+            "total_steps": self.total_steps,
+            "years": self.years,
+            "skills_held_at_start": self.skills_held_at_start,
+            "skills_used": self.skills_used,
+        }
+
+
+@dataclass(frozen=True)
+class Bound:
+    """How far a path found by the fallback can be from the best (in the ranked measure)."""
+
+    method: str
+    labels: int  # labels the exact search created before it gave up
+    lower_bound: int  # no path does better than this
+    found: int  # what the reported path achieves
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "labels_explored": self.labels,
+                "lower_bound": self.lower_bound, "found": self.found,
+                "at_most_worse_by": self.found - self.lower_bound}
+
+
+@dataclass
+class PathResult:
+    """The answer to ``aikg path``: the best path, the alternatives, and how it was found."""
+
+    from_: Ref
+    to: Ref
+    by: str
+    best: Path
+    alternatives: list[Path] = field(default_factory=list)
+    have: list[tuple[Ref, bool]] = field(default_factory=list)  # (skill, used on the path)
+    via: list[Ref] = field(default_factory=list)
+    avoid: list[Ref] = field(default_factory=list)
+    exact: bool = True
+    alternatives_exact: bool = True
+    bound: Bound | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        best = self.best.to_dict()
+        return {
+            "from": self.from_.to_dict(), "to": self.to.to_dict(), "by": self.by,
+            "steps": best["steps"],
+            "total_new_skills": best["total_new_skills"],
+            "total_steps": best["total_steps"],
+            "years": best["years"],
+            "skills_held_at_start": best["skills_held_at_start"],
+            "skills_used": best["skills_used"],
+            "roles": best["roles"],
+            "have": [dict(ref.to_dict(), used=used) for ref, used in self.have],
+            "via": [r.to_dict() for r in self.via],
+            "avoid": [r.to_dict() for r in self.avoid],
+            "exact": self.exact,
+            "alternatives_exact": self.alternatives_exact,
+            "bound": self.bound.to_dict() if self.bound else None,
+            "notes": list(self.notes),
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    from_: Ref
+    to: Ref
+    new_skills: tuple[Skill, ...]
+    shared: int  # skills of TO already held
+    required: int  # skills TO requires
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
+                "new_skills": [s.to_dict() for s in self.new_skills],
+                "total_new_skills": len(self.new_skills),
+                "shared_skills": self.shared, "required_skills": self.required}
+
+
+@dataclass(frozen=True)
+class NextRoles:
+    role: Ref
+    options: tuple[Gap, ...]
+
+    def to_dict(self) -> dict:
+        return {"from": self.role.to_dict(), "next": [g.to_dict() for g in self.options]}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    role: Ref
+    level: int | None
+    held: int
+    required: int
+    missing: tuple[Skill, ...]
+
+    @property
+    def share(self) -> float:
+        return self.held / self.required
+
+    def to_dict(self) -> dict:
+        return {"role": self.role.to_dict(), "level": self.level, "held": self.held,
+                "required": self.required, "share": round(self.share, 4),
+                "missing": [s.to_dict() for s in self.missing]}
+
+
+@dataclass(frozen=True)
+class Ready:
+    have: tuple[Ref, ...]
+    roles: tuple[Readiness, ...]
+    unrated: tuple[Ref, ...]  # roles the graph lists no skills for
+
+    def to_dict(self) -> dict:
+        return {"have": [h.to_dict() for h in self.have],
+                "roles": [r.to_dict() for r in self.roles],
+                "unrated": [r.to_dict() for r in self.unrated]}
+
+
+# -- projection ------------------------------------------------------------------------------
+def project(g):
+    """The role ladder of a loaded graph as a ``networkx.DiGraph`` (cached per graph).
+
+    Nodes are role IRIs with data ``label``, ``level``, ``years``, ``skills`` (a tuple of
+    :class:`Skill`, essential first), ``mask`` (the skills as bits of an int, see
+    ``graph.graph["skill_bits"]``), ``responsibilities``, ``qualifications``, ``experience``.
+    Edges are ``ail:progressesTo`` (or ``ail:progressesFrom`` read backwards).
+    """
+    cached = _PROJECTIONS.get(g)
+    if cached is None:
+        cached = build_projection(
+            g.named("role-progression"), g.named("role-skills"),
+            g.named("role-responsibilities"), g.named("role-qualifications"),
+            g.named("role-experience"),
+        )
+        _PROJECTIONS[g] = cached
+    return cached
+
+
+def build_projection(progression: Iterable[dict], skills: Iterable[dict],
+                     responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
+                     experience: Iterable[dict] = ()):
+    """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for row in progression:
+        role = row["role"]
+        if role not in graph or graph.nodes[role].get("stub"):
+            graph.add_node(role, label=row.get("roleLabel") or _local(role),
+                           level=row.get("level"), years=row.get("years"), stub=False)
+        if "next" in row:
+            if row["next"] not in graph:
+                # a stub until the role's own row fills it in (or stays so if not a Role)
+                graph.add_node(row["next"], label=row.get("nextLabel") or _local(row["next"]),
+                               level=None, years=None, stub=True)
+            graph.add_edge(role, row["next"])
+    bits: dict[str, int] = {}
+    interned: dict[tuple[str, bool], Skill] = {}
+    per_role: dict[str, list[Skill]] = {}
+    for row in skills:
+        iri, essential = row["skill"], bool(row.get("essential"))
+        skill = interned.get((iri, essential))
+        if skill is None:
+            skill = Skill(iri, row.get("skillLabel") or _local(iri), row.get("kind") or "Skill",
+                          essential)
+            interned[(iri, essential)] = skill
+            bits.setdefault(iri, len(bits))
+        per_role.setdefault(row["role"], []).append(skill)
+    for role, data in graph.nodes(data=True):
+        data.pop("stub", None)
+        held = sorted(per_role.get(role, ()), key=skill_order)
+        data["skills"] = tuple(held)
+        mask = 0
+        for skill in held:
+            mask |= 1 << bits[skill.iri]
+        data["mask"] = mask
+        data.setdefault("responsibilities", ())
+        data.setdefault("qualifications", ())
+        data.setdefault("experience", ())
+    _attach(graph, "responsibilities", responsibilities, lambda r: Responsibility(
+        r["responsibility"], r.get("responsibilityLabel") or _local(r["responsibility"]),
+        r.get("areaLabel")))
+    _attach(graph, "qualifications", qualifications, lambda r: Qualification(
+        r["qualification"], r.get("qualificationLabel") or _local(r["qualification"]),
+        bool(r.get("mandatory"))))
+    _attach(graph, "experience", experience, lambda r: Experience(
+        r["requirement"], r.get("requirementLabel") or _local(r["requirement"]), r.get("years")))
+    graph.graph["skill_bits"] = bits
+    graph.graph["skills"] = {s.iri: s for s in interned.values()}
+    return graph
+
+
+def _attach(graph, name: str, rows: Iterable[dict], make) -> None:
+    for row in rows:
+        if row["role"] in graph:
+            graph.nodes[row["role"]][name] += (make(row),)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def skill_order(skill: Skill) -> tuple:
+    """Essential before preferred, then by kind, then by label."""
+    return (not skill.essential, skill.kind.casefold(), skill.label.casefold(), skill.iri)
+
+
+class _Index:
+    """The projection as integers for :mod:`kg.path_search` (built once per projection)."""
+
+    def __init__(self, graph):
+        self.order = sorted(graph.nodes, key=lambda n: (
+            graph.nodes[n]["level"] if graph.nodes[n]["level"] is not None else 0,
+            graph.nodes[n]["label"].casefold(), n))
+        self.index = {iri: i for i, iri in enumerate(self.order)}
+        self.ladder = ps.Ladder(
+            succ=[sorted(self.index[v] for v in graph.successors(n)) for n in self.order],
+            mask=[graph.nodes[n]["mask"] for n in self.order],
+            years=[graph.nodes[n]["years"] or 0 for n in self.order],
+        )
+        self.has_years = any(graph.nodes[n]["years"] is not None for n in self.order)
+
+
+def _index(graph) -> _Index:
+    if "_index" not in graph.graph:
+        graph.graph["_index"] = _Index(graph)
+    return graph.graph["_index"]
+
+
+# -- the questions ------------------------------------------------------------------------------
+def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable[str] = (),
+              via: Iterable[str] = (), avoid: Iterable[str] = (), alternatives: int = 1,
+              max_labels: int | None = DEFAULT_MAX_LABELS) -> PathResult:
+    """The best path from ``source`` to ``target`` on a loaded graph; names are resolved.
+
+    Roles and skills may be given as labels, alternative labels, CURIEs or IRIs.
+    """
+    result = shortest_paths(
+        project(g), resolve_role(g, source), resolve_role(g, target), by=by,
+        have=[resolve_skill(g, s) for s in have], via=[resolve_role(g, v) for v in via],
+        avoid=[resolve_role(g, a) for a in avoid], alternatives=alternatives,
+        max_labels=max_labels,
+    )
+    result.have = [(Ref(ref.iri, g.label(ref.iri)), used) for ref, used in result.have]
+    return result
+
+
+def resolve_role(g, text: str) -> str:
+    return g.resolve(text, cls=ROLE)
+
+
+def resolve_skill(g, text: str) -> str:
+    return g.resolve(text, cls=SKILL)
+
+
+def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
+                   have: Iterable[str] = (), via: Iterable[str] = (), avoid: Iterable[str] = (),
+                   alternatives: int = 1,
+                   max_labels: int | None = DEFAULT_MAX_LABELS) -> PathResult:
+    """The ``alternatives`` best paths over a projection; every argument is an IRI.
+
+    Ranked by ``by``: ``skills`` (fewest new skills, ties by fewer steps), ``steps`` (fewest
+    steps, ties by fewer new skills) or ``years`` (the lowest "most years of experience any
+    role on the path asks for", ties by skills then steps; roles without
+    ``ail:requiresExperience/ail:minimumYears`` count as 0 and are named in ``notes``).
+    Exact unless the search needs more than ``max_labels`` labels; then the result says
+    ``exact=False`` and carries a :class:`Bound`.
+    """
+    have, via, avoid = list(dict.fromkeys(have)), list(dict.fromkeys(via)), set(avoid)
+    for iri in (source, target, *via, *avoid):
+        if iri not in graph:
+            raise UnknownEntity(f"'{iri}' is not a role on the ladder; run 'aikg ready' "
+                                "or 'aikg next' to see the roles.")
+    _check_question(graph, source, target, by, via, avoid, alternatives)
+    index = _index(graph)
+    label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
+    if by == "years" and not index.has_years:
+        raise PathError("The graph gives no years of experience (ail:requiresExperience/"
+                        "ail:minimumYears) for any role; use --by skills or --by steps.")
+    bits = graph.graph["skill_bits"]
+    have_mask = 0
+    for iri in have:
+        if iri in bits:
+            have_mask |= 1 << bits[iri]
+    query = ps.Query(
+        source=index.index[source], target=index.index[target], have=have_mask, by=by,
+        via=tuple(index.index[v] for v in via if v not in (source, target)),
+        avoid=frozenset(index.index[a] for a in avoid),
+    )
+    ladder = index.ladder
+    dist = ps.distances_to(ladder, query.target, query.avoid)
+    exact, bound = True, None
+    try:
+        best = ps.best_path(ladder, query, dist=dist, max_labels=max_labels)
+    except ps.BudgetExceeded as error:
+        exact = False
+        best = ps.gap_dijkstra(ladder, query)
+        if best is not None:
+            lower = max(error.lower_bound, ps.lower_bound(ladder, query, dist))
+            bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by))
+    if best is None:
+        raise PathError(_no_path_message(graph, index, source, target, via, avoid))
+    found, alternatives_exact = [best], exact
+    if alternatives > 1:
+        search = ps.best_path if exact else ps.gap_dijkstra
+        try:
+            found = ps.k_best(ladder, query, alternatives, search=search, first=best,
+                              max_labels=max_labels)
+        except ps.BudgetExceeded:
+            alternatives_exact = False
+            found = ps.k_best(ladder, query, alternatives, search=ps.gap_dijkstra, first=best)
+    paths = [_describe(graph, index, query, f) for f in found]
+    notes = []
+    if by == "years":
+        unknown = [label(index.order[i]) for i in best.path[1:]
+                   if graph.nodes[index.order[i]]["years"] is None]
+        if unknown:
+            notes.append("No years of experience given for " + ", ".join(unknown)
+                         + "; counted as 0.")
+    if not exact:
+        notes.append(
+            f"Not proven optimal: the exact search stopped after {bound.labels} labels; this "
+            f"path comes from Dijkstra on per-step gaps and is at most "
+            f"{bound.found - bound.lower_bound} {by} worse than the best.")
+    if not alternatives_exact and exact:
+        notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
+                     "outgrew its label budget): they are valid but not proven the next best.")
+    used = 0
+    for node in best.path[1:]:
+        used |= ladder.mask[node]
+    return PathResult(
+        from_=Ref(source, label(source)), to=Ref(target, label(target)), by=by,
+        best=paths[0], alternatives=paths[1:],
+        have=[(Ref(iri, _skill_label(graph, iri)),
+               iri in bits and bool(used & (1 << bits[iri]))) for iri in have],
+        via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
+        exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
+    )
+
+
+def _check_question(graph, source, target, by, via, avoid, alternatives) -> None:
+    label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
+    if by not in MODES:
+        raise PathError(f"Cannot rank paths by '{by}'; use skills, steps or years.")
+    if alternatives < 1:
+        raise PathError(f"--alternatives must be 1 or more (got {alternatives}).")
+    if source == target:
+        raise PathError(f"'{label(source)}' is both the start and the goal; pick another goal, "
+                        f"or run 'aikg next \"{label(source)}\"' to see where it leads.")
+    for end, word in ((source, "starts"), (target, "ends")):
+        if end in avoid:
+            raise PathError(f"The path {word} at '{label(end)}', so it cannot be avoided; "
+                            "drop it from --avoid.")
+    for role in via:
+        if role in avoid:
+            raise PathError(f"'{label(role)}' is given to both --via and --avoid; "
+                            "drop one of them.")
+
+
+def _no_path_message(graph, index, source, target, via, avoid) -> str:
+    import networkx as nx
+
+    label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
+    ask = f"No progression from '{label(source)}' to '{label(target)}'"
+    if via:
+        ask += " through " + ", ".join(f"'{label(v)}'" for v in via)
+    if avoid:
+        ask += " avoiding " + ", ".join(f"'{label(a)}'" for a in sorted(avoid))
+    allowed = graph.subgraph(n for n in graph if n not in avoid or n == source)
+    reach = sorted(nx.descendants(allowed, source), key=index.index.__getitem__)
+    if not reach:
+        return f"{ask}: the graph has no role that '{label(source)}' progresses to."
+    names = ", ".join(f"'{label(n)}'" for n in reach[-6:][::-1])
+    more = f" and {len(reach) - 6} more" if len(reach) > 6 else ""
+    return f"{ask}. From '{label(source)}' the ladder leads to: {names}{more}."
+
+
+def _skill_label(graph, iri: str) -> str:
+    skill = graph.graph["skills"].get(iri)
+    return skill.label if skill else _local(iri)
+
+
+def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
+    """A found path in words: per step the new skills, responsibilities gained, and so on."""
+    nodes = [index.order[i] for i in found.path]
+    data = [graph.nodes[n] for n in nodes]
+    bits = graph.graph["skill_bits"]
+    start = query.start_mask(index.ladder)
+    held, total, steps = start, 0, []
+    duties = {r.iri for r in data[0]["responsibilities"]}
+    used = 0
+    for before, after, info in zip(nodes, nodes[1:], data[1:]):
+        new = tuple(s for s in info["skills"] if not held & (1 << bits[s.iri]))
+        held |= info["mask"]
+        used |= info["mask"]
+        total += len(new)
+        gained = tuple(r for r in info["responsibilities"] if r.iri not in duties)
+        duties.update(r.iri for r in gained)
+        steps.append(Step(
+            from_=Ref(before, graph.nodes[before]["label"]), to=Ref(after, info["label"]),
+            new_skills=new, responsibilities=gained, qualifications=info["qualifications"],
+            experience=info["experience"], minimum_years=info["years"], running_total=total,
+        ))
+    known = [d["years"] for d in data[1:] if d["years"] is not None]
+    return Path(
+        roles=tuple(Ref(n, d["label"]) for n, d in zip(nodes, data)), steps=tuple(steps),
+        total_new_skills=total, years=max(known) if known else None,
+        skills_held_at_start=start.bit_count(), skills_used=(start & used).bit_count(),
+    )
+
+
+def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
+    data = graph.nodes[target]
+    bits = graph.graph["skill_bits"]
+    held = graph.nodes[source]["mask"] | have_mask
+    new = tuple(s for s in data["skills"] if not held & (1 << bits[s.iri]))
+    return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
+               shared=len(data["skills"]) - len(new), required=len(data["skills"]))
+
+
+def _have_mask(graph, have: Iterable[str]) -> int:
+    bits, mask = graph.graph["skill_bits"], 0
+    for iri in have:
+        if iri in bits:
+            mask |= 1 << bits[iri]
+    return mask
+
+
+def gap(g, source: str, target: str, have: Iterable[str] = ()) -> Gap:
+    """The skills ``target`` requires that ``source`` (plus ``have``) does not."""
+    graph = project(g)
+    return role_gap(graph, resolve_role(g, source), resolve_role(g, target),
+                    _have_mask(graph, [resolve_skill(g, s) for s in have]))
+
+
+def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
+    """The roles one step on from ``role``, each with its gap, fewest new skills first."""
+    graph = project(g)
+    iri = resolve_role(g, role)
+    mask = _have_mask(graph, [resolve_skill(g, s) for s in have])
+    index = _index(graph)
+    options = sorted((role_gap(graph, iri, n, mask) for n in graph.successors(iri)),
+                     key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
+    return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options))
+
+
+def ready(g, have: Iterable[str]) -> Ready:
+    """Roles ranked by the share of their required skills the person holds."""
+    graph = project(g)
+    have_iris = list(dict.fromkeys(resolve_skill(g, s) for s in have))
+    if not have_iris:
+        raise PathError("Give at least one skill you hold with --have SKILL.")
+    mask = _have_mask(graph, have_iris)
+    bits = graph.graph["skill_bits"]
+    rated, unrated = [], []
+    for iri, data in graph.nodes(data=True):
+        if not data["skills"]:
+            unrated.append(Ref(iri, data["label"]))
+            continue
+        missing = tuple(s for s in data["skills"] if not mask & (1 << bits[s.iri]))
+        rated.append(Readiness(Ref(iri, data["label"]), data["level"],
+                               len(data["skills"]) - len(missing), len(data["skills"]), missing))
+    rated.sort(key=lambda r: (-r.share, -r.held, -(r.level or 0), r.role.label.casefold()))
+    return Ready(tuple(Ref(i, _skill_label(graph, i)) for i in have_iris), tuple(rated),
+                 tuple(sorted(unrated, key=lambda r: r.label.casefold())))

@@ -1,0 +1,169 @@
+// The page's own behaviour: tooltips, search, class filter. Graph text is only ever put on
+// screen with textContent (or drawn on the canvas by vis), never parsed as HTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== null && text !== undefined) { node.textContent = String(text); }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  function tipElement(tip) {
+    var box = el("div", null, "kg-tip");
+    box.appendChild(el("div", tip.heading, "kg-tip-heading"));
+    if (tip.kind) { box.appendChild(el("div", tip.kind, "kg-tip-kind")); }
+    if (tip.text) { box.appendChild(el("p", tip.text, "kg-tip-text")); }
+    (tip.sections || []).forEach(function (section) {
+      box.appendChild(el("div", section[0], "kg-tip-section"));
+      var list = el("ul");
+      section[1].forEach(function (line) { list.appendChild(el("li", line)); });
+      box.appendChild(list);
+    });
+    if (tip.source) { box.appendChild(el("div", "Source: " + tip.source, "kg-tip-source")); }
+    return box;
+  }
+
+  var classOf = {};
+  var byClass = {};
+  var tips = {};
+  var nodeList = data.nodes.map(function (spec) {
+    var node = Object.assign({}, spec);
+    tips[node.id] = spec.tip;
+    delete node.tip;
+    node.title = tipElement(spec.tip);
+    classOf[node.id] = node.cls;
+    (byClass[node.cls] = byClass[node.cls] || []).push(node.id);
+    return node;
+  });
+
+  var nodes = new vis.DataSet(nodeList);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("kg-network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  window.network = network;
+  window.kgNodes = nodes;
+  window.kgReady = false;
+
+  function ready() {
+    if (window.kgReady) { return; }
+    window.kgReady = true;
+    window.kgReadyAt = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  }
+  if (data.options.physics.enabled) {
+    // Stop the simulation once the layout has settled: a still picture, and no CPU burnt.
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.once("afterDrawing", ready);
+      network.redraw();
+    });
+  } else {
+    network.once("afterDrawing", ready);
+  }
+
+  // -- details panel -------------------------------------------------------------------
+  var details = document.getElementById("kg-details");
+  function showDetails(id) {
+    while (details.firstChild) { details.removeChild(details.firstChild); }
+    var box = tipElement(tips[id]);
+    if (tips[id].iri) { box.appendChild(el("div", tips[id].iri, "kg-tip-iri")); }
+    details.appendChild(box);
+  }
+  network.on("selectNode", function (event) {
+    if (event.nodes.length === 1) { showDetails(event.nodes[0]); }
+  });
+
+  // -- filter by class -------------------------------------------------------------------
+  var legend = document.getElementById("kg-legend");
+  var boxes = {};
+  var SVG = "http://www.w3.org/2000/svg";
+  function swatch(shape, colour) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    var points = {
+      square: "2,2 14,2 14,14 2,14", diamond: "8,1 15,8 8,15 1,8",
+      triangle: "8,1 15,14 1,14", triangleDown: "1,2 15,2 8,15",
+      hexagon: "4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8",
+      star: "8,0.5 10,6 15.5,6 11,9.5 12.8,15 8,11.7 3.2,15 5,9.5 0.5,6 6,6"
+    }[shape];
+    var mark;
+    if (points) {
+      mark = document.createElementNS(SVG, "polygon");
+      mark.setAttribute("points", points);
+    } else {
+      mark = document.createElementNS(SVG, "circle");
+      mark.setAttribute("cx", "8");
+      mark.setAttribute("cy", "8");
+      mark.setAttribute("r", "6.5");
+    }
+    mark.setAttribute("fill", colour);
+    svg.appendChild(mark);
+    return svg;
+  }
+  function setClassVisible(cls, visible) {
+    boxes[cls].checked = visible;
+    nodes.update((byClass[cls] || []).map(function (id) { return { id: id, hidden: !visible }; }));
+  }
+  data.classes.forEach(function (cls) {
+    var item = el("li");
+    var label = el("label");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-class", cls.id);
+    box.addEventListener("change", function () { setClassVisible(cls.id, box.checked); });
+    boxes[cls.id] = box;
+    label.appendChild(box);
+    label.appendChild(swatch(cls.shape, cls.color));
+    label.appendChild(el("span", cls.label));
+    label.appendChild(el("span", cls.count, "count"));
+    item.appendChild(label);
+    legend.appendChild(item);
+  });
+
+  // -- search ------------------------------------------------------------------------------
+  var input = document.getElementById("kg-search");
+  var status = document.getElementById("kg-status");
+  var labels = document.getElementById("kg-labels");
+  var seen = {};
+  data.nodes.map(function (n) { return n.label; }).sort().forEach(function (text) {
+    if (seen[text]) { return; }
+    seen[text] = true;
+    var option = el("option");
+    option.value = text;
+    labels.appendChild(option);
+  });
+  function find(text) {
+    var wanted = text.trim().toLowerCase();
+    if (!wanted) { return null; }
+    var i, best = null, rank = 3;
+    for (i = 0; i < data.nodes.length; i += 1) {
+      var label = String(data.nodes[i].label).toLowerCase();
+      var r = label === wanted ? 0 : (label.indexOf(wanted) === 0 ? 1 : (label.indexOf(wanted) > 0 ? 2 : 3));
+      if (r < rank) { rank = r; best = data.nodes[i].id; if (r === 0) { break; } }
+    }
+    return best;
+  }
+  function focusNode(id) {
+    if (boxes[classOf[id]] && !boxes[classOf[id]].checked) { setClassVisible(classOf[id], true); }
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.4, animation: false });
+    showDetails(id);
+    window.kgFocused = id;
+  }
+  document.getElementById("kg-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var id = find(input.value);
+    if (id === null) {
+      status.textContent = input.value.trim() ? "Nothing matches \u201c" + input.value.trim() + "\u201d." : "";
+      return;
+    }
+    status.textContent = "";
+    focusNode(id);
+  });
+}());

@@ -1,0 +1,108 @@
+"""How the graph pages look: colour and shape per class, and deterministic node positions.
+
+Positions are computed here rather than left to the browser's physics so that a page of
+thousands of nodes has a usable picture at once and the same graph gives the same page.
+Nothing here touches the graph; it works on plain lists of ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+
+# Families share a colour; shapes tell the classes of one family apart. Shapes are those vis
+# draws with the label underneath, so every node reads the same way.
+_FAMILIES = [
+    ("#1f5fa8", ["Role", "CareerStage", "CareerTrack"]),
+    ("#17a2a2", ["Responsibility", "ResponsibilityArea"]),
+    ("#2ca02c", ["Skill", "ProgrammingLanguage", "MLFramework", "AITechnique",
+                 "InfrastructureSkill", "SoftSkill", "BusinessSkill"]),
+    ("#8e5bb5", ["Qualification", "Degree", "DegreeLevel", "FieldOfStudy",
+                 "ExperienceRequirement"]),
+    ("#d62728", ["Challenge", "ChallengeArea"]),
+    ("#9aa31a", ["BestPractice"]),
+    ("#e377c2", ["IndustryTrend", "DemandDriver", "SalaryFactor", "CompensationComponent"]),
+    ("#ff7f0e", ["MarketStatistic", "SalaryFigure", "GrowthRate", "MarketSize",
+                 "InvestmentAmount", "JobGrowthFigure", "CompensationShare", "StatisticKind",
+                 "ValueRange", "Market"]),
+    ("#8c564b", ["Organisation", "Company", "GovernmentProgramme", "ResearchOrganisation"]),
+    ("#1a9ccf", ["Industry", "AIApplication", "Region"]),
+    ("#7f7f7f", ["SourceDocument", "SourceSection", "Basis"]),
+]
+SHAPES = ["dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon"]
+_SHAPE_LIST = SHAPES + ["dot", "square", "diamond"]  # a family of 10 reuses the first three
+
+STYLE: dict[str, tuple[str, str, int]] = {}
+"""class IRI -> (colour, shape, order in the legend)"""
+for _f, (_colour, _names) in enumerate(_FAMILIES):
+    for _i, _name in enumerate(_names):
+        STYLE[AIL + _name] = (_colour, _SHAPE_LIST[_i], _f * 100 + _i)
+
+_OTHER_COLOURS = ["#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354"]
+
+
+def class_style(cls: str) -> tuple[str, str, int]:
+    """Colour, shape and legend order of a class; classes added by users get stable ones."""
+    if cls in STYLE:
+        return STYLE[cls]
+    digest = int(hashlib.sha256(cls.encode("utf-8")).hexdigest(), 16)
+    return (_OTHER_COLOURS[digest % len(_OTHER_COLOURS)], SHAPES[digest // 7 % len(SHAPES)],
+            10_000)
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+NODE_SPACING = 38.0
+
+
+def _spiral(count: int, spacing: float = NODE_SPACING) -> list[tuple[float, float]]:
+    """``count`` points filling a disc evenly (a sunflower spiral), nearest the centre first."""
+    return [(spacing * math.sqrt(k + 0.5) * math.cos(k * GOLDEN_ANGLE),
+             spacing * math.sqrt(k + 0.5) * math.sin(k * GOLDEN_ANGLE)) for k in range(count)]
+
+
+def cluster_layout(groups: list[list[str]]) -> dict[str, tuple[int, int]]:
+    """One disc per group (a class), the discs round a circle in the order given.
+
+    The circle is just long enough for the discs to sit side by side, so the picture stays
+    compact at 10 nodes and at 10,000.
+    """
+    radii = [NODE_SPACING * math.sqrt(len(g) + 1) + 60 for g in groups]
+    circumference = sum(2 * r for r in radii)
+    ring = circumference / (2 * math.pi) if len(groups) > 1 else 0.0
+    positions: dict[str, tuple[int, int]] = {}
+    travelled = 0.0
+    for group, radius in zip(groups, radii):
+        angle = 2 * math.pi * (travelled + radius) / circumference if circumference else 0.0
+        travelled += 2 * radius
+        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+        for node, (dx, dy) in zip(group, _spiral(len(group))):
+            positions[node] = (round(cx + dx), round(cy + dy))
+    return positions
+
+
+def ladder_layout(columns: list[list[str]], dx: int = 280, dy: int = 120) -> dict[str, tuple[int, int]]:
+    """Columns left to right (seniority), each column's nodes centred vertically."""
+    positions = {}
+    for x, column in enumerate(columns):
+        for y, node in enumerate(column):
+            positions[node] = (x * dx, round((y - (len(column) - 1) / 2) * dy))
+    return positions
+
+
+def radial_layout(rings: list[list[str]], gap: int = 260) -> dict[str, tuple[int, int]]:
+    """The centre node in the middle, each further ring of neighbours on a wider circle."""
+    positions = {}
+    radius = 0.0
+    for depth, ring in enumerate(rings):
+        if depth == 0:
+            for node in ring:
+                positions[node] = (0, 0)
+            continue
+        # far enough out for the previous ring, and wide enough to space this one's nodes
+        radius = max(radius + gap, len(ring) * 55 / (2 * math.pi))
+        for k, node in enumerate(ring):
+            angle = 2 * math.pi * k / len(ring) - math.pi / 2
+            positions[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return positions

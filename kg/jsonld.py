@@ -86,12 +86,15 @@ def build_context(tbox) -> dict:
     for t in triples:
         if t.predicate.value == RDF + "type" and isinstance(t.subject, ox.NamedNode):
             kinds.setdefault(t.subject.value, set()).add(t.object.value)
-    context: dict = {"@version": 1.1}
+    # JSON-LD 1.0 on purpose (no "@version": 1.1): Jena's 1.1 reader cannot run on Debian (no
+    # Jakarta JSON provider is packaged), its 1.0 reader refuses 1.1 contexts, and nothing
+    # here needs 1.1. ``type`` is always written as an array all the same.
+    context: dict = {}
     for name, iri in sorted(PREFIXES.items()):
         if name != "sh":
             context[name] = iri
     context["id"] = "@id"
-    context["type"] = {"@id": "@type", "@container": "@set"}
+    context["type"] = "@type"
     for name, (iri, vtype, lang, multi) in STANDARD_TERMS.items():
         context[name] = _term(iri, vtype, lang, multi)
     for iri in sorted(k for k in kinds if k.startswith(NS) and re.fullmatch(r"\w+", k[len(NS):])):

@@ -347,6 +347,45 @@ def validate(ctx, no_reason, fmt):
 # ==== end viz commands =================================================================
 
 # ==== serve / docs commands (embedding helper) ========================================
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; 0.0.0.0 exposes the endpoint to your network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a query may run before its worker is killed (HTTP 503).")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1),
+              help="Largest result (rows or triples) returned; bigger ones get HTTP 400.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries answered in parallel).")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Allow browser pages from ORIGIN (e.g. http://localhost:3000, or *) to "
+                   "query. Repeatable. Off by default.")
+@click.pass_context
+@handle_errors
+def serve(ctx, host, port, timeout, max_rows, workers, cors):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
+    from kg import server
+
+    graph = get_kg(ctx)
+    settings = server.Settings(timeout=timeout, max_rows=max_rows, workers=workers,
+                               cors=tuple(cors), extra=ctx.find_object(Context).extra)
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql ({len(graph)} triples; "
+               f"timeout {timeout:g} s, at most {max_rows} rows; Ctrl-C stops)", err=True)
+    server.serve(graph, host=host, port=port, settings=settings)
+
+
+@main.command()
+@click.option("-o", "--output", "directory", default="docs", show_default=True, metavar="DIR",
+              type=click.Path(file_okay=False), help="Folder to write index.html into.")
+@click.pass_context
+@handle_errors
+def docs(ctx, directory):
+    """Write offline HTML reference documentation of the ontology (classes, properties, individuals)."""
+    from kg import docs as reference
+
+    page = reference.write_docs(get_kg(ctx), directory)
+    click.echo(f"Wrote {page}", err=True)
 # ==== end serve / docs commands ========================================================
 
 

@@ -260,7 +260,7 @@ def search(ctx, text, cls, limit, fmt):
     from kg import catalogue, formats
 
     graph = get_kg(ctx)
-    named = catalogue.get("search")
+    named = catalogue.get("search-in-class" if cls else "search")
     values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
     query_text = named.text + f"\nLIMIT {limit}\n"
     write_output(formats.render(graph.run(query_text, values), fmt, graph.labels()), None)
@@ -341,9 +341,103 @@ def validate(ctx, no_reason, fmt):
 # ==== end core commands ================================================================
 
 # ==== path commands (paths helper) =====================================================
+
+PATH_FORMAT = click.option(
+    "--format", "fmt", default="table", show_default=True,
+    type=click.Choice(["table", "json", "md"]), help="Output format.")
+HAVE = click.option(
+    "--have", "have", multiple=True, metavar="SKILL",
+    help="A skill you already hold (label, alternative label, CURIE or IRI). Repeatable.")
+
+
+@main.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@HAVE
+@click.option("--by", default="skills", show_default=True,
+              type=click.Choice(["skills", "steps", "years"]),
+              help="Rank by fewest new skills (ties: fewer steps), fewest steps (ties: fewer "
+                   "new skills), or the fewest years of experience the path's roles ask for.")
+@click.option("--via", multiple=True, metavar="ROLE", help="Pass through this role. Repeatable.")
+@click.option("--avoid", multiple=True, metavar="ROLE", help="Never pass through this role. "
+              "Repeatable.")
+@click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
+              type=click.IntRange(min=1), help="Show the K best distinct paths.")
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def path(ctx, source, target, have, by, via, avoid, alternatives, fmt):
+    """The skill path from one role to another: every step, what to learn, running totals."""
+    from kg import path_render, paths
+
+    result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
+                             avoid=avoid, alternatives=alternatives)
+    write_output(path_render.render(result, fmt), None)
+
+
+@main.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@HAVE
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def gap(ctx, source, target, have, fmt):
+    """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.gap(get_kg(ctx), source, target, have), fmt), None)
+
+
+@main.command("next")
+@click.argument("role")
+@HAVE
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def next_(ctx, role, have, fmt):
+    """The roles one step on from ROLE, each with the skills it adds."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have), fmt), None)
+
+
+@main.command()
+@click.option("--have", "have", multiple=True, required=True, metavar="SKILL",
+              help="A skill you hold (label, alternative label, CURIE or IRI). Repeatable.")
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def ready(ctx, have, fmt):
+    """Roles ranked by the share of their required skills you already hold."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.ready(get_kg(ctx), have), fmt), None)
+
 # ==== end path commands ================================================================
 
 # ==== viz commands (viz helper) ========================================================
+
+@main.command()
+@click.option("-o", "--output", "out_dir", default="visualizations", show_default=True,
+              metavar="DIR", type=click.Path(file_okay=False),
+              help="Folder to write the pages into (created if missing).")
+@click.option("--focus", metavar="ENTITY",
+              help="Write only the neighbourhood page of ENTITY (label, CURIE or IRI).")
+@click.option("--depth", default=None, type=click.IntRange(min=1), metavar="N",
+              help="With --focus: how many links away from ENTITY to show.  [default: 1]")
+@click.pass_context
+@handle_errors
+def viz(ctx, out_dir, focus, depth):
+    """Write interactive graph pages (whole graph, career ladder, or --focus) that open offline."""
+    if depth is not None and focus is None:
+        raise click.UsageError("--depth needs --focus ENTITY.")
+    from kg import viz as pages
+
+    for page in pages.write_pages(get_kg(ctx), Path(out_dir), focus=focus, depth=depth or 1):
+        click.echo(str(page.path))
+        click.echo(f"  {page.nodes} nodes, {page.edges} edges", err=True)
+
 # ==== end viz commands =================================================================
 
 # ==== serve / docs commands (embedding helper) ========================================

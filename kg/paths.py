@@ -489,6 +489,9 @@ def _no_path_message(graph, index, source, target, via, avoid) -> str:
         ask += " through " + ", ".join(f"'{label(v)}'" for v in via)
     if avoid:
         ask += " avoiding " + ", ".join(f"'{label(a)}'" for a in sorted(avoid))
+    if (via or avoid) and nx.has_path(graph, source, target):
+        return (f"{ask}, though there is one without --via/--avoid; drop or change them "
+                f"(run 'aikg path \"{label(source)}\" \"{label(target)}\"' to see it).")
     allowed = graph.subgraph(n for n in graph if n not in avoid or n == source)
     reach = sorted(nx.descendants(allowed, source), key=index.index.__getitem__)
     if not reach:

@@ -1,0 +1,328 @@
+"""Checks of the knowledge graph: SHACL shapes, ``*-violation.rq`` queries, OWL consistency.
+
+Library code only: nothing here prints or exits. pyshacl and owlready2 are imported inside the
+functions that need them, so importing this module stays cheap.
+
+>>> from kg import validate
+>>> report = validate.check_all(reason=False)      # the shipped sources
+>>> report.conforms
+True
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+__all__ = [
+    "Problem", "Report", "ontology_dir", "shapes_path", "check_queries", "merged_store",
+    "shacl", "violations", "owl_consistency", "check_all",
+]
+
+
+# ---------------------------------------------------------------------------- locating files
+
+def ontology_dir() -> Path:
+    """The folder holding ai_leadership.ttl, data/, shapes.ttl and checks/."""
+    try:
+        from kg.store import ontology_dir as _from_store
+        return Path(_from_store())
+    except ImportError:  # the lead's store module is optional for this module
+        pass
+    here = Path(__file__).resolve().parent.parent / "ontology"
+    if here.is_dir():
+        return here
+    from importlib.resources import files
+    return Path(str(files("kg") / "ontology"))
+
+
+def source_files() -> list[Path]:
+    """The Turtle sources whose union is the graph (TBox first)."""
+    try:
+        from kg.store import source_files as _from_store
+        return [Path(p) for p in _from_store()]
+    except ImportError:
+        root = ontology_dir()
+        return [root / "ai_leadership.ttl", *sorted((root / "data").glob("*.ttl"))]
+
+
+def shapes_path() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+def check_queries() -> list[Path]:
+    """The ``*-violation.rq`` files, sorted by name."""
+    return sorted((ontology_dir() / "checks").glob("*-violation.rq"))
+
+
+# ---------------------------------------------------------------------------- graph inputs
+
+def merged_store(data=None) -> ox.Store:
+    """An in-memory pyoxigraph store from ``data``.
+
+    ``data`` may be None (the shipped sources), a pyoxigraph Store, an iterable of pyoxigraph
+    Quads or Triples, an ``rdflib.Graph``, or an iterable of Turtle file paths.
+    """
+    store = ox.Store()
+    if data is None:
+        data = source_files()
+    if isinstance(data, ox.Store):
+        return data
+    if _is_rdflib_graph(data):
+        store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return store
+    items = list(data)
+    if items and isinstance(items[0], (str, os.PathLike)):
+        for path in items:
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        return store
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in items)
+    return store
+
+
+def _is_rdflib_graph(data) -> bool:
+    return type(data).__module__.startswith("rdflib") and hasattr(data, "serialize")
+
+
+def _ntriples(store: ox.Store) -> bytes:
+    """Every quad of the store, whatever its graph, as N-Triples."""
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _rdflib(data):
+    import rdflib
+
+    if _is_rdflib_graph(data):
+        return data
+    graph = rdflib.Graph()
+    graph.parse(data=_ntriples(merged_store(data)).decode("utf-8"), format="nt")
+    return graph
+
+
+# ---------------------------------------------------------------------------- report
+
+@dataclass
+class Problem:
+    """One failed check: which check, on what, and why."""
+
+    check: str          # "shacl", "owl", or the name of a violation query
+    focus: str          # the offending resource (or "" when not applicable)
+    message: str
+
+    def line(self) -> str:
+        return f"[{self.check}] {self.focus + ': ' if self.focus else ''}{self.message}"
+
+
+@dataclass
+class Report:
+    """The combined outcome of every check that ran."""
+
+    shacl_conforms: bool | None = None
+    shacl_problems: list[Problem] = field(default_factory=list)
+    violation_rows: list[tuple[str, list[dict]]] = field(default_factory=list)
+    owl_ok: bool | None = None
+    owl_message: str = ""
+    ran: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        out = list(self.shacl_problems)
+        for name, rows in self.violation_rows:
+            for row in rows:
+                focus = next(iter(row.values()), "")
+                rest = ", ".join(f"{k}={v}" for k, v in list(row.items())[1:])
+                out.append(Problem(name, str(focus), rest or "returned a row"))
+        if self.owl_ok is False:
+            out.append(Problem("owl", "", self.owl_message))
+        return out
+
+    @property
+    def conforms(self) -> bool:
+        return (self.shacl_conforms is not False and self.owl_ok is not False
+                and not any(rows for _, rows in self.violation_rows))
+
+    def summary(self) -> str:
+        failing = [name for name, rows in self.violation_rows if rows]
+        parts = []
+        if self.shacl_conforms is not None:
+            parts.append("SHACL ok" if self.shacl_conforms
+                         else f"SHACL: {len(self.shacl_problems)} result(s)")
+        if self.violation_rows:
+            parts.append(f"{len(self.violation_rows) - len(failing)}/{len(self.violation_rows)} "
+                         "violation queries clean")
+        if self.owl_ok is not None:
+            parts.append("OWL consistent" if self.owl_ok else "OWL inconsistent or unchecked")
+        return "; ".join(parts) or "no checks ran"
+
+    def first_problem(self) -> str:
+        problems = self.problems
+        return problems[0].line() if problems else "no problem"
+
+    def text(self) -> str:
+        lines = [f"{'CONFORMS' if self.conforms else 'DOES NOT CONFORM'}: {self.summary()}"]
+        if self.shacl_conforms is not None:
+            lines.append(f"SHACL shapes: {'ok' if self.shacl_conforms else 'FAILED'}")
+            lines += [f"  {p.focus}: {p.message}" for p in self.shacl_problems]
+        for name, rows in self.violation_rows:
+            lines.append(f"{name}: {'ok' if not rows else f'{len(rows)} row(s)'}")
+            for row in rows[:20]:
+                lines.append("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+            if len(rows) > 20:
+                lines.append(f"  ... {len(rows) - 20} more")
+        if self.owl_ok is not None:
+            lines.append(f"OWL consistency (HermiT): {'ok' if self.owl_ok else 'FAILED'}"
+                         + (f" - {self.owl_message}" if self.owl_message else ""))
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "conforms": self.conforms,
+            "summary": self.summary(),
+            "shacl": {"conforms": self.shacl_conforms,
+                      "results": [vars(p) for p in self.shacl_problems]},
+            "violations": {name: rows for name, rows in self.violation_rows},
+            "owl": {"consistent": self.owl_ok, "message": self.owl_message},
+        }, indent=2, sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------------------- SHACL
+
+def shacl(data_graph, shapes=None) -> Report:
+    """Validate ``data_graph`` (an rdflib.Graph, or anything :func:`merged_store` takes)
+    against ``ontology/shapes.ttl`` (or ``shapes``, a path or rdflib.Graph); no inference,
+    so pass the TBox along with the data for subclass targets to work."""
+    import rdflib
+    from pyshacl import validate as _validate
+
+    graph = _rdflib(data_graph)
+    if shapes is None or isinstance(shapes, (str, os.PathLike)):
+        shapes_graph = rdflib.Graph().parse(str(shapes or shapes_path()), format="turtle")
+    else:
+        shapes_graph = shapes
+    conforms, results, _ = _validate(graph, shacl_graph=shapes_graph, inference="none",
+                                     advanced=True, allow_warnings=False)
+    report = Report(shacl_conforms=bool(conforms), ran=["shacl"])
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    rows = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        shape = results.value(result, SH.sourceShape)
+        message = results.value(result, SH.resultMessage)
+        shape_name = _shape_name(results, shapes_graph, shape)
+        text = f"{message or 'constraint violated'}" + (f" (path {_short(path)})" if path else "")
+        rows.append(Problem("shacl:" + shape_name, _short(focus), text))
+    report.shacl_problems = sorted(rows, key=lambda p: (p.check, p.focus, p.message))
+    return report
+
+
+def _shape_name(results, shapes_graph, shape) -> str:
+    """The named node shape a result comes from (property shapes are blank nodes)."""
+    import rdflib
+
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    if isinstance(shape, rdflib.BNode):
+        parent = shapes_graph.value(None, SH.property, shape) or shapes_graph.value(None, SH.sparql, shape)
+        if parent is not None:
+            shape = parent
+    return _short(shape)
+
+
+def _short(term) -> str:
+    text = str(term) if term is not None else ""
+    return text.split("#", 1)[1] if text.startswith("https://w3id.org/ai-leadership-kg/ontology#") else text
+
+
+# ---------------------------------------------------------------------------- SPARQL checks
+
+def violations(store_or_graph=None, queries: Iterable[Path] | None = None) -> list[tuple[str, list[dict]]]:
+    """Run every ``*-violation.rq``; returns ``[(check name, rows)]`` where each row maps
+    variable names to plain strings. A clean graph gives empty row lists."""
+    store = merged_store(store_or_graph)
+    out = []
+    for path in (queries if queries is not None else check_queries()):
+        solutions = store.query(Path(path).read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = _short(term.value)
+            rows.append(row)
+        out.append((Path(path).name.removesuffix(".rq"), rows))
+    return out
+
+
+# ---------------------------------------------------------------------------- OWL
+
+def owl_consistency(path) -> tuple[bool, str]:
+    """Check an RDF/XML (``.rdf``/``.owl``/``.xml``) or N-Triples (``.nt``) file with HermiT.
+
+    Returns ``(True, message)`` when consistent and ``(False, message)`` when inconsistent or
+    when the reasoner cannot run (no Java). Never hand owlready2 Turtle: it silently drops
+    triples. A fresh ``World`` per call keeps inferences from leaking between checks.
+    """
+    import owlready2
+
+    java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
+    if java is None:
+        return False, "Java was not found; install a Java runtime (e.g. apt-get install default-jre-headless) to run HermiT."
+    owlready2.JAVA_EXE = java
+    path = Path(path)
+    fmt = "ntriples" if path.suffix == ".nt" else "rdfxml"
+    world = owlready2.World()
+    try:
+        with path.open("rb") as handle:
+            world.get_ontology(path.resolve().as_uri()).load(fileobj=handle, format=fmt)
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return False, "HermiT found the ontology inconsistent."
+    except owlready2.OwlReadyJavaError as error:
+        return False, "HermiT failed: " + " ".join(str(error).split())[:400]
+    finally:
+        world.close()
+    return True, "HermiT found the ontology consistent."
+
+
+def _owl_on(store: ox.Store) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix="aikg-owl-") as folder:
+        target = Path(folder) / "graph.nt"
+        target.write_bytes(_ntriples(store))
+        return owl_consistency(target)
+
+
+# ---------------------------------------------------------------------------- everything
+
+def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool = True) -> Report:
+    """SHACL + violation queries + (if ``reason``) HermiT over ``data`` (see :func:`merged_store`;
+    None means the shipped sources). Returns one :class:`Report`."""
+    store = merged_store(data)
+    report = Report()
+    if shapes:
+        shacl_report = shacl(store_to_rdflib(store))
+        report.shacl_conforms, report.shacl_problems = shacl_report.shacl_conforms, shacl_report.shacl_problems
+        report.ran.append("shacl")
+    if queries:
+        report.violation_rows = violations(store)
+        report.ran.append("queries")
+    if reason:
+        report.owl_ok, report.owl_message = _owl_on(store)
+        report.ran.append("owl")
+    return report
+
+
+def store_to_rdflib(store: ox.Store):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=_ntriples(store).decode("utf-8"), format="nt")
+    return graph

@@ -364,15 +364,22 @@ HAVE = click.option(
 @click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
 @PATH_FORMAT
+@click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Also write the path as an interactive page (opens offline) to FILE.")
 @click.pass_context
 @handle_errors
-def path(ctx, source, target, have, by, via, avoid, alternatives, fmt):
+def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, html):
     """The skill path from one role to another: every step, what to learn, running totals."""
     from kg import path_render, paths
 
     result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives)
     write_output(path_render.render(result, fmt), None)
+    if html:
+        from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
+
+        page = path_page(get_kg(ctx), result, Path(html))
+        click.echo(f"Wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
 
 
 @main.command()

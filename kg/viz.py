@@ -104,8 +104,7 @@ def _ladder_nodes(known, roles, skills, salaries) -> tuple[list[dict], dict[str,
     nodes = []
     for iri in sorted(roles):
         role = roles[iri]
-        entity = known.get(iri) or Entity(iri, role["label"], ["https://w3id.org/ai-leadership-kg/ontology#Role"],
-                                          ["Role"], None, [], [])
+        entity = known.get(iri) or Entity(iri, role["label"], [AIL + "Role"], ["Role"], None, [], [])
         kind = [entity.class_labels[0]]
         kind.append(f"seniority level {role['level']}" if role["level"] is not None else "no seniority level")
         kind += [f"{role['stage']} stage"] if role["stage"] else []
@@ -118,6 +117,11 @@ def _ladder_nodes(known, roles, skills, salaries) -> tuple[list[dict], dict[str,
     return nodes, xy
 
 
+# Curved edges: a step that skips a level arcs wider than one to the next level, so
+# neither hides the other on the straight line between the rungs.
+_LADDER_EDGES = {"enabled": True, "type": "curvedCW", "roundness": 0.2}
+
+
 def ladder_page(g, out_path: Path, title: str = "AI engineering career ladder") -> Page:
     """Roles by seniority level, progression edges; skills and salaries in each role's tooltip."""
     known = entities(g)
@@ -127,13 +131,96 @@ def ladder_page(g, out_path: Path, title: str = "AI engineering career ladder") 
     nodes, _ = _ladder_nodes(known, roles, skills, salaries)
     edges = [{"from": a, "to": b, "title": f"{roles[a]['label']} \u2192 {roles[b]['label']}",
               "width": 2, "color": {"color": "#1f5fa8"}} for a, b in steps]
-    smooth = {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
-              "roundness": 0.4}
     subtitle = f"{len(nodes)} roles, {len(edges)} progression steps; hover a role for its skills and pay"
-    html = render(title, subtitle, nodes, edges, _legend(nodes, known, {}),
-                  options(len(nodes), physics=False, smooth=smooth))
+    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
+                  options(len(nodes), physics=False, smooth=_LADDER_EDGES))
     write(out_path, html)
     return Page(Path(out_path), len(nodes), len(edges))
+
+
+def _iri(g, value) -> str:
+    """An IRI from a path result's role or skill: ``{"iri": ...}``, an IRI, CURIE or label."""
+    if isinstance(value, dict):
+        value = value.get("iri") or value.get("id") or value.get("label")
+    text = str(value)
+    return sparql.expand(text) or g.resolve(text)
+
+
+def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
+    """A skill path on the career ladder: its roles and steps highlighted, and the skills
+    new at each step attached to the role the step leads to.
+
+    ``path_result`` is what :func:`kg.paths.find_path` returns (or its ``to_dict()``):
+    ``{"from", "to", "steps": [{"from", "to", "new_skills": [...]}, ...]}``.
+    """
+    answer = path_result.to_dict() if hasattr(path_result, "to_dict") else dict(path_result)
+    known = entities(g)
+    roles, steps, skills, salaries = ladder(g)
+    nodes, xy = _ladder_nodes(known, roles, skills, salaries)
+    path = [(_iri(g, s["from"]), _iri(g, s["to"]), [_iri(g, k) for k in s.get("new_skills", [])])
+            for s in answer.get("steps", [])]
+    ends = [_iri(g, answer[k]) for k in ("from", "to") if answer.get(k)]
+    on_path = set(ends) | {a for a, _, _ in path} | {b for _, b, _ in path}
+    missing = sorted(on_path - set(roles))
+    if missing:
+        raise KGError(f"The path goes through '{sparql.curie(missing[0])}', which is not a role of "
+                      "this graph; draw a path found on the same graph (same --with files).")
+    for node in nodes:
+        if node["id"] in on_path:
+            node.update(size=30, borderWidth=4, font={"size": 18, "color": "#111111"})
+        else:
+            node.update(color="#c3cfdd", font={"color": "#8a8a8a"})
+    numbered = {(a, b): k for k, (a, b, _) in enumerate(path, start=1)}
+    edges = []
+    for a, b in sorted(set(steps) | set(numbered)):
+        text = f"{roles[a]['label']} → {roles[b]['label']}"
+        if (a, b) in numbered:
+            edges.append({"from": a, "to": b, "title": f"Step {numbered[(a, b)]}: {text}",
+                          "label": f"step {numbered[(a, b)]}", "width": 5,
+                          "color": {"color": "#e8590c"}, "font": {"size": 16, "color": "#e8590c"}})
+        else:
+            edges.append({"from": a, "to": b, "title": text, "width": 1,
+                          "color": {"color": "#d0d0d0"}})
+    nodes += _new_skill_nodes(known, roles, path, xy, edges)
+    first, last = roles[ends[0]]["label"], roles[ends[-1]]["label"]
+    new = len({k for _, _, ks in path for k in ks})
+    title = title or f"Skill path: {first} → {last}"
+    subtitle = (f"{len(path)} step{'s' if len(path) != 1 else ''}, {new} new skill"
+                f"{'s' if new != 1 else ''}; hover a role or a skill for details")
+    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
+                  options(len(nodes), physics=False, smooth=_LADDER_EDGES))
+    write(out_path, html)
+    return Page(Path(out_path), len(nodes), len(edges))
+
+
+def _new_skill_nodes(known, roles, path, xy, edges) -> list[dict]:
+    """Skill nodes in a lane under the ladder, below the role whose step makes them new."""
+    lane = max((y for _, y in xy.values()), default=0) + 220
+    bottom: dict[int, int] = {}
+    placed: dict[str, dict] = {}
+    for k, (a, b, new_skills) in enumerate(path, start=1):
+        x = xy[b][0]
+        y = bottom.get(x, lane)
+        for j, skill in enumerate(new_skills):
+            if skill not in placed:
+                entity = known.get(skill) or Entity(skill, sparql.curie(skill), [AIL + "Skill"],
+                                                    ["Skill"], None, [], [])
+                spot = (x - 75 + 150 * (j % 2), y + 60 * (j // 2))
+                placed[skill] = _node(entity, spot)
+                placed[skill]["learned"] = []
+            placed[skill]["learned"].append(
+                f"step {k}: {roles[a]['label']} → {roles[b]['label']}")
+            edges.append({"from": b, "to": skill, "dashes": True, "arrows": {"to": {"enabled": False}}, "smooth": {"enabled": False},
+                          "color": {"color": "#2ca02c"},
+                          "title": f"New at step {k} ({roles[b]['label']}): {known[skill].label if skill in known else sparql.curie(skill)}"})
+        bottom[x] = y + 60 * ((len(new_skills) + 1) // 2) + 40
+    nodes = []
+    for skill in sorted(placed):
+        node = placed[skill]
+        learned = node.pop("learned")
+        node["tip"]["sections"] = [["New on this path", learned], *node["tip"]["sections"]]
+        nodes.append(node)
+    return nodes
 
 
 def neighbourhood(known: dict[str, Entity], rows: list[dict], centre: str, depth: int) -> list[list[str]]:

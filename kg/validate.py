@@ -126,6 +126,7 @@ class Report:
 
     shacl_conforms: bool | None = None
     shacl_problems: list[Problem] = field(default_factory=list)
+    shacl_warnings: list[Problem] = field(default_factory=list)
     violation_rows: list[tuple[str, list[dict]]] = field(default_factory=list)
     owl_ok: bool | None = None
     owl_message: str = ""
@@ -169,7 +170,8 @@ class Report:
         lines = [f"{'CONFORMS' if self.conforms else 'DOES NOT CONFORM'}: {self.summary()}"]
         if self.shacl_conforms is not None:
             lines.append(f"SHACL shapes: {'ok' if self.shacl_conforms else 'FAILED'}")
-            lines += [f"  {p.focus}: {p.message}" for p in self.shacl_problems]
+            lines += [f"  {p.check} {p.focus}: {p.message}" for p in self.shacl_problems]
+            lines += [f"  warning {p.check} {p.focus}: {p.message}" for p in self.shacl_warnings]
         for name, rows in self.violation_rows:
             lines.append(f"{name}: {'ok' if not rows else f'{len(rows)} row(s)'}")
             for row in rows[:20]:
@@ -186,7 +188,8 @@ class Report:
             "conforms": self.conforms,
             "summary": self.summary(),
             "shacl": {"conforms": self.shacl_conforms,
-                      "results": [vars(p) for p in self.shacl_problems]},
+                      "results": [vars(p) for p in self.shacl_problems],
+                      "warnings": [vars(p) for p in self.shacl_warnings]},
             "violations": {name: rows for name, rows in self.violation_rows},
             "owl": {"consistent": self.owl_ok, "message": self.owl_message},
         }, indent=2, sort_keys=True) + "\n"
@@ -207,7 +210,7 @@ def shacl(data_graph, shapes=None) -> Report:
     else:
         shapes_graph = shapes
     conforms, results, _ = _validate(graph, shacl_graph=shapes_graph, inference="none",
-                                     advanced=True, allow_warnings=False)
+                                     advanced=True, allow_warnings=True)
     report = Report(shacl_conforms=bool(conforms), ran=["shacl"])
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     rows = []
@@ -217,9 +220,12 @@ def shacl(data_graph, shapes=None) -> Report:
         shape = results.value(result, SH.sourceShape)
         message = results.value(result, SH.resultMessage)
         shape_name = _shape_name(results, shapes_graph, shape)
+        severity = _short(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         text = f"{message or 'constraint violated'}" + (f" (path {_short(path)})" if path else "")
-        rows.append(Problem("shacl:" + shape_name, _short(focus), text))
+        problem = Problem("shacl:" + shape_name, _short(focus), text)
+        (report.shacl_warnings if severity != "Violation" else rows).append(problem)
     report.shacl_problems = sorted(rows, key=lambda p: (p.check, p.focus, p.message))
+    report.shacl_warnings.sort(key=lambda p: (p.check, p.focus, p.message))
     return report
 
 
@@ -309,7 +315,9 @@ def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool
     report = Report()
     if shapes:
         shacl_report = shacl(store_to_rdflib(store))
-        report.shacl_conforms, report.shacl_problems = shacl_report.shacl_conforms, shacl_report.shacl_problems
+        report.shacl_conforms = shacl_report.shacl_conforms
+        report.shacl_problems = shacl_report.shacl_problems
+        report.shacl_warnings = shacl_report.shacl_warnings
         report.ran.append("shacl")
     if queries:
         report.violation_rows = violations(store)

@@ -1,0 +1,253 @@
+"""Skill paths on the real graph (golden, checked against the store) and on the fixture ladder."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import pytest
+
+from kg import path_search as ps
+from kg import paths
+from kg.errors import PathError, UnknownEntity
+from tests.paths_support import AIL, ladder_graph
+
+SKILLS = "ail:requiresEssentialSkill|ail:requiresPreferredSkill"
+# pyoxigraph substitutes only projected variables, hence SELECT ... LIMIT 1 rather than ASK.
+EDGE = ("SELECT ?a ?b WHERE { { ?a ail:progressesTo ?b } UNION { ?b ail:progressesFrom ?a } } "
+        "LIMIT 1")
+REQUIRES = f"SELECT ?role ?skill WHERE {{ ?role {SKILLS} ?skill }} LIMIT 1"
+ESSENTIAL = "SELECT ?role ?skill WHERE { ?role ail:requiresEssentialSkill ?skill } LIMIT 1"
+ROLE_SKILLS = f"SELECT DISTINCT ?role ?skill WHERE {{ ?role {SKILLS} ?skill }}"
+
+
+def ask(g, query, **bindings) -> bool:
+    return bool(g.query(query, **bindings))
+
+
+def role_skills(g, role: str) -> set[str]:
+    return {row["skill"] for row in g.query(ROLE_SKILLS, role=role)}
+
+
+def union_cost(g, route: list[str], start: set[str]) -> int:
+    held = set(start)
+    for role in route[1:]:
+        held |= role_skills(g, role)
+    return len(held - start)
+
+
+# -- golden: the real graph ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def golden(graph):
+    return paths.find_path(graph, "Junior AI Engineer", "Head of AI Engineering")
+
+
+def test_golden_path_ends(golden):
+    assert golden.from_.iri == AIL + "JuniorAIEngineer"
+    assert golden.to.iri == AIL + "HeadOfAIEngineering"
+    assert golden.exact and golden.bound is None
+    assert golden.best.roles[0] == golden.from_ and golden.best.roles[-1] == golden.to
+
+
+def test_golden_path_step_by_step(graph, golden):
+    held = role_skills(graph, golden.from_.iri)
+    running = 0
+    for step, (before, after) in zip(golden.best.steps, itertools.pairwise(golden.best.roles)):
+        assert (step.from_, step.to) == (before, after)
+        assert ask(graph, EDGE, a=before.iri, b=after.iri), f"no edge {before.label} -> {after.label}"
+        required = role_skills(graph, after.iri)
+        new = {s.iri for s in step.new_skills}
+        assert new == required - held  # exactly what this role adds to what is held
+        for skill in step.new_skills:
+            assert ask(graph, REQUIRES, role=after.iri, skill=skill.iri)
+            assert skill.essential == ask(graph, ESSENTIAL, role=after.iri, skill=skill.iri)
+        essentials = [s.essential for s in step.new_skills]
+        assert essentials == sorted(essentials, reverse=True)  # essential before preferred
+        held |= required
+        running += len(new)
+        assert step.running_total == running
+    assert golden.best.total_new_skills == running
+
+
+def test_golden_path_is_optimal_by_brute_force(graph, golden):
+    ladder = paths.project(graph)
+    start = role_skills(graph, golden.from_.iri)
+    best = min(
+        (union_cost(graph, route, start), len(route) - 1)
+        for route in nx.all_simple_paths(ladder, golden.from_.iri, golden.to.iri)
+    )
+    assert (golden.best.total_new_skills, golden.best.total_steps) == best
+
+
+def test_golden_path_rises_in_seniority(graph, golden):
+    levels = [paths.project(graph).nodes[r.iri]["level"] for r in golden.best.roles]
+    assert levels == sorted(levels) and len(set(levels)) == len(levels)
+
+
+def test_projection_matches_the_store(graph):
+    ladder = paths.project(graph)
+    roles = {r["entity"] for r in graph.named_labels("ail:Role")}
+    assert set(ladder.nodes) == roles
+    for a, b in ladder.edges:
+        assert ask(graph, EDGE, a=a, b=b)
+    head = ladder.nodes[AIL + "HeadOfAIEngineering"]
+    assert {s.iri for s in head["skills"]} == role_skills(graph, AIL + "HeadOfAIEngineering")
+
+
+def test_alternative_labels_resolve(graph):
+    for name in ("Head of AI", "Chief AI Officer", "ail:HeadOfAIEngineering",
+                 AIL + "HeadOfAIEngineering"):
+        assert paths.resolve_role(graph, name) == AIL + "HeadOfAIEngineering"
+
+
+# -- the fixture ladder: answers known by hand -----------------------------------------------
+def route(result) -> list[str]:
+    return [r.iri.removeprefix(AIL) for r in result.best.roles]
+
+
+HEAD_VIA_DIRECTOR = ["JuniorAIEngineer", "AIEngineer", "SeniorAIEngineer", "LeadAIEngineer",
+                     "DirectorOfAI", "HeadOfAIEngineering"]
+HEAD_VIA_TEAM_LEAD = ["JuniorAIEngineer", "AIEngineer", "SeniorAIEngineer", "LeadAIEngineer",
+                      "AITeamLead", "HeadOfAIEngineering"]
+
+
+@pytest.mark.parametrize("by, expected, new, years", [
+    ("skills", HEAD_VIA_DIRECTOR, 9, 10),
+    ("steps", HEAD_VIA_DIRECTOR, 9, 10),
+    ("years", HEAD_VIA_TEAM_LEAD, 10, 8),
+])
+def test_fixture_ranking(by, expected, new, years):
+    result = paths.find_path(ladder_graph(), "Junior AI Engineer", "Head of AI", by=by)
+    assert route(result) == expected
+    assert (result.best.total_new_skills, result.best.years) == (new, years)
+
+
+def test_have_lowers_the_cost_and_is_reported_used():
+    result = paths.find_path(ladder_graph(), "Junior AI Engineer", "Head of AI", have=["LLMs"])
+    assert result.best.total_new_skills == 8
+    assert [(ref.label, used) for ref, used in result.have] == [("Large language models", True)]
+
+
+def test_via_and_avoid():
+    g = ladder_graph()
+    via = paths.find_path(g, "Junior AI Engineer", "Head of AI", via=["Generative AI Engineer"])
+    assert route(via)[1] == "GenerativeAIEngineer" and via.best.total_new_skills == 10
+    avoid = paths.find_path(g, "Junior AI Engineer", "Head of AI", avoid=["Director of AI"])
+    assert route(avoid) == HEAD_VIA_TEAM_LEAD
+
+
+def test_alternatives_are_distinct_and_ordered():
+    result = paths.find_path(ladder_graph(), "Junior AI Engineer", "Head of AI", alternatives=5)
+    every = [result.best, *result.alternatives]
+    assert len({tuple(p.roles) for p in every}) == len(every) == 5
+    keys = [(p.total_new_skills, p.total_steps) for p in every]
+    assert keys == sorted(keys)
+
+
+def test_to_dict_contract():
+    data = paths.find_path(ladder_graph(), "Junior AI Engineer", "Head of AI",
+                           alternatives=2).to_dict()
+    assert data["from"] == {"iri": AIL + "JuniorAIEngineer", "label": "Junior AI Engineer"}
+    assert data["to"] == {"iri": AIL + "HeadOfAIEngineering", "label": "Head of AI Engineering"}
+    step = data["steps"][0]
+    assert set(step) >= {"from", "to", "new_skills", "running_total"}
+    assert set(step["new_skills"][0]) == {"iri", "label", "kind", "essential"}
+    assert data["total_new_skills"] == sum(len(s["new_skills"]) for s in data["steps"])
+    assert len(data["alternatives"]) == 1 and "alternatives" not in data["alternatives"][0]
+
+
+def test_skill_kind_is_the_most_specific_class():
+    ladder = paths.project(ladder_graph())
+    kinds = {s.label: s.kind for s in ladder.nodes[AIL + "HeadOfAIEngineering"]["skills"]}
+    assert kinds["Budgeting"] == "Business and leadership skill"  # typed Skill and BusinessSkill
+
+
+@pytest.mark.parametrize("args, kwargs, error, message", [
+    (("AI Engineer", "AI Engineer"), {}, PathError, "is both the start and the goal"),
+    (("Head of AI", "Junior AI Engineer"), {}, PathError,
+     "the graph has no role that 'Head of AI Engineering' progresses to"),
+    (("Junior Generative AI Engineer", "AI Engineer"), {}, PathError,
+     "From 'Junior Generative AI Engineer' the ladder leads to: 'Head of AI Engineering'"),
+    (("Junior AI Engineer", "Head of AI"), {"via": ["AI Team Lead"], "avoid": ["AI Team Lead"]},
+     PathError, "'AI Team Lead' is given to both --via and --avoid"),
+    (("Junior AI Engineer", "Head of AI"), {"avoid": ["Junior AI Engineer"]}, PathError,
+     "The path starts at 'Junior AI Engineer', so it cannot be avoided"),
+    (("Junior AI Engineer", "Head of A1"), {}, UnknownEntity,
+     "No role matches 'Head of A1'. Did you mean"),
+    (("Junior AI Engineer", "Head of AI"), {"have": ["Pythn"]}, UnknownEntity,
+     "No skill matches 'Pythn'. Did you mean 'Python'?"),
+    (("Junior AI Engineer", "Head of AI"), {"alternatives": 0}, PathError,
+     "--alternatives must be 1 or more (got 0)."),
+    (("Junior AI Engineer", "Head of AI"), {"by": "money"}, PathError,
+     "Cannot rank paths by 'money'; use skills, steps or years."),
+])
+def test_errors(args, kwargs, error, message):
+    with pytest.raises(error) as caught:
+        paths.find_path(ladder_graph(), *args, **kwargs)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_by_years_without_years_in_the_graph():
+    graph = paths.build_projection(
+        [{"role": "urn:a", "roleLabel": "A", "next": "urn:b"}, {"role": "urn:b", "roleLabel": "B"}],
+        [],
+    )
+    with pytest.raises(PathError, match="no years of experience"):
+        paths.shortest_paths(graph, "urn:a", "urn:b", by="years")
+
+
+def test_by_years_names_roles_without_years():
+    graph = paths.build_projection(
+        [{"role": "urn:a", "roleLabel": "A", "next": "urn:b"},
+         {"role": "urn:b", "roleLabel": "B", "years": 3, "next": "urn:c"},
+         {"role": "urn:c", "roleLabel": "C"}],
+        [],
+    )
+    result = paths.shortest_paths(graph, "urn:a", "urn:c", by="years")
+    assert result.best.years == 3
+    assert result.notes == ["No years of experience given for C; counted as 0."]
+
+
+def test_budget_fallback_is_reported_not_silent():
+    # A ladder of 12 layers of 3 roles, each with its own skills: thousands of incomparable
+    # labels, so a budget of 50 labels forces the fallback.
+    progression, skills = [], []
+    layers = [[f"urn:r{i}-{j}" for j in range(3)] for i in range(12)]
+    for i, layer in enumerate(layers):
+        for j, role in enumerate(layer):
+            nxt = layers[i + 1] if i + 1 < len(layers) else [None]
+            for n in nxt:
+                progression.append({"role": role, "roleLabel": role, **({"next": n} if n else {})})
+            for k in range(1 + (i * 7 + j * 3) % 4):
+                skills.append({"role": role, "skill": f"urn:s{(i * 5 + j * 11 + k) % 23}",
+                               "essential": True})
+    graph = paths.build_projection(progression, skills)
+    exact = paths.shortest_paths(graph, "urn:r0-0", "urn:r11-0", max_labels=None)
+    bounded = paths.shortest_paths(graph, "urn:r0-0", "urn:r11-0", max_labels=50)
+    assert exact.exact and not bounded.exact
+    bound = bounded.bound
+    assert bound.lower_bound <= exact.best.total_new_skills <= bound.found
+    assert bounded.best.total_new_skills == bound.found
+    assert any("Not proven optimal" in note for note in bounded.notes)
+    assert bounded.to_dict()["bound"]["at_most_worse_by"] == bound.found - bound.lower_bound
+
+
+def test_gap_next_ready():
+    g = ladder_graph()
+    gap = paths.gap(g, "Junior AI Engineer", "AI Engineer")
+    assert [s.label for s in gap.new_skills] == ["PyTorch", "Deep learning", "Cloud platforms"]
+    assert (gap.shared, gap.required) == (2, 5)
+    nxt = paths.next_roles(g, "Lead AI Engineer")
+    assert [o.to.label for o in nxt.options] == ["AI Team Lead", "Director of AI"]
+    ready = paths.ready(g, ["Python", "ML", "PyTorch"])
+    assert ready.roles[0].role.label == "AI Engineer" and ready.roles[0].share == 0.6
+    shares = [r.share for r in ready.roles]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_search_module_on_a_cycle():
+    # 0 -> 1 -> 2 -> 0 and 1 -> 3: simple paths only, the cycle never pays off.
+    ladder = ps.Ladder(succ=[[1], [2, 3], [0], []], mask=[1, 2, 4, 8])
+    found = ps.k_best(ladder, ps.Query(source=0, target=3), 3)
+    assert [f.path for f in found] == [(0, 1, 3)]

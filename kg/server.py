@@ -203,9 +203,13 @@ async def sparql_endpoint(request: Request) -> Response:
 async def ontology_document(request: Request) -> Response:
     """The release files at the ontology IRI's path, negotiated or by extension."""
     settings: Settings = request.app.state.settings
-    name = request.path_params.get("name", "")
-    tbox = name.startswith("tbox")
-    ext = request.path_params.get("ext")
+    rest = request.path_params.get("rest", "")
+    name, ext = rest, None
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and suffix in EXTENSION_TYPES:
+        name, ext = stem, suffix
+    name = name.lstrip("/")
+    tbox = name == "tbox"
     if name not in ("", "tbox", _version()):
         return _refuse(404, f"No document '{request.url.path}'; try {ONTOLOGY_PATH}.")
     if ext is None:
@@ -216,15 +220,15 @@ async def ontology_document(request: Request) -> Response:
 
             html = request.app.state.docs_html
             if html is None:
-                html = request.app.state.docs_html = docs.render_html(settings.release / "ai_leadership.ttl")
+                html = request.app.state.docs_html = docs.render_html(request.app.state.graph)
             return Response(html, media_type="text/html; charset=utf-8",
                             headers={"Vary": "Accept"})
         ext = negotiate(accept, RELEASE_TYPES)
         if ext is None:
             return _refuse(406, "Cannot answer in '" + str(accept) + "'; ask for one of: "
                            + ", ".join(RELEASE_TYPES) + ", text/html.")
-    if ext not in EXTENSION_TYPES:
-        return _refuse(404, f"No '.{ext}' release file; use .ttl, .nt, .rdf or .jsonld.")
+    if tbox and ext == "jsonld":
+        return _refuse(404, "The TBox ships as .ttl, .nt and .rdf; ask for one of those.")
     file_ext = "rdf" if ext == "owl" else ext
     path = settings.release / f"{store.RELEASE_NAME}{'-tbox' if tbox else ''}.{file_ext}"
     if not path.is_file():
@@ -306,13 +310,12 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route("/", home),
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route(ONTOLOGY_PATH, ontology_document),
-        Route(ONTOLOGY_PATH + ".{ext}", ontology_document),
-        Route(ONTOLOGY_PATH + "/{name}", ontology_document),
-        Route(ONTOLOGY_PATH + "/{name}.{ext}", ontology_document),
+        Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.docs_html = None
+    app.state.graph = graph
     if settings.cors:
         from starlette.middleware.cors import CORSMiddleware
 

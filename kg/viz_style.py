@@ -18,7 +18,7 @@ _FAMILIES = [
     ("#1f5fa8", ["Role", "CareerStage", "CareerTrack"]),
     ("#17a2a2", ["Responsibility", "ResponsibilityArea"]),
     ("#2ca02c", ["Skill", "ProgrammingLanguage", "MLFramework", "AITechnique",
-                 "InfrastructureSkill", "SoftSkill", "BusinessSkill"]),
+                 "InfrastructureSkill", "SoftSkill", "BusinessSkill", "SoftwareEngineeringSkill"]),
     ("#8e5bb5", ["Qualification", "Degree", "DegreeLevel", "FieldOfStudy",
                  "ExperienceRequirement"]),
     ("#d62728", ["Challenge", "ChallengeArea"]),

@@ -1,0 +1,242 @@
+"""``aikg path``, ``gap``, ``next`` and ``ready`` through CliRunner, on the fixture ladder.
+
+The graph is the constant ladder of tests/data/paths-ladder.ttl (known answers), put in
+place of the release by patching ``cli.Context.kg``; one test runs on the real graph.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.paths_support import AIL, ladder_graph
+
+
+@pytest.fixture()
+def run(monkeypatch):
+    monkeypatch.setattr(cli.Context, "kg", lambda self: ladder_graph())
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli.main, list(args), prog_name="aikg")
+
+    return invoke
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.output
+
+
+def error_line(result, code: int = 1) -> str:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_path_table_default(run):
+    out = ok(run("path", "Junior AI Engineer", "Head of AI"))
+    lines = out.splitlines()
+    assert lines[0] == "Junior AI Engineer -> Head of AI Engineering  (by skills, exact)"
+    assert lines[2] == "1. Junior AI Engineer -> AI Engineer   +3 (total 3)"
+    assert lines[3] == "   essential  Machine learning framework: PyTorch"
+    assert lines[4] == "   preferred  AI technique: Deep learning"
+    assert "5. Director of AI -> Head of AI Engineering   +1 (total 9)" in lines
+    assert ("   qualifications: Master's degree in computer science (mandatory); MBA (preferred)"
+            in lines)
+    assert "Total: 9 new skills in 5 steps, up to 10 years of experience asked for." in lines
+    assert "Skills held at the start: 4, of which 3 are used on the path." in lines
+
+
+def test_path_json_contract(run):
+    data = json.loads(ok(run("path", "ail:JuniorAIEngineer", "Chief AI Officer",
+                             "--format", "json")))
+    assert data["from"] == {"iri": AIL + "JuniorAIEngineer", "label": "Junior AI Engineer"}
+    assert data["to"] == {"iri": AIL + "HeadOfAIEngineering", "label": "Head of AI Engineering"}
+    assert data["total_new_skills"] == 9 and data["alternatives"] == []
+    first = data["steps"][0]
+    assert first["from"]["label"] == "Junior AI Engineer" and first["to"]["label"] == "AI Engineer"
+    assert first["new_skills"][0] == {"iri": AIL + "PyTorch", "label": "PyTorch",
+                                      "kind": "Machine learning framework", "essential": True}
+
+
+def test_path_md(run):
+    out = ok(run("path", "Junior AI Engineer", "Head of AI", "--format", "md"))
+    assert out.startswith("# Junior AI Engineer -> Head of AI Engineering\n")
+    assert "## 1. Junior AI Engineer -> AI Engineer (+3, total 3)" in out
+    assert "- essential · Machine learning framework: PyTorch" in out
+
+
+@pytest.mark.parametrize("by, last_step", [
+    ("skills", "5. Director of AI -> Head of AI Engineering   +1 (total 9)"),
+    ("steps", "5. Director of AI -> Head of AI Engineering   +1 (total 9)"),
+    ("years", "5. AI Team Lead -> Head of AI Engineering   +2 (total 10)"),
+])
+def test_path_by(run, by, last_step):
+    out = ok(run("path", "Junior AI Engineer", "Head of AI", "--by", by))
+    assert f"(by {by}, exact)" in out.splitlines()[0]
+    assert last_step in out.splitlines()
+
+
+def test_path_have(run):
+    out = ok(run("path", "Junior AI Engineer", "Head of AI", "--have", "LLMs", "--have", "SQL"))
+    assert "Total: 8 new skills in 5 steps" in out
+    assert ("Your --have skills: Large language models (used), SQL (not needed on this path)."
+            in out.splitlines())
+
+
+def test_path_via_and_avoid(run):
+    via = ok(run("path", "Junior AI Engineer", "Head of AI", "--via", "Generative AI Engineer"))
+    assert "1. Junior AI Engineer -> Generative AI Engineer   +3 (total 3)" in via.splitlines()
+    avoid = ok(run("path", "Junior AI Engineer", "Head of AI", "--avoid", "Director of AI"))
+    assert "4. Lead AI Engineer -> AI Team Lead   +2 (total 8)" in avoid.splitlines()
+
+
+def test_path_alternatives(run):
+    out = ok(run("path", "Junior AI Engineer", "Head of AI", "--alternatives", "3"))
+    tail = out.split("Alternatives:\n")[1].splitlines()
+    assert tail == [
+        "  2. 10 new skills in 5 steps, up to 8 years of experience asked for: Junior AI "
+        "Engineer -> AI Engineer -> Senior AI Engineer -> Lead AI Engineer -> AI Team Lead -> "
+        "Head of AI Engineering",
+        "  3. 10 new skills in 5 steps, up to 10 years of experience asked for: Junior AI "
+        "Engineer -> Generative AI Engineer -> Senior AI Engineer -> Lead AI Engineer -> "
+        "Director of AI -> Head of AI Engineering",
+    ]
+    data = json.loads(ok(run("path", "Junior AI Engineer", "Head of AI", "-k", "3",
+                             "--format", "json")))
+    assert [a["total_new_skills"] for a in data["alternatives"]] == [10, 10]
+
+
+def test_gap(run):
+    out = ok(run("gap", "Junior AI Engineer", "AI Engineer"))
+    assert out.splitlines() == [
+        "Junior AI Engineer -> AI Engineer: 3 new skills (2 of 5 already held)",
+        "",
+        "  essential  Machine learning framework: PyTorch",
+        "  preferred  AI technique: Deep learning",
+        "             Infrastructure skill: Cloud platforms",
+    ]
+    data = json.loads(ok(run("gap", "Junior AI Engineer", "AI Engineer", "--have", "PyTorch",
+                             "--format", "json")))
+    assert data["total_new_skills"] == 2
+    assert ok(run("gap", "Junior AI Engineer", "AI Engineer", "--format", "md")).startswith(
+        "# Junior AI Engineer -> AI Engineer\n")
+
+
+def test_next(run):
+    out = ok(run("next", "Lead AI Engineer"))
+    assert out.splitlines()[:3] == ["After Lead AI Engineer:", "",
+                                    "AI Team Lead: 2 new skills (3 of 5 already held)"]
+    data = json.loads(ok(run("next", "Lead AI Engineer", "--format", "json")))
+    assert [n["to"]["label"] for n in data["next"]] == ["AI Team Lead", "Director of AI"]
+    top = ok(run("next", "Head of AI", "--format", "md"))
+    assert "The graph has no role that 'Head of AI Engineering' progresses to." in top
+
+
+def test_ready(run):
+    out = ok(run("ready", "--have", "Python", "--have", "ML", "--have", "PyTorch"))
+    lines = out.splitlines()
+    assert lines[0] == "Roles ranked for: Python, Machine learning, PyTorch"
+    assert lines[4].split() == ["AI", "Engineer", "3/5", "60%", "-"]
+    data = json.loads(ok(run("ready", "--have", "Python", "--format", "json")))
+    assert data["roles"][0]["share"] >= data["roles"][-1]["share"]
+    md = ok(run("ready", "--have", "Python", "--format", "md"))
+    assert "| role | held | share | missing essential skills |" in md
+
+
+@pytest.mark.parametrize("args, line", [
+    (["path", "Junior AI Engineer", "Head of A1"],
+     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'?"),
+    (["path", "Junior AI Engineer", "Head of AI", "--have", "Pythn"],
+     "Error: No skill matches 'Pythn'. Did you mean 'Python'?"),
+    (["path", "AI Engineer", "AI Engineer"],
+     "Error: 'AI Engineer' is both the start and the goal; pick another goal, or run "
+     "'aikg next \"AI Engineer\"' to see where it leads."),
+    (["path", "Head of AI", "Junior AI Engineer"],
+     "Error: No progression from 'Head of AI Engineering' to 'Junior AI Engineer': the graph "
+     "has no role that 'Head of AI Engineering' progresses to."),
+    (["path", "Junior Generative AI Engineer", "AI Engineer"],
+     "Error: No progression from 'Junior Generative AI Engineer' to 'AI Engineer'. From "
+     "'Junior Generative AI Engineer' the ladder leads to: 'Head of AI Engineering', "
+     "'Director of AI', 'AI Team Lead', 'Lead AI Engineer', 'Senior AI Engineer', "
+     "'Prompt Engineer' and 1 more."),
+    (["path", "Junior AI Engineer", "Head of AI", "--via", "Prompt Engineer"],
+     "Error: No progression from 'Junior AI Engineer' to 'Head of AI Engineering' through "
+     "'Prompt Engineer', though there is one without --via/--avoid; drop or change them "
+     "(run 'aikg path \"Junior AI Engineer\" \"Head of AI Engineering\"' to see it)."),
+    (["path", "Junior AI Engineer", "Head of AI", "--via", "AI Engineer", "--avoid",
+      "AI Engineer"],
+     "Error: 'AI Engineer' is given to both --via and --avoid; drop one of them."),
+    (["path", "Junior AI Engineer", "Head of AI", "--avoid", "Chief AI Officer"],
+     "Error: The path ends at 'Head of AI Engineering', so it cannot be avoided; drop it "
+     "from --avoid."),
+    (["path", "Junior AI Engineer", "Head of AI", "--avoid", "Senior AI Engineer"],
+     "Error: No progression from 'Junior AI Engineer' to 'Head of AI Engineering' avoiding "
+     "'Senior AI Engineer', though there is one without --via/--avoid; drop or change them "
+     "(run 'aikg path \"Junior AI Engineer\" \"Head of AI Engineering\"' to see it)."),
+    (["gap", "AI Enginer", "Head of AI"],
+     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'?"),
+    (["next", "Chief Wizard"], "Error: No role matches 'Chief Wizard'."),
+    (["ready", "--have", "Quantum knitting"], "Error: No skill matches 'Quantum knitting'."),
+])
+def test_errors_are_one_line(run, args, line):
+    assert error_line(run(*args)) == line
+
+
+@pytest.mark.parametrize("args, line", [
+    (["path", "AI Engineer", "Head of AI", "--alternatives", "0"],
+     "Error: Invalid value for '--alternatives' / '-k': 0 is not in the range x>=1. "
+     "See 'aikg path --help'."),
+    (["path", "AI Engineer", "Head of AI", "--by", "money"],
+     "Error: Invalid value for '--by': 'money' is not one of 'skills', 'steps', 'years'. "
+     "See 'aikg path --help'."),
+    (["path", "AI Engineer", "Head of AI", "--format", "csv"],
+     "Error: Invalid value for '--format': 'csv' is not one of 'table', 'json', 'md'. "
+     "See 'aikg path --help'."),
+    (["ready"], "Error: Missing option '--have'. See 'aikg ready --help'."),
+    (["path", "AI Engineer"], "Error: Missing argument 'TO'. See 'aikg path --help'."),
+])
+def test_usage_errors_exit_2(run, args, line):
+    assert error_line(run(*args), code=2) == line
+
+
+def test_by_years_without_years(run, monkeypatch):
+    from kg import paths
+
+    real = paths.project
+
+    def no_years(g):
+        graph = real(g).copy()
+        for _, data in graph.nodes(data=True):
+            data["years"] = None
+        graph.graph.pop("_index", None)
+        return graph
+
+    monkeypatch.setattr(paths, "project", no_years)
+    line = error_line(run("path", "Junior AI Engineer", "Head of AI", "--by", "years"))
+    assert line == ("Error: The graph gives no years of experience (ail:requiresExperience/"
+                    "ail:minimumYears) for any role; use --by skills or --by steps.")
+
+
+@pytest.mark.parametrize("command", ["path", "gap", "next", "ready"])
+def test_every_path_command_has_help(run, command):
+    out = ok(run(command, "--help"))
+    assert out.startswith(f"Usage: aikg {command}")
+    assert cli.main.commands[command].get_short_help_str()
+
+
+def test_path_on_the_real_graph():
+    runner = CliRunner()
+    result = runner.invoke(cli.main, ["path", "Junior AI Engineer", "Head of AI", "--format",
+                                      "json"], prog_name="aikg")
+    data = json.loads(ok(result))
+    assert data["from"]["iri"] == AIL + "JuniorAIEngineer"
+    assert data["to"]["iri"] == AIL + "HeadOfAIEngineering"
+    assert data["exact"] is True and data["steps"]

@@ -337,6 +337,18 @@ def k_best(ladder: Ladder, query: Query, k: int, search=best_path, first: Found 
     return found
 
 
+def cone_size(ladder: Ladder, source: int, dist: list[float], avoid: frozenset[int]) -> int:
+    """How many roles lie on some path from ``source`` to the goal ``dist`` was computed for."""
+    seen, queue = {source}, deque([source])
+    while queue:
+        u = queue.popleft()
+        for v in ladder.succ[u]:
+            if v not in seen and v not in avoid and dist[v] != INF:
+                seen.add(v)
+                queue.append(v)
+    return len(seen)
+
+
 def primary(found: Found, by: str) -> int:
     """The measure paths are ranked by first."""
     return {"skills": found.new_skills, "steps": found.steps, "years": found.years}[by]

@@ -27,6 +27,10 @@ ROLE, SKILL = "ail:Role", "ail:Skill"
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
+#: Above this many roles between FROM and TO the exact search is not tried at all: on such
+#: ladders the labels (incomparable skill sets) outgrow any budget, so the fallback answers
+#: at once, and says so.
+EXACT_ROLE_LIMIT = 300
 _PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -136,12 +140,14 @@ class Bound:
     """How far a path found by the fallback can be from the best (in the ranked measure)."""
 
     method: str
-    labels: int  # labels the exact search created before it gave up
+    labels: int  # labels the exact search created before it gave up (0: not tried)
     lower_bound: int  # no path does better than this
     found: int  # what the reported path achieves
+    roles_between: int = 0  # roles on some path from FROM to TO
 
     def to_dict(self) -> dict:
         return {"method": self.method, "labels_explored": self.labels,
+                "roles_between": self.roles_between,
                 "lower_bound": self.lower_bound, "found": self.found,
                 "at_most_worse_by": self.found - self.lower_bound}
 
@@ -413,14 +419,18 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     ladder = index.ladder
     dist = ps.distances_to(ladder, query.target, query.avoid)
     exact, bound = True, None
+    cone = ps.cone_size(ladder, query.source, dist, query.avoid)
     try:
+        if max_labels is not None and cone > EXACT_ROLE_LIMIT:
+            raise ps.BudgetExceeded(0, 0)
         best = ps.best_path(ladder, query, dist=dist, max_labels=max_labels)
     except ps.BudgetExceeded as error:
         exact = False
         best = ps.gap_dijkstra(ladder, query)
         if best is not None:
             lower = max(error.lower_bound, ps.lower_bound(ladder, query, dist))
-            bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by))
+            bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by),
+                          cone)
     if best is None:
         raise PathError(_no_path_message(graph, index, source, target, via, avoid))
     found, alternatives_exact = [best], exact
@@ -441,10 +451,12 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
     if not exact:
+        why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
+               f"{bound.roles_between} roles lie between the two, more than the exact "
+               f"search's limit of {EXACT_ROLE_LIMIT}")
         notes.append(
-            f"Not proven optimal: the exact search stopped after {bound.labels} labels; this "
-            f"path comes from Dijkstra on per-step gaps and is at most "
-            f"{bound.found - bound.lower_bound} {by} worse than the best.")
+            f"Not proven optimal: {why}; this path comes from Dijkstra on per-step gaps and "
+            f"is at most {bound.found - bound.lower_bound} {by} worse than the best.")
     if not alternatives_exact and exact:
         notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
                      "outgrew its label budget): they are valid but not proven the next best.")

@@ -171,7 +171,8 @@ def main() -> None:
         r = bench_size(n, args.queries, via_rdf=n <= 10_000)
         load = f"{r['load_s']:.2f} s" if r["load_s"] is not None else "(rows)"
         gap = "-" if r["gap_median"] is None else f"{r['gap_median']} / {r['gap_max']} skills"
-        print(f"| {n:,} | {r['triples'] or '-':,} | {r['skill_rows']:,} | {load} | "
+        triples = f"{r['triples']:,}" if r["triples"] else "-"
+        print(f"| {n:,} | {triples} | {r['skill_rows']:,} | {load} | "
               f"{r['project_s']:.2f} s | {r['median_ms']:.1f} ms | {r['max_ms']:.1f} ms | "
               f"{r['exact']}/{r['queries']} | {gap} |", flush=True)
     median, walls = bench_process(args.runs)

@@ -6,7 +6,7 @@ is an integer, labels are English). It is generated from the TBox by :func:`buil
 and committed; a test checks that it covers every term.
 
 :func:`compact_jsonld` writes a graph as one JSON document with that context inline:
-``{"@context": {...}, "@graph": [node, ...]}``, nodes sorted by ``@id``, blank nodes that are
+``{"@context": {...}, "@graph": [node, ...]}``, nodes sorted by (compact) ``@id``, blank nodes that are
 used once nested where they are used (axiom annotations stay top-level), RDF lists as
 ``@list``, integers and booleans as JSON numbers and booleans. Expanding the output gives back
 exactly the input triples (tested with rdflib and pyoxigraph).
@@ -307,7 +307,8 @@ def compact_jsonld(source, context: dict | None = None) -> bytes:
     context = context or load_context()
     triples = _canonical(_triples(source))
     compactor = _Compactor(context, triples)
-    named = sorted((s for s in compactor.props if isinstance(s, ox.NamedNode)), key=lambda s: s.value)
+    named = sorted((s for s in compactor.props if isinstance(s, ox.NamedNode)),
+                   key=lambda s: _curie(s.value))
     graph = [compactor.node(s) for s in named]
     blank = sorted((s for s in compactor.props if isinstance(s, ox.BlankNode)), key=lambda s: s.value)
     roots = [compactor.node(s, with_id=False) for s in blank if compactor.refs.get(s, 0) == 0]

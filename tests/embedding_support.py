@@ -101,3 +101,19 @@ def jena(main_class: str, *args: str, timeout: float = 120) -> subprocess.Comple
     classpath = jena_classpath()
     return subprocess.run(["java", "-cp", classpath, main_class, *args],
                           capture_output=True, text=True, timeout=timeout)
+
+
+def canonical(triples) -> set:
+    """A graph as a set of canonical N-Triples lines (RDFC-1.0 blank node labels).
+
+    Much faster than ``rdflib.compare.isomorphic`` on graphs with many blank nodes. Takes
+    pyoxigraph triples/quads or an ``rdflib.Graph``.
+    """
+    import pyoxigraph as ox
+
+    if hasattr(triples, "serialize") and hasattr(triples, "triples"):  # rdflib.Graph
+        triples = ox.parse(triples.serialize(format="nt", encoding="utf-8"),
+                           format=ox.RdfFormat.N_TRIPLES)
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(q.triple) for q in dataset}

@@ -3,7 +3,9 @@
 Each file starts with a header comment::
 
     # summary: one line saying what the query returns
-    # param: role - a role (label, alternative label, CURIE or IRI)
+    # param: role - a role (a ail:Role): label, alternative label, CURIE or IRI
+    # param: text - a plain string, bound as a literal
+    # param: entity - anything in the graph (any entity)
     # row: what one result row means
 
 Parameters are SPARQL variables bound as RDF terms at run time, never pasted into the text.
@@ -27,6 +29,8 @@ class Param:
     optional: bool = False
     #: the class a label given for this parameter is looked up in, e.g. ``ail:Role``
     cls: str | None = None
+    #: whether the value names an entity (``(a ail:Role)`` or ``(any entity)`` in the header)
+    entity: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ def parse(path: Path) -> NamedQuery:
                 description=description.strip(),
                 optional=description.strip().startswith("optional"),
                 cls=cls.group(1) if cls else None,
+                entity=bool(cls) or "(any entity)" in description,
             ))
     return NamedQuery(path.stem, path, text, summary, row, tuple(params))
 
@@ -70,7 +75,7 @@ def parse(path: Path) -> NamedQuery:
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query, by name, in name order."""
-    return {p.stem: parse(p) for p in sorted(queries_dir().glob("*.rq"))}
+    return {p.stem: parse(p) for p in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)}
 
 
 def get(name: str) -> NamedQuery:

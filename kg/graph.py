@@ -100,15 +100,15 @@ class KnowledgeGraph:
                         f"add -p {param.name} VALUE ({param.description})."
                     )
                 continue
-            bound[param.name] = self.resolve_value(value, param.cls)
+            bound[param.name] = self.resolve_value(value, param.cls, param.entity)
         return bound
 
-    def resolve_value(self, value, cls: str | None):
+    def resolve_value(self, value, cls: str | None, entity: bool = False):
         """A parameter value as an RDF term: entity labels resolve to IRIs, else a literal."""
         if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             return value
         text = str(value)
-        if cls is not None or sparql.expand(text):
+        if entity or cls is not None:
             return ox.NamedNode(self.resolve(text, cls=cls))
         return ox.Literal(text)
 

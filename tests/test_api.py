@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -63,32 +64,28 @@ def test_store_is_pyoxigraph(graph):
     assert isinstance(graph.store, pyoxigraph.Store)
 
 
-def test_load_with_user_file_leaves_the_shipped_graph_alone(tmp_path):
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-career-ladder.ttl"
+ACME = "https://example.org/acme/careers#"
+
+
+def test_load_with_user_file_leaves_the_shipped_graph_alone():
     from kg import store
 
     before = store.sources_digest()
-    mine = tmp_path / "mine.ttl"
-    mine.write_text(USER_ROLE)
-    g = kg.load(extra=[mine])
-    assert g.resolve("Principal ML Engineer", cls="ail:Role") == "https://example.org/acme#PrincipalMLEngineer"
+    g = kg.load(extra=[EXAMPLE])
+    assert g.resolve("Principal ML Engineer", cls="ail:Role") == ACME + "PrincipalMLEngineer"
+    rows = g.named("salary-figures", role="Principal ML Engineer")
+    assert [r["value"] for r in rows] == [205000]
     with pytest.raises(UnknownEntity):
         kg.load().resolve("Principal ML Engineer", cls="ail:Role")
     assert store.sources_digest() == before
 
 
-USER_ROLE = """\
-@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix acme: <https://example.org/acme#> .
+def test_user_file_is_held_to_the_shapes(tmp_path):
+    from kg.errors import CheckFailed
 
-acme:PrincipalMLEngineer a owl:NamedIndividual, ail:Role ;
-    rdfs:label "Principal ML Engineer"@en ;
-    skos:definition "Acme's senior individual-contributor role for machine learning."@en ;
-    ail:seniorityLevel 5 ;
-    ail:requiresEssentialSkill ail:Python ;
-    ail:progressesTo ail:HeadOfAIEngineering ;
-    dcterms:source acme:CareerFramework .
-"""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(EXAMPLE.read_text().replace(
+        'rdfs:label "Principal ML Engineer"@en ;', ""))
+    with pytest.raises(CheckFailed, match=r"bad\.ttl does not conform to the shapes: "):
+        kg.load(extra=[bad])

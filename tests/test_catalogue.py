@@ -11,16 +11,19 @@ import pytest
 from kg import catalogue
 
 QUERIES = sorted(catalogue.catalogue())
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 
 # Parameters to run each parameterised query with (labels, as users type them).
 EXAMPLE_PARAMS = {
     "skills-for-role": {"role": "Head of AI Engineering"},
     "skill-gap": {"from": "AI Engineer", "to": "Head of AI"},
     "roles-needing-skill": {"skill": "Python"},
-    "practices-for-challenge": {"challenge": "Retaining specialized AI talent in a competitive market"},
+    "practices-for-challenge": {"challenge": "Ensuring high-quality, relevant data"},
     "provenance": {"entity": "Head of AI Engineering"},
     "entity-facts": {"entity": "ail:HeadOfAIEngineering"},
     "search": {"text": "leadership"},
+    "search-in-class": {"text": "learning", "class": "ail:Skill"},
+    "figures-in-region": {"region": "North America"},
     "role-progression": {},
 }
 
@@ -90,3 +93,23 @@ def test_pyoxigraph_and_rdflib_agree(graph, rdflib_graph, name):
 @pytest.fixture(scope="module")
 def rdflib_graph(graph):
     return graph.rdflib_graph()
+
+
+OPTIONAL_CASES = [(q, p.name) for q in QUERIES for p in catalogue.get(q).params if p.optional]
+
+
+@pytest.mark.parametrize("name,param", OPTIONAL_CASES)
+def test_optional_parameter_filters_rows(graph, name, param):
+    """Binding an optional parameter keeps exactly the rows that carry that value.
+
+    pyoxigraph substitutes a bound variable everywhere, so a parameter inside OPTIONAL or
+    FILTER would not filter; this catches a query that puts one there."""
+    named = catalogue.get(name)
+    everything = graph.named(name)
+    values = sorted({row[param] for row in everything if param in row},
+                    key=lambda v: (not str(v).startswith(AIL), str(v)))
+    assert values, f"{name} never returns {param}"
+    chosen = values[0]
+    only = graph.named(name, **{param: chosen})
+    assert only and all(row[param] == chosen for row in only)
+    assert sorted(map(repr, only)) == sorted(repr(r) for r in everything if r.get(param) == chosen)

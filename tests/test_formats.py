@@ -42,6 +42,9 @@ def test_w3c_result_formats_parse_back(aikg, graph, fmt, name, params):
     expected = _expected(graph, name, params)
     if fmt == "tsv":  # TSV writes terms in Turtle syntax; compare on the lexical form
         got = [{k: v.strip('<>"') for k, v in row.items()} for row in got]
+    if fmt == "csv":  # CSV cannot tell an empty string from an unbound value
+        got = [{k: v for k, v in row.items() if v != ""} for row in got]
+        expected = [{k: v for k, v in row.items() if v != ""} for row in expected]
     assert sorted(map(sorted, (r.items() for r in got))) == \
         sorted(map(sorted, (r.items() for r in expected)))
 
@@ -83,6 +86,6 @@ def test_ask_query(aikg):
 
 
 def test_describe_query(aikg):
-    result = aikg("query", "DESCRIBE ail:Python", "--format", "nt")
+    result = aikg("query", "DESCRIBE ail:SkillPython", "--format", "nt")
     parsed = Graph().parse(data=result.stdout_bytes, format="nt")
-    assert (URIRef("https://w3id.org/ai-leadership-kg/ontology#Python"), None, None) in parsed
+    assert (URIRef("https://w3id.org/ai-leadership-kg/ontology#SkillPython"), None, None) in parsed

@@ -46,10 +46,10 @@ def test_table_output_from_an_endpoint_shows_labels(aikg, endpoint):
 
 
 def test_construct_through_an_endpoint(aikg, endpoint):
-    result = aikg("query", "CONSTRUCT WHERE { ail:Python ?p ?o }", "--format", "nt",
+    result = aikg("query", "CONSTRUCT WHERE { ail:SkillPython ?p ?o }", "--format", "nt",
                   "--endpoint", endpoint)
     assert result.exit_code == 0, result.stderr
-    assert "<https://w3id.org/ai-leadership-kg/ontology#Python>" in result.stdout
+    assert "<https://w3id.org/ai-leadership-kg/ontology#SkillPython>" in result.stdout
 
 
 def test_unreachable_endpoint_is_one_line(aikg):

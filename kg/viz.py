@@ -77,15 +77,16 @@ def graph_page(g, out_path: Path, title: str = "AI leadership knowledge graph") 
     """The whole graph: every individual, coloured and shaped by class, with a legend."""
     known = entities(g)
     rows = links(g, known)
+    linked = {r["subject"] for r in rows} | {r["object"] for r in rows}
     groups: dict[str, list[str]] = defaultdict(list)
-    for iri in sorted(known):
+    for iri in sorted(linked):
         groups[known[iri].cls].append(iri)
     order = sorted(groups, key=lambda c: (class_style(c)[2], c))
-    xy = cluster_layout([groups[c] for c in order])
+    xy = cluster_layout([groups[c] for c in order], middle=sorted(set(known) - linked))
     roles = {iri for iri, e in known.items() if e.cls.endswith("#Role")}
     nodes = [_node(known[i], xy[i], size=22 if i in roles else 14) for i in sorted(known)]
     edges = [edge(r, known) for r in rows]
-    smooth = False if len(nodes) > 500 else {"enabled": True, "type": "continuous"}
+    smooth = False if len(nodes) > 150 else {"enabled": True, "type": "continuous"}
     subtitle = f"{len(nodes)} entities, {len(edges)} links"
     html = render(title, subtitle, nodes, edges, _legend(nodes, known),
                   options(len(nodes), physics=True, smooth=smooth))
@@ -256,7 +257,7 @@ def focus_page(g, entity: str, depth: int, out_path: Path) -> Page:
     xy = radial_layout(rings)
     nodes = [_node(known[i], xy[i], size=28 if i == centre else 14) for i in sorted(members)]
     edges = [edge(r, known) for r in rows if r["subject"] in members and r["object"] in members]
-    smooth = False if len(nodes) > 500 else {"enabled": True, "type": "continuous"}
+    smooth = False if len(nodes) > 150 else {"enabled": True, "type": "continuous"}
     label = known[centre].label
     title = f"Around {label}"
     subtitle = f"{len(nodes)} entities within {depth} link{'s' if depth > 1 else ''} of {label}"

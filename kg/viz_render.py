@@ -22,14 +22,14 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def options(count: int, physics: bool, smooth) -> dict:
     big = count > PHYSICS_LIMIT
-    iterations = 250 if count <= 500 else 120
+    iterations = 200 if count <= 300 else 100
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": False},
         "physics": {
             "enabled": physics and not big,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "centralGravity": 0.15,
+            "barnesHut": {"gravitationalConstant": -5000, "centralGravity": 0.6,
                           "springLength": 130, "springConstant": 0.03, "damping": 0.4,
                           "avoidOverlap": 0.2},
             "minVelocity": 1.0,

@@ -62,8 +62,10 @@ def _spiral(count: int, spacing: float = NODE_SPACING) -> list[tuple[float, floa
              spacing * math.sqrt(k + 0.5) * math.sin(k * GOLDEN_ANGLE)) for k in range(count)]
 
 
-def cluster_layout(groups: list[list[str]]) -> dict[str, tuple[int, int]]:
-    """One disc per group (a class), the discs round a circle in the order given.
+def cluster_layout(groups: list[list[str]], middle: list[str] = ()) -> dict[str, tuple[int, int]]:
+    """One disc per group (a class), the discs round a circle in the order given; the
+    ``middle`` nodes (those with no links) in a disc at the centre, where nothing pulls them
+    away and they stay in view.
 
     The circle is just long enough for the discs to sit side by side, so the picture stays
     compact at 10 nodes and at 10,000.
@@ -79,6 +81,8 @@ def cluster_layout(groups: list[list[str]]) -> dict[str, tuple[int, int]]:
         cx, cy = ring * math.cos(angle), ring * math.sin(angle)
         for node, (dx, dy) in zip(group, _spiral(len(group))):
             positions[node] = (round(cx + dx), round(cy + dy))
+    for node, (dx, dy) in zip(middle, _spiral(len(middle))):
+        positions[node] = (round(dx), round(dy))
     return positions
 
 

@@ -1,0 +1,161 @@
+"""Time to a stable picture of the whole-graph page in headless Chromium, at 500, 2,000 and
+5,000 nodes (synthetic graphs with the shipped TBox), plus the cost of making the page and of
+using it (class filter, search) once it is up.
+
+    .venv/bin/python bench/bench_viz.py [--sizes 500 2000 5000] [--repeat 3]
+
+"Stable" means what the page itself reports: physics stopped after stabilisation (or, above
+``kg.viz.PHYSICS_LIMIT`` nodes, the precomputed layout drawn without physics) and the first
+frame after that drawn (``window.kgReadyAt``, ms since navigation started). The ``physics``
+rows force browser physics on every size to show why large pages go without it.
+Needs Debian's chromium at /usr/bin/chromium (never ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import store, viz, viz_render
+from kg.graph import KnowledgeGraph, parse_turtle
+
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DEFINITION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#definition")
+SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+SKILL_KINDS = ["ProgrammingLanguage", "MLFramework", "AITechnique", "InfrastructureSkill",
+               "SoftSkill", "BusinessSkill", "SoftwareEngineeringSkill"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update"]
+
+
+def synthetic(nodes: int, seed: int = 42) -> KnowledgeGraph:
+    """The TBox plus ``nodes`` individuals: roles, skills, responsibilities, challenges,
+    salary figures and source sections, about three links per individual."""
+    rng = random.Random(seed)
+    quads = list(parse_turtle(store.ontology_dir() / "ai_leadership.ttl"))
+
+    def n(name):
+        return ox.NamedNode(AIL + name)
+
+    def add(iri, cls, label):
+        quads.extend([ox.Quad(iri, RDF_TYPE, n(cls)), ox.Quad(iri, LABEL, ox.Literal(label, language="en")),
+                      ox.Quad(iri, DEFINITION, ox.Literal(f"Synthetic {cls} {label}.", language="en"))])
+
+    plan = [("Role", 0.05), ("SourceSection", 0.01), ("Responsibility", 0.25),
+            ("Challenge", 0.09), ("SalaryFigure", 0.10)]
+    counts = {cls: max(1, int(nodes * share)) for cls, share in plan}
+    counts["Skill"] = nodes - sum(counts.values())
+    made: dict[str, list] = {}
+    for cls, count in counts.items():
+        made[cls] = []
+        for i in range(count):
+            iri = n(f"Syn{cls}{i}")
+            add(iri, SKILL_KINDS[i % len(SKILL_KINDS)] if cls == "Skill" else cls, f"{cls} {i}")
+            made[cls].append(iri)
+    roles = made["Role"]
+    for i, role in enumerate(roles):
+        quads.append(ox.Quad(role, n("seniorityLevel"), ox.Literal(str(1 + i % 7), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        if i + 1 < len(roles):
+            quads.append(ox.Quad(role, n("progressesTo"), roles[i + 1]))
+    for skill in made["Skill"]:
+        quads.append(ox.Quad(rng.choice(roles), n("requiresEssentialSkill"), skill))
+        quads.append(ox.Quad(rng.choice(roles), n("requiresPreferredSkill"), skill))
+    for resp in made["Responsibility"]:
+        quads.append(ox.Quad(rng.choice(roles), n("hasResponsibility"), resp))
+    for challenge in made["Challenge"]:
+        quads.append(ox.Quad(rng.choice(roles), n("facesChallenge"), challenge))
+    for figure in made["SalaryFigure"]:
+        quads.append(ox.Quad(figure, n("measures"), rng.choice(roles)))
+        quads.append(ox.Quad(figure, n("value"), ox.Literal(str(rng.randrange(50, 400) * 1000), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))))
+        quads.append(ox.Quad(figure, n("currency"), ox.Literal("USD")))
+    sections = made["SourceSection"]
+    for cls, members in made.items():
+        if cls != "SourceSection":
+            for iri in members:
+                quads.append(ox.Quad(iri, SOURCE, rng.choice(sections)))
+    memory = ox.Store()
+    memory.extend(quads)
+    return KnowledgeGraph(memory)
+
+
+def measure_page(browser, path: Path) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached", timeout=600_000)
+    ready = page.evaluate("window.kgReadyAt")
+    drawn = page.evaluate("network.body.data.nodes.length")
+    # Using the page once it is up: hide the largest class, then find a node by label.
+    filter_ms = page.evaluate("""() => new Promise(done => {
+        const boxes = Array.from(document.querySelectorAll('#kg-legend input'));
+        const counts = Array.from(document.querySelectorAll('#kg-legend .count')).map(c => +c.textContent);
+        const box = boxes[counts.indexOf(Math.max(...counts))];
+        const t0 = performance.now();
+        network.once('afterDrawing', () => done(performance.now() - t0));
+        box.click();
+    })""")
+    search_ms = page.evaluate("""() => new Promise(done => {
+        const input = document.getElementById('kg-search');
+        input.value = 'Role 3';
+        const t0 = performance.now();
+        network.once('afterDrawing', () => done(performance.now() - t0));
+        document.getElementById('kg-search-form').requestSubmit();
+    })""")
+    context.close()
+    return {"ready_ms": ready, "drawn": drawn, "filter_ms": filter_ms, "search_ms": search_ms}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-physics-rows", action="store_true",
+                        help="skip the forced-physics comparison rows")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    out = Path(tempfile.mkdtemp(prefix="bench-viz-"))
+    print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}; "
+          f"median of {args.repeat} page loads; PHYSICS_LIMIT={viz_render.PHYSICS_LIMIT}")
+    print("| nodes | edges | mode | make page (s) | page size (MB) | stable picture (s) "
+          "| hide largest class (ms) | search + focus (ms) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for size in args.sizes:
+            g = synthetic(size)
+            modes = ["default"] + ([] if args.no_physics_rows or size <= viz_render.PHYSICS_LIMIT
+                                   else ["physics"])
+            for mode in modes:
+                limit = viz_render.PHYSICS_LIMIT
+                if mode == "physics":
+                    viz_render.PHYSICS_LIMIT = 10**9
+                try:
+                    start = time.perf_counter()
+                    page = viz.graph_page(g, out / f"graph-{size}-{mode}.html")
+                    made = time.perf_counter() - start
+                finally:
+                    viz_render.PHYSICS_LIMIT = limit
+                runs = [measure_page(browser, page.path) for _ in range(args.repeat)]
+                assert all(r["drawn"] == size for r in runs), (size, runs)
+                label = ("physics, stopped after stabilisation" if mode == "physics" or size <= limit
+                         else "precomputed layout, no physics")
+                med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                print(f"| {size:,} | {page.edges:,} | {label} | {made:.2f} | "
+                      f"{page.path.stat().st_size / 1e6:.1f} | {med['ready_ms'] / 1000:.2f} | "
+                      f"{med['filter_ms']:.0f} | {med['search_ms']:.0f} |", flush=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -30,7 +30,7 @@ from pathlib import Path
 from kg import sparql
 from kg.errors import KGError
 from kg.viz_data import Entity, edge, entities, ladder, links
-from kg.viz_render import PHYSICS_LIMIT, options, render, write
+from kg.viz_render import PHYSICS_LIMIT, options, render, write  # noqa: F401 (PHYSICS_LIMIT re-exported)
 from kg.viz_style import AIL, class_style, cluster_layout, ladder_layout, radial_layout
 
 #: What ``aikg viz`` writes without ``--focus``.

@@ -23,6 +23,7 @@ from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
 FORMATS = ("ttl", "nt", "rdf", "jsonld")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass
@@ -33,44 +34,94 @@ class BuildResult:
     report: object | None = None
 
 
-def _rdflib(quads) -> "rdflib.Graph":  # noqa: F821
-    """An rdflib graph with canonical blank-node labels, filled in sorted triple order."""
-    import rdflib
-    from rdflib.compare import to_canonical_graph
+def canonical_triples(quads) -> list[ox.Triple]:
+    """Sorted triples whose blank nodes are named by a hash of what they say and where.
 
-    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-                        format=ox.RdfFormat.N_TRIPLES)
-    raw = rdflib.Graph()
-    raw.parse(data=data.decode("utf-8"), format="nt")
-    canonical = to_canonical_graph(raw)
+    The blank nodes here (axiom annotations, OWL lists and class expressions) form trees. A
+    node's content hash covers its own statements, nested nodes hashed first; its label then
+    adds where it hangs (the parent's label and the property), so two nodes that say the same
+    thing in different places stay apart, as OWL requires. The labels are the same on every
+    run and take milliseconds, where rdflib's general canonicaliser takes seconds.
+    """
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    outgoing: dict[ox.BlankNode, list[tuple[str, object]]] = {}
+    parents: dict[ox.BlankNode, list[tuple[object, str]]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            outgoing.setdefault(t.subject, []).append((t.predicate.value, t.object))
+        if isinstance(t.object, ox.BlankNode):
+            parents.setdefault(t.object, []).append((t.subject, t.predicate.value))
+
+    def digest(parts) -> str:
+        return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:32]
+
+    content: dict[ox.BlankNode, str] = {}
+    labels: dict[ox.BlankNode, str] = {}
+
+    def content_of(node, path=frozenset()) -> str:
+        if node not in content:
+            if node in path:
+                raise KGError("A cycle of blank nodes in the sources; name one of them with an IRI.")
+            content[node] = digest(
+                p + " " + (content_of(o, path | {node}) if isinstance(o, ox.BlankNode) else str(o))
+                for p, o in outgoing.get(node, [])
+            )
+        return content[node]
+
+    def label(node) -> str:
+        if node not in labels:
+            where = [(label(s) if isinstance(s, ox.BlankNode) else str(s)) + " " + p
+                     for s, p in parents.get(node, [])]
+            labels[node] = "b" + digest([content_of(node), *where])
+        return labels[node]
+
+    def rename(term):
+        return ox.BlankNode(label(term)) if isinstance(term, ox.BlankNode) else term
+
+    renamed = {ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples}
+    return sorted(renamed, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _rdflib(triples: list[ox.Triple]) -> "rdflib.Graph":  # noqa: F821
+    """The canonical triples as an rdflib graph (for its Turtle writer), labels kept."""
+    import rdflib
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        if t.datatype.value == XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
+            return rdflib.Literal(t.value)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
     graph = rdflib.Graph()
     for name, iri in store.PREFIXES.items():
         graph.bind(name, iri, override=True)
-    for triple in sorted(canonical, key=lambda t: tuple(x.n3() for x in t)):
-        graph.add(triple)
+    for t in triples:
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
     return graph
 
 
-def _ntriples(graph) -> bytes:
-    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _serialize(triples: list[ox.Triple], ext: str) -> bytes:
+    """One release file from canonical, sorted triples.
 
-
-def _serialize(graph, ext: str) -> bytes:
-    """One release file. N-Triples are sorted lines; RDF/XML is streamed by pyoxigraph from
-    those sorted triples (rdflib's writers order subjects by hash, so their output changes
-    from run to run); JSON-LD is compacted with ``ontology/context.jsonld``; Turtle is
-    rdflib's diff-friendly ``longturtle``."""
+    N-Triples, RDF/XML and JSON-LD are written from the triples in that order (rdflib's
+    RDF/XML and JSON-LD writers order subjects by hash and change from run to run); JSON-LD
+    is compacted with ``ontology/context.jsonld``; Turtle is rdflib's diff-friendly
+    ``longturtle``.
+    """
     if ext == "ttl":
-        return graph.serialize(format="longturtle", encoding="utf-8")
-    ntriples = _ntriples(graph)
+        return _rdflib(triples).serialize(format="longturtle", encoding="utf-8")
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if ext == "nt":
         return ntriples
     if ext == "jsonld":
         from kg.jsonld import compact_jsonld  # plain JSON for web developers, via context.jsonld
 
         return compact_jsonld(ntriples)
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(store.PREFIXES))
 
 
@@ -107,7 +158,7 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
                 f"The sources fail {report.summary()}; nothing was written. "
                 "Run 'aikg validate' for the full report.", report
             )
-    graph, tbox = _rdflib(quads), _rdflib(tbox_quads)
+    graph, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
     outputs: dict[str, bytes] = {}
     for ext in FORMATS:
         outputs[f"{store.RELEASE_NAME}.{ext}"] = _serialize(graph, ext)

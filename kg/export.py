@@ -16,6 +16,6 @@ def release_bytes(fmt: str, tbox: bool = False) -> bytes:
 
 def merged(graph, fmt: str) -> bytes:
     """The loaded graph (release plus ``--with`` files) serialised like the release."""
-    from kg.build import _rdflib, _serialize
+    from kg.build import _serialize, canonical_triples
 
-    return _serialize(_rdflib(list(graph.triples())), EXTENSIONS[fmt])
+    return _serialize(canonical_triples(graph.triples()), EXTENSIONS[fmt])

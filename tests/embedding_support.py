@@ -97,10 +97,10 @@ def _xerces_fix_jar() -> Path:
     return target
 
 
-def jena(main_class: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def jena(main_class: str, *args: str, timeout: float = 120, cwd=None) -> subprocess.CompletedProcess:
     classpath = jena_classpath()
     return subprocess.run(["java", "-cp", classpath, main_class, *args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def canonical(triples) -> set:

@@ -124,11 +124,19 @@ def curie(iri: str) -> str:
 def expand(curie_or_iri: str) -> str | None:
     """Expand ``ail:Python`` or ``<http://...>`` to an IRI; None when it is neither."""
     text = curie_or_iri.strip()
+    iri = None
     if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) or text.startswith("urn:"):
-        return text
-    match = re.fullmatch(r"([A-Za-z][\w.-]*):([\w.-]+)", text)
-    if match and match.group(1) in PREFIXES:
-        return PREFIXES[match.group(1)] + match.group(2)
-    return None
+        iri = text[1:-1]
+    elif re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) or text.startswith("urn:"):
+        iri = text
+    else:
+        match = re.fullmatch(r"([A-Za-z][\w.-]*):([\w.-]+)", text)
+        if match and match.group(1) in PREFIXES:
+            iri = PREFIXES[match.group(1)] + match.group(2)
+    if iri is None:
+        return None
+    try:
+        ox.NamedNode(iri)  # a label such as '<img src=x>' is not an IRI
+    except ValueError:
+        return None
+    return iri

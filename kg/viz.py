@@ -279,6 +279,11 @@ def write_pages(g, out_dir: Path, focus: str | None = None, depth: int = 1) -> l
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise KGError(f"'{out_dir}' is a file, not a folder; give a folder with -o.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)  # the output folder asked for with -o
+    except OSError as error:
+        raise KGError(f"Cannot create '{out_dir}': {error.strerror.lower()}; "
+                      "give a writable folder with -o.") from None
     if focus is not None:
         return [focus_page(g, focus, depth, out_dir / focus_file_name(g, focus))]
     return [graph_page(g, out_dir / PAGES["graph"]), ladder_page(g, out_dir / PAGES["ladder"])]

@@ -117,9 +117,7 @@ def render(title: str, subtitle: str, nodes: list[dict], edges: list[dict], lege
 
 
 def write(path: Path, html: str) -> None:
-    path = Path(path)
-    if str(path.parent) and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, html.encode("utf-8"))
+    """Write one page atomically; a missing folder is an error, not created silently."""
+    atomic_write(Path(path), html.encode("utf-8"))
 
 

@@ -13,8 +13,10 @@ SYSTEM_PACKAGES := default-jre-headless chromium libapache-jena-java
 run: venv
 	@command -v java >/dev/null || $(MAKE) --no-print-directory system
 	$(BIN)/aikg build
-	$(BIN)/aikg path "Junior AI Engineer" "Head of AI Engineering"
+	$(BIN)/aikg path "Junior AI Engineer" "Head of AI Engineering" \
+	    --html visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html
 	$(BIN)/aikg viz
+	$(BIN)/aikg viz --focus "Head of AI Engineering" --depth 1
 
 test: system venv
 	$(BIN)/pytest -q

@@ -36,7 +36,7 @@ LEVELS, POOL = 20, 2000
 
 
 def ladder_rows(n: int, seed: int = 7):
-    """Rows shaped like role-progression.rq and role-skills.rq for a synthetic ladder."""
+    """Rows shaped like role-progression.rq and skills-for-role.rq for a synthetic ladder."""
     rng = random.Random(seed)
     width = n // LEVELS
     levels = [[f"{AIL}R{i}_{j}" for j in range(width)] for i in range(LEVELS)]

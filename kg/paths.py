@@ -1,7 +1,7 @@
 """Skill paths: how to get from one role to another, and what to learn on the way.
 
 The role ladder is projected from the store with the named queries ``role-progression``,
-``role-skills``, ``role-responsibilities``, ``role-qualifications`` and ``role-experience``
+``skills-for-role``, ``responsibilities-by-area``, ``qualifications`` and ``experience-requirements``
 into a :class:`networkx.DiGraph` (roles as nodes, ``ail:progressesTo`` as edges, skills and
 the rest as node data). The search itself lives in :mod:`kg.path_search`.
 
@@ -257,9 +257,9 @@ def project(g):
     cached = _PROJECTIONS.get(g)
     if cached is None:
         cached = build_projection(
-            g.named("role-progression"), g.named("role-skills"),
-            g.named("role-responsibilities"), g.named("role-qualifications"),
-            g.named("role-experience"),
+            g.named("role-progression"), g.named("skills-for-role"),
+            g.named("responsibilities-by-area"), g.named("qualifications"),
+            g.named("experience-requirements"),
         )
         _PROJECTIONS[g] = cached
     return cached
@@ -311,7 +311,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         r.get("areaLabel")))
     _attach(graph, "qualifications", qualifications, lambda r: Qualification(
         r["qualification"], r.get("qualificationLabel") or _local(r["qualification"]),
-        bool(r.get("mandatory"))))
+        r.get("requirement") == "mandatory"))
     _attach(graph, "experience", experience, lambda r: Experience(
         r["requirement"], r.get("requirementLabel") or _local(r["requirement"]), r.get("years")))
     graph.graph["skill_bits"] = bits

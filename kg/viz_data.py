@@ -117,8 +117,9 @@ def ladder(g):
     steps = [(r["from"], r["to"]) for r in g.named("ladder-steps")
              if r["from"] in roles and r["to"] in roles]
     skills: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in g.named("ladder-skills"):
-        skills[row["role"]][row["need"]].append(row.get("skillLabel") or sparql.curie(row["skill"]))
+    for row in g.named("skills-for-role"):
+        skills[row["role"]][row["requirement"]].append(
+            row.get("skillLabel") or sparql.curie(row["skill"]))
     salaries: dict[str, list[str]] = defaultdict(list)
     for row in g.named("ladder-salaries"):
         salaries[row["role"]].append(_salary_line(row))

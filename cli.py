@@ -92,6 +92,10 @@ class Command(click.Command):
     make_context = _one_line_usage(click.Command.make_context)
     invoke = _one_line_usage(click.Command.invoke)
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The docstring's whole first line in ``aikg --help``, never cut off with '...'."""
+        return self.short_help or (self.help or "").strip().split("\n")[0]
+
 
 class Group(click.Group):
     command_class = Command

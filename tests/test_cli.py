@@ -1,0 +1,60 @@
+"""The command line as a whole: help for every command, version, lean imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli import main
+
+COMMANDS = sorted(main.commands)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_command_is_listed_with_its_summary(aikg):
+    result = aikg("--help")
+    assert result.exit_code == 0
+    listing = " ".join(result.stdout.split())
+    for name in COMMANDS:
+        summary = main.commands[name].help.strip().splitlines()[0]
+        assert f"{name} {' '.join(summary.split())}" in listing, name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help(aikg, name):
+    result = aikg(name, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {name}") or "Usage:" in result.stdout
+    assert main.commands[name].help.strip().splitlines()[0] in " ".join(result.stdout.split()) \
+        or main.commands[name].help.strip().splitlines()[0][:40] in result.stdout
+
+
+def test_version(aikg):
+    import kg
+
+    result = aikg("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"aikg, version {kg.__version__}\n"
+
+
+def test_unknown_command_is_one_line(aikg):
+    result = aikg("qurey")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: No such command 'qurey'. (Did you mean one of: 'query', 'ready'?) "
+                             "See 'main --help'.\n")
+
+
+@pytest.mark.parametrize("args", [["query", "ladder"], ["queries"], ["describe", "Head of AI"],
+                                  ["search", "python"], ["stats"]])
+def test_query_commands_import_only_what_they_use(args):
+    """`aikg query` and friends must not pay for rdflib, networkx, pyvis, pyshacl or owlready2."""
+    code = ("import sys, cli\n"
+            "try:\n    cli.main(sys.argv[1:], standalone_mode=False)\n"
+            "finally:\n    heavy = ['rdflib', 'networkx', 'pyvis', 'pyshacl', 'owlready2']\n"
+            "    print('HEAVY', sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert "HEAVY []" in done.stderr, done.stderr

@@ -475,9 +475,11 @@ def serve(ctx, host, port, timeout, max_rows, workers, cors):
     graph = get_kg(ctx)
     settings = server.Settings(timeout=timeout, max_rows=max_rows, workers=workers,
                                cors=tuple(cors), extra=ctx.find_object(Context).extra)
+    sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
+    port = sock.getsockname()[1]
     click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql ({len(graph)} triples; "
                f"timeout {timeout:g} s, at most {max_rows} rows; Ctrl-C stops)", err=True)
-    server.serve(graph, host=host, port=port, settings=settings)
+    server.serve(graph, settings=settings, sock=sock)
 
 
 @main.command()

@@ -38,7 +38,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg import query_worker, sparql, store
-from kg.errors import QueryError
+from kg.errors import KGError, QueryError
 
 log = logging.getLogger("aikg.serve")
 
@@ -326,10 +326,24 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     return app
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket with Nagle's algorithm off.
+
+    uvicorn's h11 protocol writes headers and body separately and does not set TCP_NODELAY;
+    with keep-alive that costs a 40 ms delayed-ACK stall per request (44 ms against 1.5 ms
+    for ``ASK {}`` measured with httpx). Accepted connections inherit the option on Linux.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise KGError(f"Cannot listen on {host}:{port}: {error.strerror.lower()}; "
+                      "choose another --port or --host.") from None
+    return sock
 
 
 @contextlib.contextmanager
@@ -350,9 +364,7 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
 
         graph = kg.load(extra=extra)
     app = create_app(graph, Settings(extra=tuple(Path(p) for p in extra), **settings))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = listening_socket(host, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -371,10 +383,19 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
         sock.close()
 
 
-def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
-    """Run the endpoint in the foreground until interrupted (what ``aikg serve`` does)."""
+def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None,
+          sock: socket.socket | None = None) -> None:
+    """Run the endpoint in the foreground until interrupted (what ``aikg serve`` does).
+
+    ``sock``: an already bound socket (see :func:`listening_socket`); else one is bound here.
+    """
     import uvicorn
 
+    sock = sock or listening_socket(host, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     app = create_app(graph, settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,8 +1,8 @@
 """The same read-only queries against a remote SPARQL 1.1 endpoint.
 
 The SPARQL 1.1 Protocol has no way to bind parameters, so a named query's values travel as
-a trailing ``VALUES`` block made of RDF terms serialised by pyoxigraph (IRIs validated,
-literals escaped) -- never as raw user text.
+a ``VALUES`` block at the start of the WHERE clause, made of RDF terms serialised by
+pyoxigraph (IRIs validated, literals escaped) -- never as raw user text.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def run(self, query: str, bindings: dict | None = None):
         form = sparql.check_safe(query, allow_from=True)
-        text = sparql.prefix_lines(query) + query + _values_block(bindings or {})
+        text = sparql.prefix_lines(query) + _with_values(query, bindings or {})
         accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         body = urllib.parse.urlencode({"query": text}).encode()
         request = urllib.request.Request(
@@ -83,12 +83,15 @@ class _Triples(list):
         super().__init__(ox.Triple(t.subject, t.predicate, t.object) for t in triples)
 
 
-def _values_block(bindings: dict) -> str:
+def _with_values(query: str, bindings: dict) -> str:
+    """The query with a ``VALUES`` block opening its WHERE clause, so FILTERs see the values."""
     if not bindings:
-        return ""
+        return query
     names = sorted(bindings)
     terms = " ".join(str(_as_term(bindings[n])) for n in names)
-    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") }\n"
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") } "
+    at = sparql.where_body_start(query)
+    return query[:at] + block + query[at:]
 
 
 def _as_term(value):

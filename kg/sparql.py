@@ -34,8 +34,24 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
 
 def keywords_text(query: str) -> str:
-    """The query with strings, IRIs, comments, variables and prefixed names blanked out."""
-    return _NOT_KEYWORDS.sub(" ", query)
+    """The query with strings, IRIs, comments, variables and prefixed names blanked out.
+
+    Blanks keep their length, so a position in the result is the same position in ``query``.
+    """
+    return _NOT_KEYWORDS.sub(lambda m: " " * len(m.group(0)), query)
+
+
+def where_body_start(query: str) -> int:
+    """The index just after the ``{`` that opens the query's WHERE clause (WHERE is optional)."""
+    bare = keywords_text(query)
+    match = re.search(r"\bWHERE\s*\{", bare, re.I)
+    if match:
+        return match.end()
+    form = _FORM.search(bare)
+    brace = bare.find("{", form.end()) if form else -1
+    if brace < 0:
+        raise QueryError("Cannot find the WHERE clause of the query.")
+    return brace + 1
 
 
 def check_safe(query: str, allow_from: bool = False) -> str:

@@ -26,7 +26,8 @@ def _rows_from_rdflib(result) -> list[dict]:
 def _expected(graph, name, params) -> list[dict]:
     named = catalogue.get(name)
     rows = graph.query(named.text, **graph.bind_params(named, params))
-    return [{k: str(v) for k, v in row.items()} for row in rows]
+    return [{k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()}
+            for row in rows]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from kg import catalogue
-from tests.test_catalogue import example_params
+from tests.test_catalogue import _normalise, example_params
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -22,9 +22,10 @@ def endpoint(graph):
 
 
 def _csv_rows(text: str) -> list[tuple]:
+    """Rows as sorted tuples; GROUP_CONCAT lists compared as sets (their order is not defined)."""
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
-    return sorted(tuple(sorted(zip(header, r))) for r in body)
+    return sorted(tuple(sorted((k, _normalise(v)) for k, v in zip(header, r))) for r in body)
 
 
 @pytest.mark.parametrize("name", sorted(catalogue.catalogue()))

@@ -29,10 +29,10 @@ def test_unknown_query_name_offers_closest(aikg):
 
 
 def test_missing_parameter(aikg):
-    result = aikg("query", "skills-for-role")
+    result = aikg("query", "skill-gap", "-p", "from", "AI Engineer")
     assert result.exit_code == 1
     assert one_error_line(result).startswith(
-        "Error: Query 'skills-for-role' needs parameter 'role': add -p role VALUE"
+        "Error: Query 'skill-gap' needs parameter 'to': add -p to VALUE"
     )
 
 
@@ -42,6 +42,12 @@ def test_unknown_parameter(aikg):
     assert one_error_line(result) == (
         "Error: Query 'skills-for-role' has no parameter 'rol' (it takes: role)."
     )
+
+
+def test_parameter_given_twice(aikg):
+    result = aikg("query", "skills-for-role", "-p", "role", "AI Engineer", "-p", "role", "Head of AI")
+    assert result.exit_code == 1
+    assert one_error_line(result) == "Error: Parameter 'role' is given twice; give it once."
 
 
 def test_unknown_role_label_offers_closest(aikg):

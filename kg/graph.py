@@ -46,16 +46,30 @@ class KnowledgeGraph:
 
     # -- queries -----------------------------------------------------------------------
     def run(self, query: str, bindings: dict | None = None):
-        """Run a read-only query with the predeclared prefixes; raw pyoxigraph results."""
+        """Run a read-only query with the predeclared prefixes; raw pyoxigraph results.
+
+        ``bindings`` are bound as RDF terms with pyoxigraph's substitutions. pyoxigraph only
+        substitutes variables of the SELECT projection; others are bound by a ``VALUES``
+        block of serialised terms opening the WHERE clause.
+        """
         sparql.check_safe(query)
-        substitutions = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()}
+        terms = {k: _term(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._execute(query, terms)
+        except RuntimeError as error:
+            if "SELECT projection" not in str(error):
+                raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
+        return self._execute(sparql.with_values(query, terms), {})
+
+    def _execute(self, query: str, terms: dict):
+        substitutions = {ox.Variable(k): v for k, v in terms.items()}
         try:
             return self.store.query(
                 query, prefixes=dict(store.PREFIXES), substitutions=substitutions or None
             )
         except SyntaxError as error:
             raise QueryError(sparql.syntax_message(error, query)) from None
-        except (RuntimeError, OSError, ValueError) as error:
+        except (OSError, ValueError) as error:
             raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
 
     def query(self, query: str, **bindings) -> list[dict]:

@@ -34,7 +34,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def run(self, query: str, bindings: dict | None = None):
         form = sparql.check_safe(query, allow_from=True)
-        text = sparql.prefix_lines(query) + _with_values(query, bindings or {})
+        text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
         accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         body = urllib.parse.urlencode({"query": text}).encode()
         request = urllib.request.Request(
@@ -81,20 +81,3 @@ class _Triples(list):
 
     def __init__(self, triples):
         super().__init__(ox.Triple(t.subject, t.predicate, t.object) for t in triples)
-
-
-def _with_values(query: str, bindings: dict) -> str:
-    """The query with a ``VALUES`` block opening its WHERE clause, so FILTERs see the values."""
-    if not bindings:
-        return query
-    names = sorted(bindings)
-    terms = " ".join(str(_as_term(bindings[n])) for n in names)
-    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") } "
-    at = sparql.where_body_start(query)
-    return query[:at] + block + query[at:]
-
-
-def _as_term(value):
-    if isinstance(value, (ox.NamedNode, ox.Literal)):
-        return value
-    return ox.Literal(str(value))

@@ -54,6 +54,29 @@ def where_body_start(query: str) -> int:
     return brace + 1
 
 
+def with_values(query: str, terms: dict) -> str:
+    """The query with ``VALUES (?name ...) { (term ...) }`` opening its WHERE clause.
+
+    For engines without term binding (a remote endpoint, an unprojected variable in
+    pyoxigraph). Terms are pyoxigraph terms, serialised by pyoxigraph, so an IRI is validated
+    and a literal escaped: user text never becomes query syntax. Placed first in the WHERE
+    clause, the values are seen by its FILTERs, unlike a trailing VALUES.
+    """
+    if not terms:
+        return query
+    names = sorted(terms)
+    values = " ".join(str(_as_term(terms[n])) for n in names)
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + values + ") } "
+    at = where_body_start(query)
+    return query[:at] + block + query[at:]
+
+
+def _as_term(value):
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    return ox.Literal(str(value))
+
+
 def check_safe(query: str, allow_from: bool = False) -> str:
     """Refuse updates, SERVICE, LOAD and dataset clauses; return the query form (SELECT, ...).
 

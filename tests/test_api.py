@@ -89,3 +89,16 @@ def test_user_file_is_held_to_the_shapes(tmp_path):
         'rdfs:label "Principal ML Engineer"@en ;', ""))
     with pytest.raises(CheckFailed, match=r"bad\.ttl does not conform to the shapes: "):
         kg.load(extra=[bad])
+
+
+def test_bindings_work_for_variables_outside_the_projection(graph):
+    """pyoxigraph substitutes only projected variables; query() binds the others too."""
+    rows = graph.query("SELECT ?label WHERE { ?role ail:progressesTo/rdfs:label ?label } "
+                       "ORDER BY ?label", role="ail:AIEngineer")
+    assert rows == [{"label": "Lead AI Engineer"}, {"label": "Senior AI Engineer"}]
+
+
+def test_a_bound_literal_cannot_become_query_syntax(graph):
+    rows = graph.query("SELECT ?x WHERE { ?x rdfs:label ?text }",
+                       text='x" } ; DROP ALL ; SELECT * { "')
+    assert rows == []

@@ -25,6 +25,7 @@ COMMANDS = [
     ["describe", "Head of AI"],
     ["search", "python"],
     ["stats"],
+    ["path", "Junior AI Engineer", "Head of AI"],
 ]
 
 

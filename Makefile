@@ -17,6 +17,7 @@ run: venv
 	    --html visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html
 	$(BIN)/aikg viz
 	$(BIN)/aikg viz --focus "Head of AI Engineering" --depth 1
+	$(BIN)/aikg docs
 
 test: system venv
 	$(BIN)/pytest -q

@@ -70,10 +70,15 @@ def check_files() -> list[Path]:
     return [root / "shapes.ttl", root / "context.jsonld", *sorted((root / "checks").glob("*.rq"))]
 
 
+def writer_files() -> list[Path]:
+    """The code that turns sources into release bytes: a change there changes the release."""
+    return [_HERE / "build.py", _HERE / "jsonld.py"]
+
+
 def sources_digest() -> str:
-    """SHA-256 over the names and bytes of every source and check file."""
+    """SHA-256 over the names and bytes of every source, check and writer file."""
     digest = hashlib.sha256()
-    for path in [*source_files(), *check_files()]:
+    for path in [*source_files(), *check_files(), *writer_files()]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

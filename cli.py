@@ -166,7 +166,19 @@ def _looks_like_name(text: str) -> bool:
 @click.pass_context
 @handle_errors
 def query(ctx, query, file, params, fmt, output, endpoint, labels):
-    """Run SPARQL: a named query, text, -f FILE or - (stdin)."""
+    """Run SPARQL: a named query, text, -f FILE or - (stdin).
+
+    The ontology's prefixes (ail:, rdfs:, skos:, dcterms:, owl:, xsd:, schema:, ...) are
+    predeclared. Updates, SERVICE, LOAD and FROM are refused. Run 'aikg queries' for the
+    named queries and their parameters.
+
+    \b
+    Examples:
+      aikg query ladder
+      aikg query skills-for-role -p role "Head of AI"
+      aikg query 'SELECT ?role WHERE { ?role a ail:Role }' --format csv
+      aikg query -f mine.rq --endpoint http://localhost:3030/ds/sparql
+    """
     from kg import catalogue, formats
     from kg.errors import ParameterError, QueryError
 

@@ -182,12 +182,9 @@ class KnowledgeGraph:
     def _described(self, iri: str, cls: str | None) -> bool:
         node = ox.NamedNode(iri)
         if cls is None:
-            return any(True for _ in self.store.quads_for_pattern(node, None, None))
-        return bool(self.store.query(
-            "ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
-            prefixes=dict(store.PREFIXES),
-            substitutions={ox.Variable("x"): node, ox.Variable("c"): ox.NamedNode(sparql.expand(cls))},
-        ))
+            return bool(self.run("ASK { ?x ?p ?o }", {"x": node}))
+        return bool(self.run("ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
+                             {"x": node, "c": ox.NamedNode(sparql.expand(cls))}))
 
     # -- other views -------------------------------------------------------------------
     def triples(self) -> Iterable[ox.Quad]:

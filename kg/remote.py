@@ -68,13 +68,6 @@ class RemoteGraph(KnowledgeGraph):
                 self._labels.setdefault(row["s"], row["l"])
         return self._labels
 
-    def _described(self, iri: str, cls: str | None) -> bool:
-        node = ox.NamedNode(iri)
-        if cls is None:
-            return bool(self.run("ASK { ?x ?p ?o }", {"x": node}))
-        return bool(self.run("ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
-                             {"x": node, "c": ox.NamedNode(sparql.expand(cls))}))
-
 
 class _Triples(list):
     """Triples parsed from a remote CONSTRUCT/DESCRIBE answer (rendered like local ones)."""

@@ -4,9 +4,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Debian packages the tools need: Java for HermiT (owlready2) and Apache Jena,
-# Chromium for the browser tests, Jena's riot for the release checks.
-SYSTEM_PACKAGES := default-jre-headless chromium libapache-jena-java
+# Debian packages (installed by `system` when missing): Java for HermiT (owlready2) and Apache Jena,
+# Chromium for the browser tests, Jena's riot for the release checks, curl for the
+# README's endpoint snippet.
 
 .PHONY: run test bench system venv clean
 
@@ -39,6 +39,7 @@ system:
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -f /usr/share/java/jena-arq.jar ] || missing="$$missing libapache-jena-java"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
 	  echo "Installing system packages:$$missing"; \

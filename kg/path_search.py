@@ -56,6 +56,7 @@ class Ladder:
             for v in targets:
                 self.pred[v].append(u)
         self._cyclic: bool | None = None
+        self._cost_scale: int | None = None
 
     @property
     def cyclic(self) -> bool:
@@ -73,6 +74,14 @@ class Ladder:
                         queue.append(v)
             self._cyclic = seen != len(self.succ)
         return self._cyclic
+
+    @property
+    def cost_scale(self) -> int:
+        """A power of two above any sum of per-step gaps or steps along a simple path."""
+        if self._cost_scale is None:
+            widest = max((m.bit_count() for m in self.mask), default=0)
+            self._cost_scale = 1 << (len(self.succ) * (widest + 1) + 1).bit_length()
+        return self._cost_scale
 
 
 @dataclass
@@ -128,13 +137,16 @@ def distances_to(ladder: Ladder, target: int, avoid: frozenset[int]) -> list[flo
     if target in avoid:
         return dist
     dist[target] = 0
-    queue = deque([target])
-    while queue:
-        v = queue.popleft()
-        for u in ladder.pred[v]:
-            if dist[u] == INF and u not in avoid:
-                dist[u] = dist[v] + 1
-                queue.append(u)
+    pred, frontier, depth = ladder.pred, [target], 0
+    while frontier:  # one BFS layer at a time: no deque, no per-role distance lookups
+        depth += 1
+        layer = []
+        for v in frontier:
+            for u in pred[v]:
+                if dist[u] == INF and u not in avoid:
+                    dist[u] = depth
+                    layer.append(u)
+        frontier = layer
     return dist
 
 
@@ -260,48 +272,70 @@ def gap_dijkstra(
     upper bound on what the step really costs, since the skills held only grow), so the sum
     of weights bounds the found path's true cost from above. The path is then evaluated
     exactly. Same signature as :func:`best_path` so :func:`k_best` can use either.
+
+    Roles that cannot reach the goal (``dist`` is ``inf``) are never entered: they lead
+    nowhere, so skipping them changes no answer, only the time.
     """
-    del dist, max_labels
+    del max_labels
     root = root or (query.source,)
+    if dist is None:
+        dist = distances_to(ladder, query.target, query.avoid)
+    if dist[root[-1]] == INF:
+        return None
     start = query.start_mask(ladder)
-    mask, years_of, by = ladder.mask, ladder.years, query.by
+    mask, years_of, by, succ = ladder.mask, ladder.years, query.by, ladder.succ
     via_bit = {v: 1 << i for i, v in enumerate(query.via)}
     via_all = (1 << len(query.via)) - 1
+    # On a DAG no walk repeats a role, so the check against the path is needed only when
+    # the ladder has a cycle (avoided roles are checked anyway: ``dist`` may come from the
+    # caller).
+    cyclic = ladder.cyclic
     blocked = set(query.avoid) | set(root[:-1])
+    banned: dict[int, set[int]] = {}
+    for u, v in banned_edges:
+        banned.setdefault(u, set()).add(v)
     via0 = 0
     for v in root:
         via0 |= via_bit.get(v, 0)
-
-    def weight(u: int, v: int) -> tuple:
-        gap = (mask[v] & ~(mask[u] | start)).bit_count()
-        if by == "skills":
-            return (gap, 1)
-        if by == "steps":
-            return (1, gap)
-        return (max(0, years_of[v] - years_of[u]), gap, 1)
-
-    zero = (0,) * (2 if by != "years" else 3)
-    first = (root[-1], via0)
-    best = {first: zero}
-    heap = [(zero, root, via0)]
+    # A cost (years, gap, steps) packed into one int, compared in the same order as the
+    # tuple: each lower part stays below ``scale``.
+    scale = ladder.cost_scale
+    gap_unit = scale if by == "skills" else 1 if by == "steps" else scale
+    step_unit = 1 if by != "steps" else scale
+    year_unit = scale * scale if by == "years" else 0
+    target, n = query.target, len(succ)
+    # best cost per state; a state is role + n * (via roles visited)
+    best: dict[int, int] = {root[-1] + n * via0: 0}
+    heap = [(0, root, via0)]
+    pop, push = heapq.heappop, heapq.heappush
     while heap:
-        cost, path, via = heapq.heappop(heap)
+        cost, path, via = pop(heap)
         node = path[-1]
-        if best.get((node, via), None) != cost:
+        if best[node + n * via] != cost:
             continue
-        if node == query.target:
+        if node == target:
             if via == via_all:
                 return evaluate(ladder, query, path)
             continue
-        for nxt in ladder.succ[node]:
-            if nxt in blocked or (node, nxt) in banned_edges or nxt in path:
+        missing = ~(mask[node] | start)
+        node_years = years_of[node]
+        ban = banned.get(node)
+        for nxt in succ[node]:
+            if dist[nxt] == INF:
                 continue
-            state = (nxt, via | via_bit.get(nxt, 0))
-            step = weight(node, nxt)
-            n_cost = tuple(a + b for a, b in zip(cost, step))
-            if state not in best or n_cost < best[state]:
+            if nxt in blocked or (cyclic and nxt in path):
+                continue
+            if ban is not None and nxt in ban:
+                continue
+            n_cost = cost + (mask[nxt] & missing).bit_count() * gap_unit + step_unit
+            if year_unit and years_of[nxt] > node_years:
+                n_cost += (years_of[nxt] - node_years) * year_unit
+            n_via = via | via_bit[nxt] if nxt in via_bit else via
+            state = nxt + n * n_via
+            old = best.get(state)
+            if old is None or n_cost < old:
                 best[state] = n_cost
-                heapq.heappush(heap, (n_cost, path + (nxt,), state[1]))
+                push(heap, (n_cost, path + (nxt,), n_via))
     return None
 
 
@@ -339,14 +373,20 @@ def k_best(ladder: Ladder, query: Query, k: int, search=best_path, first: Found 
 
 def cone_size(ladder: Ladder, source: int, dist: list[float], avoid: frozenset[int]) -> int:
     """How many roles lie on some path from ``source`` to the goal ``dist`` was computed for."""
-    seen, queue = {source}, deque([source])
-    while queue:
-        u = queue.popleft()
-        for v in ladder.succ[u]:
-            if v not in seen and v not in avoid and dist[v] != INF:
-                seen.add(v)
-                queue.append(v)
-    return len(seen)
+    succ = ladder.succ
+    seen = bytearray(len(succ))
+    seen[source] = 1
+    frontier, count = [source], 1
+    while frontier:
+        layer = []
+        for u in frontier:
+            for v in succ[u]:
+                if not seen[v] and dist[v] != INF and v not in avoid:
+                    seen[v] = 1
+                    layer.append(v)
+        count += len(layer)
+        frontier = layer
+    return count
 
 
 def primary(found: Found, by: str) -> int:

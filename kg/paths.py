@@ -426,7 +426,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         best = ps.best_path(ladder, query, dist=dist, max_labels=max_labels)
     except ps.BudgetExceeded as error:
         exact = False
-        best = ps.gap_dijkstra(ladder, query)
+        best = ps.gap_dijkstra(ladder, query, dist=dist)
         if best is not None:
             lower = max(error.lower_bound, ps.lower_bound(ladder, query, dist))
             bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by),

@@ -102,3 +102,11 @@ def test_a_bound_literal_cannot_become_query_syntax(graph):
     rows = graph.query("SELECT ?x WHERE { ?x rdfs:label ?text }",
                        text='x" } ; DROP ALL ; SELECT * { "')
     assert rows == []
+
+
+def test_user_roles_linked_with_progresses_from_join_the_ladder():
+    """A user's file may say `acme:X ail:progressesFrom ail:LeadAIEngineer` instead of the
+    forward link; the ladder reads both directions."""
+    g = kg.load(extra=[EXAMPLE])
+    lead = [r for r in g.named("ladder") if r["roleLabel"] == "Lead AI Engineer"][0]
+    assert "Principal ML Engineer" in lead["next"].split(", ")

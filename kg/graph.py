@@ -246,17 +246,21 @@ def _words(camel: str) -> str:
 def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph:
     """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
 
+    Without ``extra`` the graph is the release's read-only on-disk store (see
+    :func:`kg.store.open_store`); with it, an in-memory copy plus the user's triples.
+
     ``extra`` files are held to the same SHACL shapes as the shipped graph unless
     ``check=False``; they never change the shipped sources.
     """
     extra_paths = tuple(Path(p) for p in extra)
-    memory = ox.Store()
+    if not extra_paths:
+        return KnowledgeGraph(store.open_store())
+    quads = [q for p in extra_paths for q in parse_turtle(p)]  # syntax errors before any work
+    memory = ox.Store()  # the user's triples join a private in-memory copy of the release
     memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
-    if extra_paths:
-        quads = [q for p in extra_paths for q in parse_turtle(p)]
-        memory.extend(quads)
-        if check:
-            from kg.build import check_extra  # pyshacl: only when a user file is given
+    memory.extend(quads)
+    if check:
+        from kg.build import check_extra  # pyshacl: only when a user file is given
 
-            check_extra(memory, extra_paths)
+        check_extra(memory, extra_paths)
     return KnowledgeGraph(memory, extra_paths)

@@ -128,3 +128,57 @@ def release_file(ext: str, tbox: bool = False) -> Path:
     """Path of one release file, e.g. ``release_file("nt")``; rebuilds first if stale."""
     name = RELEASE_NAME + ("-tbox" if tbox else "")
     return ensure_release() / f"{name}.{ext}"
+
+
+def open_store(release: Path | None = None):
+    """The release as a read-only on-disk pyoxigraph store, built on first use.
+
+    The store lives in the user cache, keyed by the SHA-256 of the release's N-Triples, so a
+    new release gets a new store and an old one is never opened by mistake. It is built in a
+    private folder and renamed into place, so two processes starting at once cannot see a
+    half-built store. Opening it costs the same at every size (the N-Triples would take
+    seconds to parse at a million triples); where the cache is not writable, the release is
+    loaded into memory instead.
+    """
+    import pyoxigraph as ox
+
+    release = release or ensure_release()
+    try:
+        return ox.Store.read_only(str(ensure_store(release)))
+    except OSError:
+        memory = ox.Store()
+        memory.bulk_load(path=str(release / f"{RELEASE_NAME}.nt"), format=ox.RdfFormat.N_TRIPLES)
+        return memory
+
+
+def ensure_store(release: Path) -> Path:
+    """The folder of the on-disk store of ``release``, built first if missing (OSError when
+    the cache cannot be written)."""
+    ntriples = release / f"{RELEASE_NAME}.nt"
+    digest = (_manifest(release) or {}).get("files", {}).get(ntriples.name) or hashlib.sha256(
+        ntriples.read_bytes()).hexdigest()
+    path = cache_dir() / "stores" / digest[:32]
+    if not path.is_dir():
+        _build_store(ntriples, path)
+    return path
+
+
+def _build_store(ntriples: Path, path: Path) -> None:
+    import tempfile
+
+    import pyoxigraph as ox
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=path.parent))
+    try:
+        built = ox.Store(str(staging / "store"))
+        built.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        built.flush()
+        del built  # closes the database before it moves
+        try:
+            os.rename(staging / "store", path)
+        except OSError:
+            if not path.is_dir():  # another process may have won the race: fine
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

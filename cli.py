@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -115,6 +116,12 @@ class Group(click.Group):
 def main(ctx: click.Context, extra: tuple[str, ...]) -> None:
     """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
     ctx.obj = Context(extra)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Library warnings as one ``Warning: ...`` line on stderr, without file and line."""
+    click.echo(f"Warning: {message}", err=True)
 
 
 # ==== core commands (lead) ============================================================
@@ -126,16 +133,20 @@ FORMAT_HELP = ("Output format: table (default), md, csv, tsv, json, xml for resu
 def _read_query_text(query: str | None, file: str | None) -> str:
     from kg.errors import QueryError
 
-    if file is not None:
-        if query is not None:
-            raise QueryError("Give the query as text or with -f FILE, not both.")
-        source = file
-    elif query == "-":
-        return sys.stdin.read()
-    else:
-        return query
+    if file is not None and query is not None:
+        raise QueryError("Give the query as text or with -f FILE, not both.")
+    source = file if file is not None else query
     if source == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise QueryError("The query on stdin is not UTF-8 text; convert it first "
+                             "(e.g. iconv -t UTF-8).") from None
+    if file is None:
+        if query.endswith(".rq") and Path(query).is_file():
+            raise QueryError(f"'{query}' is a file: run it with -f {query}.")
+        return query
     try:
         return Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -143,6 +154,13 @@ def _read_query_text(query: str | None, file: str | None) -> str:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
+
+
+def not_empty(ctx, param, value):
+    """Click callback: an option given as an empty string is a mistake, not 'not given'."""
+    if value == "":
+        raise click.BadParameter("must not be empty.", ctx=ctx, param=param)
+    return value
 
 
 def _looks_like_name(text: str) -> bool:
@@ -159,10 +177,13 @@ def _looks_like_name(text: str) -> bool:
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "md", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
               help=FORMAT_HELP)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
-@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint.")
-@click.option("--labels/--no-labels", default=True, show_default=True,
-              help="Show labels next to IRIs in table and md output.")
+@click.option("-o", "--output", metavar="FILE", callback=not_empty,
+              help="Write to FILE instead of stdout.")
+@click.option("--endpoint", metavar="URL", callback=not_empty,
+              help="Send the query to a remote SPARQL 1.1 endpoint.")
+@click.option("--labels/--no-labels", default=None,
+              help="Show labels next to IRIs in table and md output (default: on locally; off "
+                   "with --endpoint, where it fetches every label of the store).")
 @click.pass_context
 @handle_errors
 def query(ctx, query, file, params, fmt, output, endpoint, labels):
@@ -208,6 +229,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels):
             given[name] = value
         values = graph.bind_params(named, given)
     results = graph.run(text, values)
+    if labels is None:
+        labels = not endpoint
     names = graph.labels() if labels and fmt in ("table", "md") else None
     write_output(formats.render(results, fmt, names), output)
 
@@ -266,19 +289,20 @@ def describe(ctx, entity, fmt):
 @main.command()
 @click.argument("text")
 @click.option("--class", "cls", metavar="CLASS", help="Only entities of this class, e.g. ail:Skill.")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="At most N hits.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000),
+              help="At most N hits.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "md", "csv", "tsv", "json", "xml"]), help="Output format.")
 @click.pass_context
 @handle_errors
 def search(ctx, text, cls, limit, fmt):
     """Full-text search over labels, alternative labels and definitions."""
-    from kg import catalogue, formats
+    from kg import catalogue, formats, sparql
 
     graph = get_kg(ctx)
     named = catalogue.get("search-in-class" if cls else "search")
     values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
-    query_text = named.text + f"\nLIMIT {limit}\n"
+    query_text = sparql.with_limit(named.text, limit)
     write_output(formats.render(graph.run(query_text, values), fmt, graph.labels()), None)
 
 
@@ -300,8 +324,10 @@ def stats(ctx, fmt):
 @main.command()
 @click.option("--format", "fmt", default="ttl", show_default=True,
               type=click.Choice(["ttl", "nt", "xml", "jsonld"]), help="Serialisation.")
-@click.option("--tbox", is_flag=True, help="Only the ontology (classes and properties).")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--tbox", is_flag=True,
+              help="Only the shipped ontology (classes and properties); ignores --with.")
+@click.option("-o", "--output", metavar="FILE", callback=not_empty,
+              help="Write to FILE instead of stdout.")
 @click.pass_context
 @handle_errors
 def export(ctx, fmt, tbox, output):
@@ -311,7 +337,7 @@ def export(ctx, fmt, tbox, output):
     context = ctx.find_object(Context)
     if tbox and fmt == "jsonld":
         raise click.UsageError("The TBox ships as ttl, nt and xml; pick one of those.")
-    if context.extra:
+    if context.extra and not tbox:  # the TBox is the shipped ontology; --with adds data
         data = exporting.merged(get_kg(ctx), fmt)
     else:
         data = exporting.release_bytes(fmt, tbox=tbox)
@@ -320,6 +346,7 @@ def export(ctx, fmt, tbox, output):
 
 @main.command()
 @click.option("-o", "--output", "target", metavar="DIR", type=click.Path(file_okay=False),
+              callback=not_empty,
               help="Write the release here (default: the project's release/ folder).")
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
 @handle_errors
@@ -381,6 +408,7 @@ HAVE = click.option(
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
 @PATH_FORMAT
 @click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False),
+              callback=not_empty,
               help="Also write the path as an interactive page (opens offline) to FILE.")
 @click.pass_context
 @handle_errors
@@ -390,11 +418,13 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, html):
 
     result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives)
-    write_output(path_render.render(result, fmt), None)
-    if html:
+    page = None
+    if html is not None:  # the page first: if it cannot be written, print no answer either
         from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
 
         page = path_page(get_kg(ctx), result, Path(html))
+    write_output(path_render.render(result, fmt), None)
+    if page is not None:
         click.echo(f"Wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
 
 
@@ -443,7 +473,7 @@ def ready(ctx, have, fmt):
 
 @main.command()
 @click.option("-o", "--output", "out_dir", default="visualizations", show_default=True,
-              metavar="DIR", type=click.Path(file_okay=False),
+              metavar="DIR", type=click.Path(file_okay=False), callback=not_empty,
               help="Folder to write the pages into (created if missing).")
 @click.option("--focus", metavar="ENTITY",
               help="Write only the neighbourhood page of ENTITY (label, CURIE or IRI).")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import UnknownQuery, did_you_mean
+from kg.errors import KGError, UnknownQuery, did_you_mean
 from kg.store import queries_dir
 
 
@@ -42,16 +42,19 @@ class NamedQuery:
     row: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
-
 
 _HEADER = re.compile(r"^#\s*(summary|param|row):\s*(.*)$", re.M)
 _CLASS = re.compile(r"\((?:class|a|an)\s+([\w-]+:[\w-]+)\)")
 
 
 def parse(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    """A query file and its header; a file that is not UTF-8 text is a ``KGError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise KGError(f"{path}: cannot read this named query ({reason.lower()}); "
+                      "fix or remove the file.") from None
     summary, row, params = "", "", []
     for key, value in _HEADER.findall(text):
         value = value.strip()
@@ -69,7 +72,8 @@ def parse(path: Path) -> NamedQuery:
                 cls=cls.group(1) if cls else None,
                 entity=bool(cls) or "(any entity)" in description,
             ))
-    return NamedQuery(path.stem, path, text, summary, row, tuple(params))
+    return NamedQuery(path.stem, path, text, summary or "(no '# summary:' line in the file)",
+                      row, tuple(params))
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,6 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SOURCE = "http://purl.org/dc/terms/source"
 OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
-HEADER = {RDFS + "label", SKOS + "altLabel", SKOS + "definition", RDF_TYPE, SOURCE}
 
 
 def describe(graph, iri: str) -> dict:

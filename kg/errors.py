@@ -26,6 +26,10 @@ class CheckFailed(KGError):
         self.report = report
 
 
+class ToolMissing(KGError):
+    """An external program a check needs (Java for HermiT) is not installed."""
+
+
 class QueryError(KGError):
     """A SPARQL query is malformed, refused, or cannot run."""
 
@@ -44,6 +48,10 @@ class ParameterError(KGError):
 
 class PathError(KGError):
     """A skill-path question has no answer as asked."""
+
+
+class StaleReleaseWarning(UserWarning):
+    """The sources changed but do not build; answers come from the last good release."""
 
 
 def did_you_mean(value: str, candidates: Iterable[str], n: int = 3) -> str:

@@ -25,7 +25,6 @@ GRAPH_FORMATS = {
     "xml": ox.RdfFormat.RDF_XML,
 }
 TEXT_FORMATS = ("table", "md")
-ALL_FORMATS = ("table", "md", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 
 
 def render(results, fmt: str, labels: dict[str, str] | None = None) -> bytes:

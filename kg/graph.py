@@ -133,7 +133,8 @@ class KnowledgeGraph:
 
     # -- labels ------------------------------------------------------------------------
     def labels(self) -> dict[str, str]:
-        """Every IRI's ``rdfs:label`` (the first in IRI order when there are several)."""
+        """Every IRI's ``rdfs:label`` (the first the store returns when there are several;
+        the shapes allow one per entity)."""
         if self._labels is None:
             self._labels = {}
             for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
@@ -180,11 +181,12 @@ class KnowledgeGraph:
         return self.query(catalogue.get("labels").text, **({"class": cls_term} if cls else {}))
 
     def _described(self, iri: str, cls: str | None) -> bool:
+        """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""
         node = ox.NamedNode(iri)
         if cls is None:
-            return bool(self.run("ASK { ?x ?p ?o }", {"x": node}))
-        return bool(self.run("ASK { ?x rdf:type/rdfs:subClassOf* ?c }",
-                             {"x": node, "c": ox.NamedNode(sparql.expand(cls))}))
+            return bool(self.named("entity-facts", entity=node))
+        wanted = sparql.expand(cls)
+        return any(row["class"] == wanted for row in self.named("entity-classes", entity=node))
 
     # -- other views -------------------------------------------------------------------
     def triples(self) -> Iterable[ox.Quad]:

@@ -25,7 +25,13 @@ class RemoteGraph(KnowledgeGraph):
     """A :class:`KnowledgeGraph` whose queries go to ``endpoint`` over HTTP."""
 
     def __init__(self, endpoint: str, timeout: float = 60.0):
-        if not endpoint.startswith(("http://", "https://")):
+        try:
+            parts = urllib.parse.urlsplit(endpoint)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) \
+                and " " not in endpoint
+        except ValueError:
+            valid = False
+        if not valid:
             raise QueryError(f"Endpoint '{endpoint}' is not an http(s) URL; "
                              "give e.g. http://localhost:3030/ds/sparql.")
         super().__init__(ox.Store())
@@ -48,24 +54,30 @@ class RemoteGraph(KnowledgeGraph):
             detail = error.read().decode("utf-8", "replace").strip().splitlines()
             raise QueryError(f"Endpoint {self.endpoint} answered {error.code}: "
                              f"{detail[0] if detail else error.reason}") from None
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             raise QueryError(f"Cannot reach endpoint {self.endpoint}: {reason}; "
                              "check the URL and that the server runs.") from None
         try:
             if accept == ACCEPT_GRAPH:
                 return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QuerySolutions):
+                list(results)  # parsing is lazy: find a bad reply here, not while printing
+                results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return results
         except SyntaxError as error:
             raise QueryError(f"Endpoint {self.endpoint} sent a reply that is not "
                              f"SPARQL results: {str(error).splitlines()[0]}") from None
 
     def labels(self) -> dict[str, str]:
+        """Every label the endpoint has: one query that fetches them all, so the CLI asks
+        for it only with ``--labels``."""
         if self._labels is None:
-            rows = self.query("SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?s ?l")
             self._labels = {}
-            for row in rows:
-                self._labels.setdefault(row["s"], row["l"])
+            for row in self.named("labels"):
+                if row["kind"] == "label":
+                    self._labels.setdefault(row["entity"], row["label"])
         return self._labels
 
 

@@ -77,6 +77,13 @@ def _as_term(value):
     return ox.Literal(str(value))
 
 
+def with_limit(query: str, limit: int) -> str:
+    """The query with ``LIMIT n`` appended; ``n`` must be a non-negative int, never text."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise QueryError(f"LIMIT must be a whole number of rows, not {limit!r}.")
+    return f"{query.rstrip()}\nLIMIT {limit}\n"
+
+
 def check_safe(query: str, allow_from: bool = False) -> str:
     """Refuse updates, SERVICE, LOAD and dataset clauses; return the query form (SELECT, ...).
 

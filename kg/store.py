@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 NS = "https://w3id.org/ai-leadership-kg/ontology#"
@@ -115,12 +116,25 @@ def ensure_release() -> Path:
         return found
     from kg import build  # the build pulls in rdflib, pyshacl and owlready2: only when needed
 
+    from kg.errors import KGError, StaleReleaseWarning
+
     target = release_dir()
     if not os.access(target if target.exists() else target.parent, os.W_OK):
         target = cache_dir() / sources_digest()[:16]
-    # HermiT needs Java; without it an automatic rebuild still runs the SHACL shapes and the
-    # violation queries ('aikg build' and 'aikg validate' insist on the reasoner).
-    build.build(target, reason=shutil.which("java") is not None)
+    try:
+        # HermiT needs Java; without it an automatic rebuild still runs the SHACL shapes and
+        # the violation queries ('aikg build' and 'aikg validate' insist on the reasoner).
+        build.build(target, reason=shutil.which("java") is not None)
+    except KGError as error:
+        previous = release_dir()
+        if _manifest(previous) is None:
+            raise
+        # A typo in a source should not stop every command: answer from the last release
+        # that passed, and say so.
+        warnings.warn(StaleReleaseWarning(
+            f"{error} Answering from the last good release; fix the sources and run "
+            "'aikg build'."), stacklevel=2)
+        return previous
     return target
 
 

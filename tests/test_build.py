@@ -114,3 +114,15 @@ def test_build_into_unwritable_place(aikg, tmp_path):
     result = aikg("build", "-o", str(blocker / "release"), "--no-reason")
     assert result.exit_code in (1, 2)
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+
+
+def test_a_broken_source_falls_back_to_the_last_good_release(sources, aikg, tmp_path, monkeypatch):
+    """A typo in a source names the file and line, and commands keep answering."""
+    roles = sources / "data" / "roles.ttl"
+    roles.write_text(roles.read_text() + "\nail:Broken ail:seniorityLevel ;; .\n")
+    result = aikg("query", "SELECT ?l WHERE { ail:AIEngineer rdfs:label ?l }", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["l", "AI Engineer"]
+    assert result.stderr.startswith("Warning: ")
+    assert "roles.ttl, line " in result.stderr and "last good release" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -80,6 +80,9 @@ EXPECTED = {
     "editorial-judgements": ({}, lambda rows: len(rows) >= 300 and all("note" in r for r in rows)),
     "entity-facts": ({"entity": "Head of AI"}, lambda rows: any(
         r["property"] == AIL + "seniorityLevel" and r["value"] == 7 for r in rows)),
+    "entity-classes": ({"entity": "Python"}, lambda rows: {
+        (r.get("classLabel"), r["asserted"]) for r in rows} == {
+        (None, True), ("Programming language", True), ("Skill", False)}),
     "experience-requirements": ({"role": "Head of AI"}, lambda rows: sorted(
         r["years"] for r in rows) == [5, 5, 5, 10]),
     "figures-in-region": ({"region": "North America"}, lambda rows: 187550 in labels(rows, "value")

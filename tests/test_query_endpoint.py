@@ -40,10 +40,47 @@ def test_named_queries_answer_the_same_locally_and_remotely(aikg, endpoint, name
     assert _csv_rows(remote.stdout) == _csv_rows(local.stdout)
 
 
-def test_table_output_from_an_endpoint_shows_labels(aikg, endpoint):
-    result = aikg("query", "SELECT ?r WHERE { ?r ail:seniorityLevel 7 }", "--endpoint", endpoint)
-    assert result.exit_code == 0, result.stderr
-    assert "ail:HeadOfAIEngineering (Head of AI Engineering)" in result.stdout
+def test_table_output_from_an_endpoint_shows_labels_when_asked(aikg, endpoint):
+    query = "SELECT ?r WHERE { ?r ail:seniorityLevel 7 }"
+    plain = aikg("query", query, "--endpoint", endpoint)
+    assert plain.exit_code == 0, plain.stderr
+    assert plain.stdout.splitlines()[2] == "ail:HeadOfAIEngineering"  # no bulk label download
+    labelled = aikg("query", query, "--endpoint", endpoint, "--labels")
+    assert "ail:HeadOfAIEngineering (Head of AI Engineering)" in labelled.stdout
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://exa mple.com/sparql", "http:///sparql", ""])
+def test_malformed_endpoint_urls(aikg, url):
+    result = aikg("query", "ladder", "--endpoint", url)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+
+
+def test_a_reply_that_is_not_sparql_results_is_one_line(aikg):
+    import http.server
+    import threading
+
+    class Bad(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802  (http.server's naming)
+            body = (b'{"head":{"vars":["s"]},"results":{"bindings":'
+                    b'[{"s":{"type":"uri","value":"not an iri"}}]}}')
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Bad)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        result = aikg("query", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", url)
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: Endpoint {url} sent a reply that is not SPARQL results")
 
 
 def test_construct_through_an_endpoint(aikg, endpoint):

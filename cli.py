@@ -243,7 +243,7 @@ def queries(fmt):
     """List the named queries: name, summary and parameters."""
     import json
 
-    from kg import catalogue
+    from kg import catalogue, formats
 
     items = catalogue.catalogue().values()
     if fmt == "json":
@@ -255,14 +255,10 @@ def queries(fmt):
     rows = [(q.name, ", ".join(("[" + p.name + "]") if p.optional else p.name for p in q.params),
              q.summary) for q in items]
     if fmt == "md":
-        click.echo("| name | parameters | summary |\n|---|---|---|")
-        for row in rows:
-            click.echo("| " + " | ".join(row) + " |")
+        click.echo(formats.markdown(["name", "parameters", "summary"], rows), nl=False)
         return
-    width = max(len(r[0]) for r in rows)
-    pwidth = max(len(r[1]) for r in rows)
-    for name, params, summary in rows:
-        click.echo(f"{name.ljust(width)}  {params.ljust(pwidth)}  {summary}")
+    listing = formats.table(["name", "parameters", "summary"], rows, max_width=None, count=False)
+    click.echo("\n".join(listing.splitlines()[2:]))  # the names say what the columns are
     click.echo(f"\n{len(rows)} queries. Run one: aikg query NAME -p PARAM VALUE", err=True)
 
 

@@ -41,7 +41,7 @@ def render(results, fmt: str, labels: dict[str, str] | None = None) -> bytes:
         # a column that has its own label column (?role and ?roleLabel) needs no label twice
         shown = [{} if n + "Label" in names else labels for n in names]
         rows = [[_cell(row[n], s) for n, s in zip(names, shown)] for row in results]
-        return (_markdown(names, rows) if fmt == "md" else _table(names, rows)).encode("utf-8")
+        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
     raise QueryError(
         f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."
     )
@@ -60,7 +60,7 @@ def _triples(triples: list, fmt: str, labels: dict[str, str]) -> bytes:
         rows = [[_cell(t.subject, labels), _cell(t.predicate, labels), _cell(t.object, labels)]
                 for t in triples]
         names = ["subject", "predicate", "object"]
-        return (_markdown(names, rows) if fmt == "md" else _table(names, rows)).encode("utf-8")
+        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
     if fmt not in GRAPH_FORMATS:
         raise QueryError(
             f"Format '{fmt}' does not fit a CONSTRUCT/DESCRIBE result; use ttl, nt, jsonld, xml "
@@ -85,18 +85,21 @@ def _cell(term, labels: dict[str, str]) -> str:
     return str(term)
 
 
-def _table(names: list[str], rows: list[list[str]]) -> str:
+def table(names, rows, max_width: int | None = 80, count: bool = True) -> str:
+    """An aligned plain-text table; cells wider than ``max_width`` are cut with '…'."""
     if not names:
         return ""
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    widths = [min(w, 80) for w in widths]
+    if max_width:
+        widths = [min(w, max_width) for w in widths]
 
     def line(cells):
         return "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
 
     out = [line(names), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    if count:
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
 
@@ -104,7 +107,8 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _markdown(names: list[str], rows: list[list[str]]) -> str:
+def markdown(names, rows) -> str:
+    """A Markdown table; '|' inside cells is escaped."""
     def esc(text):
         return text.replace("|", "\\|")
 

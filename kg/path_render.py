@@ -10,6 +10,7 @@ import json
 import textwrap
 from itertools import groupby
 
+from kg import formats
 from kg.errors import KGError
 
 FORMATS = ("table", "json", "md")
@@ -141,14 +142,10 @@ def _ready(result, md: bool) -> list[str]:
             for r in result.roles]
     head = ("role", "held", "share", "missing essential skills")
     if md:
-        lines = [f"# Roles ranked for: {have}", "", "| " + " | ".join(head) + " |",
-                 "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        lines = [f"# Roles ranked for: {have}", "", *formats.markdown(head, rows).splitlines()]
     else:
-        widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-        fmt = lambda row: "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
-        lines = [f"Roles ranked for: {have}", "", fmt(head), fmt(["-" * w for w in widths])]
-        lines += [fmt(row) for row in rows]
+        lines = [f"Roles ranked for: {have}", "",
+                 *formats.table(head, rows, max_width=None, count=False).splitlines()]
     if result.unrated:
         lines += ["", "No skills listed for: " + ", ".join(r.label for r in result.unrated)]
     return lines

@@ -147,10 +147,8 @@ def render_html(graph) -> str:
 
 def write_docs(graph, directory: Path | str = "docs") -> Path:
     """Write ``index.html`` into ``directory`` (created if missing); returns the page's path."""
-    from kg.io import atomic_write
+    from kg.io import atomic_write, ensure_folder
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    page = directory / PAGE
+    page = ensure_folder(directory) / PAGE
     atomic_write(page, render_html(graph).encode("utf-8"))
     return page

@@ -392,10 +392,32 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     import uvicorn
 
     sock = sock or listening_socket(host, port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     app = create_app(graph, settings)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        with _request_log_to_stderr():
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+
+
+@contextlib.contextmanager
+def _request_log_to_stderr():
+    """Send the request log (``aikg.serve``) to stderr while serving.
+
+    The root logger is left alone; a program that set up logging itself (some handler on the
+    way to the root) keeps full control of where and whether these lines go.
+    """
+    if log.hasHandlers():
+        yield
+        return
+    handler = logging.StreamHandler()  # sys.stderr
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    previous = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous)

@@ -10,7 +10,9 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -20,37 +22,16 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.errors import ToolMissing
+from kg.store import ontology_dir, source_files
+
 __all__ = [
     "Problem", "Report", "ontology_dir", "shapes_path", "check_queries", "merged_store",
-    "shacl", "violations", "owl_consistency", "check_all",
+    "to_rdflib", "shacl", "violations", "owl_consistency", "check_all",
 ]
 
 
 # ---------------------------------------------------------------------------- locating files
-
-def ontology_dir() -> Path:
-    """The folder holding ai_leadership.ttl, data/, shapes.ttl and checks/."""
-    try:
-        from kg.store import ontology_dir as _from_store
-        return Path(_from_store())
-    except ImportError:  # the lead's store module is optional for this module
-        pass
-    here = Path(__file__).resolve().parent.parent / "ontology"
-    if here.is_dir():
-        return here
-    from importlib.resources import files
-    return Path(str(files("kg") / "ontology"))
-
-
-def source_files() -> list[Path]:
-    """The Turtle sources whose union is the graph (TBox first)."""
-    try:
-        from kg.store import source_files as _from_store
-        return [Path(p) for p in _from_store()]
-    except ImportError:
-        root = ontology_dir()
-        return [root / "ai_leadership.ttl", *sorted((root / "data").glob("*.ttl"))]
-
 
 def shapes_path() -> Path:
     return ontology_dir() / "shapes.ttl"
@@ -96,13 +77,31 @@ def _ntriples(store: ox.Store) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _rdflib(data):
+@contextlib.contextmanager
+def _quiet_literals():
+    """Silence rdflib's "Failed to convert Literal" warning and traceback.
+
+    An ill-typed literal in a user's file (``"three"^^xsd:integer``) is reported by the
+    shapes as one clean line; rdflib would print a traceback on stderr before it.
+    """
+    logger = logging.getLogger("rdflib.term")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def to_rdflib(data):
+    """``data`` (see :func:`merged_store`) as an ``rdflib.Graph``; a Graph is returned as is."""
     import rdflib
 
     if _is_rdflib_graph(data):
         return data
     graph = rdflib.Graph()
-    graph.parse(data=_ntriples(merged_store(data)).decode("utf-8"), format="nt")
+    with _quiet_literals():
+        graph.parse(data=_ntriples(merged_store(data)).decode("utf-8"), format="nt")
     return graph
 
 
@@ -204,7 +203,7 @@ def shacl(data_graph, shapes=None) -> Report:
     import rdflib
     from pyshacl import validate as _validate
 
-    graph = _rdflib(data_graph)
+    graph = to_rdflib(data_graph)
     if shapes is None or isinstance(shapes, (str, os.PathLike)):
         shapes_graph = rdflib.Graph().parse(str(shapes or shapes_path()), format="turtle")
     else:
@@ -270,18 +269,30 @@ def violations(store_or_graph=None, queries: Iterable[Path] | None = None) -> li
 
 # ---------------------------------------------------------------------------- OWL
 
+NO_JAVA = ("HermiT needs Java: install a Java runtime (apt-get install default-jre-headless) "
+           "or pass --no-reason.")
+
+
+def find_java() -> str | None:
+    """The Java executable HermiT would run (owlready2's setting, else ``java`` on PATH)."""
+    import owlready2
+
+    return shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
+
+
 def owl_consistency(path) -> tuple[bool, str]:
     """Check an RDF/XML (``.rdf``/``.owl``/``.xml``) or N-Triples (``.nt``) file with HermiT.
 
-    Returns ``(True, message)`` when consistent and ``(False, message)`` when inconsistent or
-    when the reasoner cannot run (no Java). Never hand owlready2 Turtle: it silently drops
-    triples. A fresh ``World`` per call keeps inferences from leaking between checks.
+    Returns ``(True, message)`` when consistent and ``(False, message)`` when inconsistent.
+    Raises :class:`kg.errors.ToolMissing` when there is no Java: a check that cannot run is
+    an error, not a verdict. Never hand owlready2 Turtle: it silently drops triples. A fresh
+    ``World`` per call keeps inferences from leaking between checks.
     """
     import owlready2
 
-    java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
+    java = find_java()
     if java is None:
-        return False, "Java was not found; install a Java runtime (e.g. apt-get install default-jre-headless) to run HermiT."
+        raise ToolMissing(NO_JAVA)
     owlready2.JAVA_EXE = java
     path = Path(path)
     fmt = "ntriples" if path.suffix == ".nt" else "rdfxml"
@@ -314,7 +325,7 @@ def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool
     store = merged_store(data)
     report = Report()
     if shapes:
-        shacl_report = shacl(store_to_rdflib(store))
+        shacl_report = shacl(to_rdflib(store))
         report.shacl_conforms = shacl_report.shacl_conforms
         report.shacl_problems = shacl_report.shacl_problems
         report.shacl_warnings = shacl_report.shacl_warnings
@@ -326,11 +337,3 @@ def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool
         report.owl_ok, report.owl_message = _owl_on(store)
         report.ran.append("owl")
     return report
-
-
-def store_to_rdflib(store: ox.Store):
-    import rdflib
-
-    graph = rdflib.Graph()
-    graph.parse(data=_ntriples(store).decode("utf-8"), format="nt")
-    return graph

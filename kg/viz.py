@@ -29,6 +29,7 @@ from pathlib import Path
 
 from kg import sparql
 from kg.errors import KGError
+from kg.io import ensure_folder
 from kg.viz_data import Entity, edge, entities, ladder, links
 from kg.viz_render import PHYSICS_LIMIT, options, render, write  # noqa: F401 (PHYSICS_LIMIT re-exported)
 from kg.viz_style import AIL, class_style, cluster_layout, ladder_layout, radial_layout
@@ -276,14 +277,7 @@ def focus_file_name(g, entity: str) -> str:
 
 def write_pages(g, out_dir: Path, focus: str | None = None, depth: int = 1) -> list[Page]:
     """What ``aikg viz`` writes: the graph and ladder pages, or only the ``focus`` page."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise KGError(f"'{out_dir}' is a file, not a folder; give a folder with -o.")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)  # the output folder asked for with -o
-    except OSError as error:
-        raise KGError(f"Cannot create '{out_dir}': {error.strerror.lower()}; "
-                      "give a writable folder with -o.") from None
+    out_dir = ensure_folder(out_dir)  # the output folder asked for with -o
     if focus is not None:
         return [focus_page(g, focus, depth, out_dir / focus_file_name(g, focus))]
     return [graph_page(g, out_dir / PAGES["graph"]), ladder_page(g, out_dir / PAGES["ladder"])]

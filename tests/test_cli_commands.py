@@ -126,3 +126,42 @@ def test_stdin_and_file_queries(aikg, tmp_path):
     path = tmp_path / "q.rq"
     path.write_text(q)
     assert aikg("query", "-f", str(path), "--format", "csv").stdout.splitlines() == ["l", "AI Engineer"]
+
+
+NO_JAVA = ("Error: HermiT needs Java: install a Java runtime (apt-get install "
+           "default-jre-headless) or pass --no-reason.\n")
+
+
+@pytest.fixture()
+def no_java(monkeypatch):
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "java" in str(name)
+                        else real(name, *a, **k))
+
+
+def test_validate_without_java_is_an_error_not_a_verdict(aikg, no_java):
+    result = aikg("validate")
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr == NO_JAVA
+
+
+def test_build_without_java_says_so_in_one_line(aikg, no_java, tmp_path):
+    result = aikg("build", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr == NO_JAVA
+    assert not (tmp_path / "out").exists()
+
+
+def test_ill_typed_literal_in_a_user_file_gives_one_error_line(aikg, tmp_path, caplog):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .\n"
+                   "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+                   'ail:AIEngineer ail:seniorityLevel "three"^^xsd:integer .\n')
+    result = aikg("--with", str(bad), "stats")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    # Under pytest rdflib's warning would go to caplog rather than stderr: check there too.
+    assert not [r for r in caplog.records if r.name.startswith("rdflib")]

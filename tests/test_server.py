@@ -313,3 +313,18 @@ def test_serve_binds_localhost_by_default():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     assert "127.0.0.1" in result.output and "--cors" in result.output
+
+
+def test_serving_logs_requests_without_configuring_global_logging(monkeypatch, capsys):
+    import logging
+
+    from kg import server
+
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    monkeypatch.setattr(server.log, "hasHandlers", lambda: False)  # as in a bare `aikg serve`
+    with server._request_log_to_stderr():
+        server.log.info("GET /sparql 200")
+        assert (list(root.handlers), root.level) == before
+    assert server.log.handlers == [] and server.log.level == logging.NOTSET
+    assert capsys.readouterr().err.endswith(" GET /sparql 200\n")

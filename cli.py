@@ -491,7 +491,7 @@ def viz(ctx, out_dir, focus, depth):
 
 # ==== serve / docs commands (embedding helper) ========================================
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, callback=not_empty,
               help="Interface to listen on; 0.0.0.0 exposes the endpoint to your network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port.")
@@ -515,14 +515,16 @@ def serve(ctx, host, port, timeout, max_rows, workers, cors):
                                cors=tuple(cors), extra=ctx.find_object(Context).extra)
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
     port = sock.getsockname()[1]
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql ({len(graph)} triples; "
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
+    click.echo(f"SPARQL endpoint: http://{shown}:{port}/sparql ({len(graph)} triples; "
                f"timeout {timeout:g} s, at most {max_rows} rows; Ctrl-C stops)", err=True)
     server.serve(graph, settings=settings, sock=sock)
 
 
 @main.command()
 @click.option("-o", "--output", "directory", default="docs", show_default=True, metavar="DIR",
-              type=click.Path(file_okay=False), help="Folder to write index.html into.")
+              type=click.Path(file_okay=False), callback=not_empty,
+              help="Folder to write index.html into.")
 @click.pass_context
 @handle_errors
 def docs(ctx, directory):

@@ -197,11 +197,9 @@ class KnowledgeGraph:
 
     def rdflib_graph(self):
         """The whole graph as an ``rdflib.Graph`` (parsed from N-Triples)."""
-        import rdflib
+        from kg.validate import to_rdflib
 
-        graph = rdflib.Graph()
-        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
-        graph.parse(data=data.decode("utf-8"), format="nt")
+        graph = to_rdflib(self.store)
         for name, iri in store.PREFIXES.items():
             graph.bind(name, iri, override=True)
         return graph

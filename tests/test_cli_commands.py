@@ -165,3 +165,14 @@ def test_ill_typed_literal_in_a_user_file_gives_one_error_line(aikg, tmp_path, c
     assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
     # Under pytest rdflib's warning would go to caplog rather than stderr: check there too.
     assert not [r for r in caplog.records if r.name.startswith("rdflib")]
+
+
+@pytest.mark.parametrize("args", [
+    ["query", "ladder", "-o", ""], ["query", "ladder", "--endpoint", ""],
+    ["build", "-o", ""], ["export", "-o", ""], ["viz", "-o", ""], ["docs", "-o", ""],
+    ["path", "AI Engineer", "Head of AI", "--html", ""], ["serve", "--host", ""],
+])
+def test_an_empty_option_value_is_refused(aikg, args):
+    result = aikg(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for") and "must not be empty" in result.stderr

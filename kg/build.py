@@ -168,10 +168,11 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
     manifest = {"sources_sha256": digest, "triples": len(graph), "files": hashes}
     outputs[store.MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_all(target, outputs)
-    try:
-        store.ensure_store(target)  # the on-disk store the commands open
-    except OSError:
-        pass  # no writable cache: commands load the N-Triples into memory instead
+    if len(graph) > store.IN_MEMORY_LIMIT:
+        try:
+            store.ensure_store(target)  # the on-disk store the commands open
+        except OSError:
+            pass  # no writable cache: commands load the N-Triples into memory instead
     return BuildResult(target, len(graph), hashes, report)
 
 

@@ -246,8 +246,8 @@ def _words(camel: str) -> str:
 def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph:
     """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
 
-    Without ``extra`` the graph is the release's read-only on-disk store (see
-    :func:`kg.store.open_store`); with it, an in-memory copy plus the user's triples.
+    Without ``extra`` the graph is the release's store (in memory when small, else read-only
+    on disk: :func:`kg.store.open_store`); with it, an in-memory copy plus the user's triples.
 
     ``extra`` files are held to the same SHACL shapes as the shipped graph unless
     ``check=False``; they never change the shipped sources.

@@ -1,8 +1,7 @@
 """Every snippet of the README section "Use it from other tools" runs, and prints what the
 README says it prints.
 
-The snippets are read from README.md when it has the section, else from
-notes/readme-embedding.md. Each one is a fenced block after ``<!-- snippet: NAME -->``; the
+The snippets are read from README.md. Each one is a fenced block after ``<!-- snippet: NAME -->``; the
 block after ``<!-- output: NAME -->`` is its expected output. Addresses of ``aikg serve``
 (``http://127.0.0.1:8000``) and of Fuseki are replaced by a server started for the test.
 """
@@ -29,11 +28,8 @@ FUSEKI_URL = "http://localhost:3030/aikg"
 
 
 def section_text() -> str:
-    readme = ROOT / "README.md"
-    if readme.exists() and SECTION in readme.read_text(encoding="utf-8"):
-        text = readme.read_text(encoding="utf-8")
-    else:
-        text = (ROOT / "notes" / "readme-embedding.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert SECTION in text, f"README.md has no '{SECTION}' section"
     start = text.index(SECTION)
     following = re.search(r"^## ", text[start + len(SECTION):], re.M)
     return text[start:start + len(SECTION) + following.start()] if following else text[start:]

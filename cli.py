@@ -59,7 +59,8 @@ def write_output(text: str | bytes, output: str | None) -> None:
     """Write to stdout, or atomically to a file (a failed write leaves no partial file)."""
     if output in (None, "-"):
         if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
+            # W3C JSON/XML results end without a newline; a terminal prompt should not follow
+            sys.stdout.buffer.write(text if text.endswith(b"\n") or not text else text + b"\n")
             sys.stdout.flush()
         else:
             click.echo(text, nl=not text.endswith("\n"))

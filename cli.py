@@ -233,7 +233,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels):
     if labels is None:
         labels = not endpoint
     names = graph.labels() if labels and fmt in ("table", "md") else None
-    write_output(formats.render(results, fmt, names), output)
+    write_output(formats.render(results, fmt, names, graph.prefixes), output)
 
 
 @main.command()
@@ -300,7 +300,8 @@ def search(ctx, text, cls, limit, fmt):
     named = catalogue.get("search-in-class" if cls else "search")
     values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
     query_text = sparql.with_limit(named.text, limit)
-    write_output(formats.render(graph.run(query_text, values), fmt, graph.labels()), None)
+    write_output(formats.render(graph.run(query_text, values), fmt, graph.labels(),
+                                graph.prefixes), None)
 
 
 @main.command()
@@ -314,7 +315,7 @@ def stats(ctx, fmt):
 
     graph = get_kg(ctx)
     write_output(formats.render(graph.run(catalogue.get("class-counts").text), fmt,
-                                graph.labels()), None)
+                                graph.labels(), graph.prefixes), None)
     click.echo(f"{len(graph)} triples", err=True)
 
 

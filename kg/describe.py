@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kg import catalogue, sparql
+from kg import catalogue
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -16,13 +16,13 @@ OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 def describe(graph, iri: str) -> dict:
     """A card: label, alternative labels, classes, definition, facts, links, provenance."""
     rows = graph.query(catalogue.get("entity-facts").text, entity=iri)
-    card = {"iri": iri, "curie": sparql.curie(iri), "label": graph.label(iri),
+    card = {"iri": iri, "curie": graph.curie(iri), "label": graph.label(iri),
             "altLabels": [], "classes": [], "definition": None, "facts": {},
             "links": {}, "linked_from": {}, "sources": [], "editorial": []}
     facts, links, linked_from = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in rows:
         prop, value = row["property"], row["value"]
-        name = row.get("propertyLabel") or sparql.curie(prop)
+        name = row.get("propertyLabel") or graph.curie(prop)
         if row["direction"] == "in":
             linked_from[name].append(_ref(graph, value, row))
             continue

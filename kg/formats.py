@@ -27,20 +27,26 @@ GRAPH_FORMATS = {
 TEXT_FORMATS = ("table", "md")
 
 
-def render(results, fmt: str, labels: dict[str, str] | None = None) -> bytes:
-    """Render pyoxigraph results (solutions, boolean or triples) in ``fmt``."""
+def render(results, fmt: str, labels: dict[str, str] | None = None,
+           prefixes: dict[str, str] | None = None) -> bytes:
+    """Render pyoxigraph results (solutions, boolean or triples) in ``fmt``.
+
+    ``labels`` are shown next to IRIs in table and md output; ``prefixes`` shorten IRIs there
+    (and in Turtle) instead of the predeclared ones.
+    """
     labels = labels or {}
+    prefixes = prefixes or sparql.PREFIXES
     if isinstance(results, ox.QueryBoolean):
         return _boolean(results, fmt)
     if isinstance(results, (ox.QueryTriples, list)):
-        return _triples(list(results), fmt, labels)
+        return _triples(list(results), fmt, labels, prefixes)
     if fmt in RESULT_FORMATS:
         return results.serialize(format=RESULT_FORMATS[fmt])
     if fmt in TEXT_FORMATS:
         names = [v.value for v in results.variables]
         # a column that has its own label column (?role and ?roleLabel) needs no label twice
         shown = [{} if n + "Label" in names else labels for n in names]
-        rows = [[_cell(row[n], s) for n, s in zip(names, shown)] for row in results]
+        rows = [[_cell(row[n], s, prefixes) for n, s in zip(names, shown)] for row in results]
         return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
     raise QueryError(
         f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."
@@ -55,9 +61,9 @@ def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
     raise QueryError(f"Format '{fmt}' does not fit an ASK result; use table, json or xml.")
 
 
-def _triples(triples: list, fmt: str, labels: dict[str, str]) -> bytes:
+def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str, str]) -> bytes:
     if fmt in ("table", "md"):
-        rows = [[_cell(t.subject, labels), _cell(t.predicate, labels), _cell(t.object, labels)]
+        rows = [[_cell(x, labels, prefixes) for x in (t.subject, t.predicate, t.object)]
                 for t in triples]
         names = ["subject", "predicate", "object"]
         return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
@@ -66,16 +72,15 @@ def _triples(triples: list, fmt: str, labels: dict[str, str]) -> bytes:
             f"Format '{fmt}' does not fit a CONSTRUCT/DESCRIBE result; use ttl, nt, jsonld, xml "
             "or table."
         )
-    prefixes = dict(sparql.PREFIXES) if fmt == "ttl" else None
-    kwargs = {"prefixes": prefixes} if prefixes else {}
+    kwargs = {"prefixes": dict(prefixes)} if fmt == "ttl" else {}
     return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
 
 
-def _cell(term, labels: dict[str, str]) -> str:
+def _cell(term, labels: dict[str, str], prefixes: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        short = sparql.curie(term.value)
+        short = sparql.curie(term.value, prefixes)
         label = labels.get(term.value)
         return f"{short} ({label})" if label and label != short else short
     if isinstance(term, ox.BlankNode):

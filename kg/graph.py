@@ -15,6 +15,11 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 def parse_turtle(path: Path) -> list[ox.Quad]:
     """Parse one Turtle file; a syntax error becomes ``file, line N: what``."""
+    return read_turtle(path)[0]
+
+
+def read_turtle(path: Path) -> tuple[list[ox.Quad], dict[str, str]]:
+    """The quads of one Turtle file and the prefixes it declares."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -22,7 +27,8 @@ def parse_turtle(path: Path) -> list[ox.Quad]:
     except OSError as error:
         raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
     try:
-        return list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        return list(parser), dict(parser.prefixes)
     except SyntaxError as error:
         line = error.lineno or "?"
         what = str(error).split(": ", 1)[-1].splitlines()[0]
@@ -39,9 +45,13 @@ class KnowledgeGraph:
     'Head of AI Engineering'
     """
 
-    def __init__(self, store_: ox.Store, extra: tuple[Path, ...] = ()):
+    def __init__(self, store_: ox.Store, extra: tuple[Path, ...] = (),
+                 prefixes: dict[str, str] | None = None):
         self.store = store_
         self.extra = extra
+        #: the shipped prefixes, then any new ones declared in the ``extra`` files
+        self.prefixes = {**store.PREFIXES,
+                         **{k: v for k, v in (prefixes or {}).items() if k and k not in store.PREFIXES}}
         self._labels: dict[str, str] | None = None
 
     # -- queries -----------------------------------------------------------------------
@@ -65,7 +75,7 @@ class KnowledgeGraph:
         substitutions = {ox.Variable(k): v for k, v in terms.items()}
         try:
             return self.store.query(
-                query, prefixes=dict(store.PREFIXES), substitutions=substitutions or None
+                query, prefixes=dict(self.prefixes), substitutions=substitutions or None
             )
         except SyntaxError as error:
             raise QueryError(sparql.syntax_message(error, query)) from None
@@ -127,8 +137,8 @@ class KnowledgeGraph:
         return ox.Literal(text)
 
     def _value(self, value):
-        if isinstance(value, str) and sparql.expand(value):
-            return ox.NamedNode(sparql.expand(value))
+        if isinstance(value, str) and sparql.expand(value, self.prefixes):
+            return ox.NamedNode(sparql.expand(value, self.prefixes))
         return value
 
     # -- labels ------------------------------------------------------------------------
@@ -144,16 +154,20 @@ class KnowledgeGraph:
 
     def label(self, iri: str) -> str:
         """The label of an IRI, or its CURIE when it has none."""
-        return self.labels().get(iri) or sparql.curie(iri)
+        return self.labels().get(iri) or self.curie(iri)
+
+    def curie(self, iri: str) -> str:
+        """``iri`` shortened with this graph's prefixes (a ``--with`` file's ones included)."""
+        return sparql.curie(iri, self.prefixes)
 
     def resolve(self, text: str, cls: str | None = None) -> str:
         """An IRI from a label, alternative label, CURIE or IRI; case-insensitive on labels.
 
         Raises :class:`UnknownEntity` naming the closest labels when nothing matches.
         """
-        kind = (sparql.curie(sparql.expand(cls)).split(":")[-1] if cls else "entity")
+        kind = (self.curie(sparql.expand(cls, self.prefixes)).split(":")[-1] if cls else "entity")
         kind_word = _words(kind)
-        iri = sparql.expand(text)
+        iri = sparql.expand(text, self.prefixes)
         if iri is not None:
             if self._described(iri, cls):
                 return iri
@@ -168,7 +182,7 @@ class KnowledgeGraph:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                names = ", ".join(sparql.curie(h) for h in hits)
+                names = ", ".join(self.curie(h) for h in hits)
                 raise UnknownEntity(f"'{text}' names several {kind_word}s ({names}); use a CURIE.")
         raise UnknownEntity(
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
@@ -177,7 +191,7 @@ class KnowledgeGraph:
     def named_labels(self, cls: str | None) -> list[dict]:
         from kg import catalogue
 
-        cls_term = ox.NamedNode(sparql.expand(cls)) if cls else None
+        cls_term = ox.NamedNode(sparql.expand(cls, self.prefixes)) if cls else None
         return self.query(catalogue.get("labels").text, **({"class": cls_term} if cls else {}))
 
     def _described(self, iri: str, cls: str | None) -> bool:
@@ -185,7 +199,7 @@ class KnowledgeGraph:
         node = ox.NamedNode(iri)
         if cls is None:
             return bool(self.named("entity-facts", entity=node))
-        wanted = sparql.expand(cls)
+        wanted = sparql.expand(cls, self.prefixes)
         return any(row["class"] == wanted for row in self.named("entity-classes", entity=node))
 
     # -- other views -------------------------------------------------------------------
@@ -255,7 +269,11 @@ def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph
     extra_paths = tuple(Path(p) for p in extra)
     if not extra_paths:
         return KnowledgeGraph(store.open_store())
-    quads = [q for p in extra_paths for q in parse_turtle(p)]  # syntax errors before any work
+    quads, prefixes = [], {}
+    for path in extra_paths:  # syntax errors before any other work
+        more, declared = read_turtle(path)
+        quads += more
+        prefixes = {**declared, **prefixes}
     memory = ox.Store()  # the user's triples join a private in-memory copy of the release
     memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
     memory.extend(quads)
@@ -263,4 +281,4 @@ def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph
         from kg.build import check_extra  # pyshacl: only when a user file is given
 
         check_extra(memory, extra_paths)
-    return KnowledgeGraph(memory, extra_paths)
+    return KnowledgeGraph(memory, extra_paths, prefixes)

@@ -159,15 +159,15 @@ def to_python(term):
     return str(term)
 
 
-def curie(iri: str) -> str:
-    """Shorten an IRI with the predeclared prefixes; unchanged when none applies."""
-    for name, base in PREFIXES.items():
+def curie(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """Shorten an IRI with the predeclared (or the given) prefixes; unchanged when none applies."""
+    for name, base in (prefixes or PREFIXES).items():
         if iri.startswith(base) and re.fullmatch(r"[\w-]+", iri[len(base):] or "-"):
             return f"{name}:{iri[len(base):]}"
     return iri
 
 
-def expand(curie_or_iri: str) -> str | None:
+def expand(curie_or_iri: str, prefixes: dict[str, str] | None = None) -> str | None:
     """Expand ``ail:Python`` or ``<http://...>`` to an IRI; None when it is neither."""
     text = curie_or_iri.strip()
     iri = None
@@ -177,8 +177,9 @@ def expand(curie_or_iri: str) -> str | None:
         iri = text
     else:
         match = re.fullmatch(r"([A-Za-z][\w.-]*):([\w.-]+)", text)
-        if match and match.group(1) in PREFIXES:
-            iri = PREFIXES[match.group(1)] + match.group(2)
+        prefixes = prefixes or PREFIXES
+        if match and match.group(1) in prefixes:
+            iri = prefixes[match.group(1)] + match.group(2)
     if iri is None:
         return None
     try:

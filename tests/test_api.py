@@ -110,3 +110,12 @@ def test_user_roles_linked_with_progresses_from_join_the_ladder():
     g = kg.load(extra=[EXAMPLE])
     lead = [r for r in g.named("ladder") if r["roleLabel"] == "Lead AI Engineer"][0]
     assert "Principal ML Engineer" in lead["next"].split(", ")
+
+
+def test_prefixes_declared_in_a_user_file_work_in_queries_and_output(aikg):
+    result = aikg("--with", str(EXAMPLE), "query",
+                  "SELECT ?r WHERE { ?r ail:progressesFrom ail:LeadAIEngineer }")
+    assert result.exit_code == 0, result.stderr
+    assert "acme:PrincipalMLEngineer (Principal ML Engineer)" in result.stdout
+    described = aikg("--with", str(EXAMPLE), "describe", "acme:PrincipalMLEngineer")
+    assert described.stdout.startswith("Principal ML Engineer  (acme:PrincipalMLEngineer)\n")

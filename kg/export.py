@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from kg import store
 
 EXTENSIONS = {"ttl": "ttl", "nt": "nt", "xml": "rdf", "jsonld": "jsonld"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import sparql, store
-from kg.errors import KGError, ParameterError, QueryError, SourceError, UnknownEntity, did_you_mean
+from kg.errors import ParameterError, QueryError, SourceError, UnknownEntity, did_you_mean
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 

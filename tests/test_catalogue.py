@@ -105,7 +105,6 @@ def test_optional_parameter_filters_rows(graph, name, param):
 
     pyoxigraph substitutes a bound variable everywhere, so a parameter inside OPTIONAL or
     FILTER would not filter; this catches a query that puts one there."""
-    named = catalogue.get(name)
     everything = graph.named(name)
     values = sorted({row[param] for row in everything if param in row},
                     key=lambda v: (not str(v).startswith(AIL), str(v)))

@@ -1,7 +1,7 @@
 """The small exception family of the library.
 
 Every message is one line that names the offending value and, where there is one, the fix.
-Only ``cli.py`` turns these into exit codes.
+Only ``kg.cli`` turns these into exit codes.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from cli import main
+from kg.cli import main
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 

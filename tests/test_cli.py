@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli import main
+from kg.cli import main
 
 COMMANDS = sorted(main.commands)
 ROOT = Path(__file__).resolve().parent.parent

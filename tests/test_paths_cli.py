@@ -11,7 +11,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import cli
+from kg import cli
 from tests.paths_support import AIL, ladder_graph
 
 

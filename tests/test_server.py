@@ -308,7 +308,7 @@ def test_aikg_serve_in_a_subprocess_logs_one_line_per_request(tmp_path):
 def test_serve_binds_localhost_by_default():
     from click.testing import CliRunner
 
-    from cli import main
+    from kg.cli import main
 
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0

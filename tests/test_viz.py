@@ -65,7 +65,7 @@ def write_all(aikg, out: Path, extra: tuple[str, ...] = ()) -> None:
 def fresh_pages(tmp_path_factory):
     from click.testing import CliRunner
 
-    from cli import main
+    from kg.cli import main
 
     out = tmp_path_factory.mktemp("pages")
     runner = CliRunner()

@@ -40,7 +40,7 @@ def site(tmp_path_factory):
     from click.testing import CliRunner
 
     import kg
-    from cli import main
+    from kg.cli import main
 
     folder = tmp_path_factory.mktemp("site")
     extra = str(write_xss(folder))

@@ -194,8 +194,11 @@ def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def check_extra(memory: ox.Store, paths: tuple[Path, ...]) -> None:
-    """Hold a user's Turtle to the shipped shapes; one-line error naming the first problem."""
+def check_extra(memory: ox.Store, paths: tuple[Path, ...], added: list | None = None) -> None:
+    """Hold a user's Turtle to the shipped shapes; one-line error naming the first problem.
+
+    ``memory``: the merged store; ``added``: the user's quads (None: check all of memory).
+    """
     from kg import validate
 
     report = validate.check_all(list(memory.quads_for_pattern(None, None, None)), reason=False,

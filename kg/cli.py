@@ -22,16 +22,42 @@ __version__ = "0.1.0"
 class Context:
     """What the global options say; the graph is loaded on first use only."""
 
-    def __init__(self, extra: tuple[str, ...]):
+    def __init__(self, extra: tuple[str, ...], workspace: str | None = None):
         self.extra = tuple(Path(p) for p in extra)
+        self.workspace_dir = Path(workspace) if workspace else None
         self._kg = None
+
+    def workspace(self):
+        from kg.workspace import Workspace
+
+        return Workspace(self.workspace_dir)
 
     def kg(self):
         if self._kg is None:
             import kg
 
-            self._kg = kg.load(extra=self.extra)
+            self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
+                               progress=progress_printer())
         return self._kg
+
+    @property
+    def user_files(self) -> tuple[Path, ...]:
+        """The files of this graph besides the release: the workspace's, then ``--with``."""
+        return self.kg().extra
+
+
+def progress_printer():
+    """Phase messages on stderr with the time since the last one, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    started = [time.monotonic()]
+
+    def say(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started[0]:5.1f} s] {message}...", err=True)
+
+    return say
 
 
 def get_kg(ctx: click.Context):
@@ -113,10 +139,16 @@ class Group(click.Group):
     help="Add your own Turtle (roles, skills, salary data) to the graph for this command. "
          "Repeatable. Held to the same shapes; never changes the shipped sources.",
 )
+@click.option(
+    "--workspace", "workspace", metavar="DIR", envvar="AIKG_WORKSPACE",
+    type=click.Path(file_okay=False),
+    help="Where 'aikg add' keeps your files' merged graph (default: "
+         "~/.local/share/ai-leadership-kg/workspace; env AIKG_WORKSPACE).",
+)
 @click.pass_context
-def main(ctx: click.Context, extra: tuple[str, ...]) -> None:
+def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None) -> None:
     """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
-    ctx.obj = Context(extra)
+    ctx.obj = Context(extra, workspace)
     warnings.showwarning = _show_warning
 
 
@@ -335,7 +367,7 @@ def export(ctx, fmt, tbox, output):
     context = ctx.find_object(Context)
     if tbox and fmt == "jsonld":
         raise click.UsageError("The TBox ships as ttl, nt and xml; pick one of those.")
-    if context.extra and not tbox:  # the TBox is the shipped ontology; --with adds data
+    if not tbox and context.user_files:  # the TBox is the shipped ontology; user files add data
         data = exporting.merged(get_kg(ctx), fmt)
     else:
         data = exporting.release_bytes(fmt, tbox=tbox)
@@ -514,7 +546,7 @@ def serve(ctx, host, port, timeout, max_rows, workers, cors):
 
     graph = get_kg(ctx)
     settings = server.Settings(timeout=timeout, max_rows=max_rows, workers=workers,
-                               cors=tuple(cors), extra=ctx.find_object(Context).extra)
+                               cors=tuple(cors), extra=ctx.find_object(Context).user_files)
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
@@ -536,6 +568,67 @@ def docs(ctx, directory):
     page = reference.write_docs(get_kg(ctx), directory)
     click.echo(f"Wrote {page}", err=True)
 # ==== end serve / docs commands ========================================================
+
+# ==== workspace commands ===============================================================
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE.ttl...",
+                type=click.Path(dir_okay=False))
+@click.pass_context
+@handle_errors
+def add(ctx, files):
+    """Add your Turtle files to the workspace: parsed and checked once, used by every command."""
+    context = ctx.find_object(Context)
+    space = context.workspace()
+    merged = space.add([Path(f) for f in files], progress=progress_printer())
+    total = sum(s.triples for s in space.sources())
+    click.echo(f"Workspace {space.folder}: {len(merged.files)} file(s), {total:,} triples of "
+               f"yours, checked; every command now answers with them.", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, metavar="FILE.ttl...", type=click.Path(dir_okay=False))
+@click.option("--all", "everything", is_flag=True,
+              help="Forget every file and delete the workspace folder with its stores.")
+@click.pass_context
+@handle_errors
+def remove(ctx, files, everything):
+    """Take files out of the workspace (the files themselves are not touched)."""
+    if not files and not everything:
+        raise click.UsageError("Name the files to remove, or give --all.")
+    space = ctx.find_object(Context).workspace()
+    gone = space.remove([Path(f) for f in files], everything=everything)
+    for path in gone:
+        click.echo(f"Removed {path}", err=True)
+    if everything:
+        click.echo(f"Deleted the workspace {space.folder}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def sources(ctx, fmt):
+    """List what the graph is made of: the release and the files added to the workspace."""
+    import json
+
+    from kg import formats, store
+
+    space = ctx.find_object(Context).workspace()
+    release = store.ensure_release()
+    rows = [{"source": "release", "path": str(release), "triples": store._manifest(release).get(
+        "triples", 0), "status": "ok"}]
+    rows += [{"source": "added", "path": str(s.path), "triples": s.triples, "status": s.status}
+             for s in space.sources()]
+    if fmt == "json":
+        click.echo(json.dumps({"workspace": str(space.folder), "sources": rows}, indent=2))
+        return
+    click.echo(formats.table(["source", "path", "triples", "status"],
+                             [[r["source"], r["path"], f"{r['triples']:,}", r["status"]]
+                              for r in rows]))
+    click.echo(f"Workspace: {space.folder}", err=True)
 
 
 if __name__ == "__main__":

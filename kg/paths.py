@@ -49,9 +49,9 @@ def project(g):
     cached = _PROJECTIONS.get(g)
     if cached is None:
         cached = build_projection(
-            g.named("role-progression"), g.named("skills-for-role"),
-            g.named("responsibilities-by-area"), g.named("qualifications"),
-            g.named("experience-requirements"),
+            *(getattr(g, "named_cached", g.named)(name) for name in (
+                "role-progression", "skills-for-role", "responsibilities-by-area",
+                "qualifications", "experience-requirements")),
         )
         _PROJECTIONS[g] = cached
     return cached

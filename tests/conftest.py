@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from click.testing import CliRunner
 
@@ -9,6 +11,13 @@ import kg
 from kg.cli import main
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_workspace(tmp_path_factory):
+    """Tests (and the aikg subprocesses they start) never touch the user's own workspace."""
+    os.environ["AIKG_WORKSPACE"] = str(tmp_path_factory.mktemp("workspace"))
+    yield
 
 
 @pytest.fixture(scope="session")

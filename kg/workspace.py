@@ -1,0 +1,368 @@
+"""The user's workspace: their own Turtle files, parsed and checked once, merged with the release.
+
+A workspace is a folder (``--workspace DIR``, ``AIKG_WORKSPACE``, default
+``$XDG_DATA_HOME/ai-leadership-kg/workspace``, i.e. ``~/.local/share/...``)::
+
+    workspace.json      the files added with 'aikg add': absolute path and SHA-256 at adding
+    stores/<key>/       one merged graph per set of files: the release plus the files
+        meta.json       files, hashes, triples, declared prefixes; written last (the commit)
+        data.nt         the merged graph when small (loaded into memory: fastest queries)
+        store/          else a pyoxigraph database, opened read-only
+        rows/           cached answers of parameterless catalogue queries (the path projection)
+
+The key is the SHA-256 of the release's N-Triples digest and each file's content hash, so
+a merged graph is built (parsed, checked, loaded) once and reused by every later command; a
+changed file (or release) gets a new key and a new build. Builds happen in a private folder
+renamed into place, so an interrupted or failed build leaves the workspace as it was. Files
+given with ``--with`` use the same stores without being recorded in ``workspace.json``.
+
+Dropping the workspace: ``aikg remove --all``, or delete the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from kg import store
+from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
+
+STATE = "workspace.json"
+META = "meta.json"
+#: Merged stores kept besides the current one (older ones are deleted after a build).
+KEEP_STORES = 4
+Progress = Callable[[str], None]
+
+
+def default_dir() -> Path:
+    """``AIKG_WORKSPACE`` or the per-user data folder."""
+    if os.environ.get("AIKG_WORKSPACE"):
+        return Path(os.environ["AIKG_WORKSPACE"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ai-leadership-kg" / "workspace"
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a regular file's bytes; devices, FIFOs and folders are refused."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file; check the path.") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(f"{path}: not a regular file; give a Turtle file.")
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One user file as the workspace knows it."""
+
+    path: Path
+    sha256: str
+    triples: int = 0
+    status: str = "ok"  # ok, changed, missing (relative to when it was added)
+
+
+@dataclass
+class Merged:
+    """An opened merged graph: the store, the files in it, their prefixes, its folder."""
+
+    store: object
+    files: tuple[Path, ...]
+    prefixes: dict
+    folder: Path | None
+
+
+class Workspace:
+    """The folder of a user's added files and merged stores.
+
+    >>> ws = Workspace(Path(tempfile.mkdtemp()))   # doctest: +SKIP
+    >>> ws.add([Path("examples/acme-career-ladder.ttl")])  # doctest: +SKIP
+    """
+
+    def __init__(self, folder: Path | str | None = None):
+        self.folder = Path(folder) if folder is not None else default_dir()
+
+    # -- the recorded files ----------------------------------------------------------------
+    def _state(self) -> dict:
+        try:
+            return json.loads((self.folder / STATE).read_text())
+        except FileNotFoundError:
+            return {"files": []}
+        except (OSError, ValueError) as error:
+            raise KGError(f"{self.folder / STATE}: unreadable workspace state ({error}); "
+                          "delete it and 'aikg add' your files again.") from None
+
+    def _save(self, state: dict) -> None:
+        from kg.io import atomic_write
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.folder / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+
+    def recorded(self) -> list[dict]:
+        return list(self._state().get("files", []))
+
+    def sources(self) -> list[Source]:
+        """The added files, each with its status now (changed, missing or ok)."""
+        out = []
+        for entry in self.recorded():
+            path = Path(entry["path"])
+            try:
+                status = "ok" if file_digest(path) == entry["sha256"] else "changed"
+            except SourceError:
+                status = "missing"
+            out.append(Source(path, entry["sha256"], entry.get("triples", 0), status))
+        return out
+
+    def add(self, paths: Iterable[Path | str], progress: Progress | None = None) -> Merged:
+        """Parse and check ``paths`` with the files already added; record them when they pass.
+
+        A file that fails leaves the workspace as it was (CheckFailed / SourceError).
+        """
+        new = [Path(p).resolve() for p in paths]
+        current = [Path(e["path"]) for e in self.recorded()]
+        files = current + [p for p in dict.fromkeys(new) if p not in current]
+        merged = self._ensure(files, progress)
+        state = self._state()
+        counts = self._meta(merged.folder).get("triples_per_file", {}) if merged.folder else {}
+        state["files"] = [{"path": str(p), "sha256": file_digest(p), "triples": counts.get(str(p), 0)}
+                          for p in files]
+        state["last_good"] = merged.folder.name if merged.folder else None
+        self._save(state)
+        return merged
+
+    def remove(self, paths: Iterable[Path | str] = (), everything: bool = False) -> list[Path]:
+        """Forget added files (they are not deleted); ``everything`` drops the whole folder."""
+        if everything:
+            gone = [Path(e["path"]) for e in self.recorded()]
+            if self.folder.is_dir():
+                if not (self.folder / STATE).exists() and not (self.folder / "stores").exists():
+                    raise KGError(f"'{self.folder}' does not look like a workspace; not deleting it.")
+                shutil.rmtree(self.folder)
+            return gone
+        state = self._state()
+        wanted = {str(Path(p).resolve()) for p in paths}
+        known = {e["path"] for e in state["files"]}
+        for name in sorted(wanted - known):
+            listed = ", ".join(sorted(known)) or "none"
+            raise KGError(f"'{name}' is not in the workspace (it holds: {listed}); "
+                          "see 'aikg sources'.")
+        state["files"] = [e for e in state["files"] if e["path"] not in wanted]
+        state["last_good"] = None
+        self._save(state)
+        return [Path(p) for p in sorted(wanted)]
+
+    # -- opening ---------------------------------------------------------------------------
+    def open(self, extra: Iterable[Path | str] = (), progress: Progress | None = None) -> Merged:
+        """The merged graph of the added files plus ``extra`` (``--with``), built if needed.
+
+        A recorded file that changed and no longer passes, or went missing, does not stop
+        every command: the last good merged graph answers, with a warning.
+        """
+        extra_paths = [Path(p) for p in extra]
+        files = [Path(e["path"]) for e in self.recorded()]
+        if not files and not extra_paths:
+            return Merged(store.open_store(), (), {}, None)
+        try:
+            return self._ensure(files + [p.resolve() for p in extra_paths], progress)
+        except (CheckFailed, SourceError) as error:
+            last = self._state().get("last_good")
+            folder = self.folder / "stores" / last if last else None
+            if extra_paths or folder is None or not (folder / META).is_file():
+                raise
+            warnings.warn(StaleReleaseWarning(
+                f"{error} Answering from the workspace as last checked; fix the file or "
+                "'aikg remove' it."), stacklevel=2)
+            return self._load(folder)
+
+    def _ensure(self, files: list[Path], progress: Progress | None) -> Merged:
+        files = list(dict.fromkeys(files))
+        hashes = [file_digest(p) for p in files]
+        release = store.ensure_release()
+        key = _key(release, files, hashes)
+        folder = self.folder / "stores" / key
+        if (folder / META).is_file():
+            return self._load(folder)
+        return self._build(folder, release, files, hashes, progress)
+
+    def _meta(self, folder: Path) -> dict:
+        try:
+            return json.loads((folder / META).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _load(self, folder: Path) -> Merged:
+        import pyoxigraph as ox
+
+        meta = self._meta(folder)
+        if (folder / "data.nt").is_file():
+            graph = ox.Store()
+            graph.bulk_load(path=str(folder / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            graph = ox.Store.read_only(str(folder / "store"))
+        return Merged(graph, tuple(Path(p) for p in meta.get("files", ())),
+                      meta.get("prefixes", {}), folder)
+
+    # -- building --------------------------------------------------------------------------
+    def _build(self, folder: Path, release: Path, files: list[Path], hashes: list[str],
+               progress: Progress | None) -> Merged:
+        import pyoxigraph as ox
+
+        from kg.build import check_extra
+        from kg.graph import read_turtle
+
+        say = progress or (lambda message: None)
+        added, prefixes, per_file = [], {}, {}
+        for path in files:  # syntax errors before any other work
+            say(f"Parsing {path}")
+            quads, declared = read_turtle(path)
+            per_file[str(path)] = len(quads)
+            added.extend(quads)
+            prefixes = {**declared, **prefixes}
+        total = (_triples(release) or 0) + len(added)
+        in_memory = total <= store.IN_MEMORY_LIMIT
+        parent = folder.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".building-", dir=parent))
+        except OSError:  # no writable workspace: merge in memory, cache nothing
+            staging = None
+        try:
+            say(f"Merging {len(added):,} triples with the release")
+            graph = ox.Store() if in_memory or staging is None else ox.Store(str(staging / "store"))
+            graph.bulk_load(path=str(release / f"{store.RELEASE_NAME}.nt"),
+                            format=ox.RdfFormat.N_TRIPLES)
+            graph.bulk_extend(added)
+            say(f"Checking {len(added):,} triples from {len(files)} file(s)")
+            check_extra(graph, tuple(files), added=self._unchecked(files, hashes, added, per_file))
+            if staging is None:
+                return Merged(graph, tuple(files), prefixes, None)
+            if in_memory:
+                graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES,
+                           from_graph=ox.DefaultGraph())
+            else:
+                graph.flush()
+                del graph  # close the database before it moves
+            meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
+                    "triples": total, "triples_per_file": per_file,
+                    "release": (_manifest_digest(release)), "built": int(time.time())}
+            (staging / META).write_text(json.dumps(meta, indent=2, sort_keys=True))
+            try:
+                os.rename(staging, folder)
+            except OSError:
+                if not (folder / META).is_file():  # another process may have won the race
+                    raise
+            staging = None
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+        self._prune(keep=folder.name)
+        return self._load(folder)
+
+    def _unchecked(self, files, hashes, added, per_file) -> list:
+        """The user quads to check: every file's, unless the last good merged graph holds
+        each of ``files`` but the new ones, unchanged and nothing else; then only the new
+        files' quads (their focus nodes reach into the older files' entities anyway)."""
+        last = self._state().get("last_good")
+        meta = self._meta(self.folder / "stores" / last) if last else {}
+        done = dict(zip(meta.get("files", ()), meta.get("sha256", ())))
+        now = {str(p): h for p, h in zip(files, hashes)}
+        if not done or any(now.get(name) != sha for name, sha in done.items()):
+            return added
+        start, fresh = 0, []
+        for path in files:
+            count = per_file[str(path)]
+            if str(path) not in done:
+                fresh.extend(added[start:start + count])
+            start += count
+        return fresh or added
+
+    def _prune(self, keep: str) -> None:
+        """Delete merged graphs beyond the newest few (and stale build folders)."""
+        stores = self.folder / "stores"
+        last = self._state().get("last_good")
+        entries = []
+        for child in stores.iterdir():
+            if child.name.startswith(".building-"):
+                if time.time() - child.stat().st_mtime > 3600:  # an interrupted build
+                    shutil.rmtree(child, ignore_errors=True)
+                continue
+            entries.append((child.stat().st_mtime, child))
+        entries.sort(reverse=True)
+        for _, child in entries[KEEP_STORES:]:
+            if child.name not in (keep, last):
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def _manifest_digest(release: Path) -> str:
+    try:
+        manifest = json.loads((release / store.MANIFEST).read_text())
+    except (OSError, ValueError):
+        manifest = {}
+    name = f"{store.RELEASE_NAME}.nt"
+    return manifest.get("files", {}).get(name) or file_digest(release / name)
+
+
+def _triples(release: Path) -> int | None:
+    try:
+        return json.loads((release / store.MANIFEST).read_text()).get("triples")
+    except (OSError, ValueError):
+        return None
+
+
+def _key(release: Path, files: list[Path], hashes: list[str]) -> str:
+    digest = hashlib.sha256(_manifest_digest(release).encode())
+    for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
+        digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())
+    return digest.hexdigest()[:32]
+
+
+# -- cached rows of parameterless catalogue queries -------------------------------------------
+def read_rows(folder: Path, name: str) -> list[dict] | None:
+    try:
+        return json.loads((folder / "rows" / f"{name}.json").read_text(), object_hook=_decode)
+    except (OSError, ValueError):
+        return None
+
+
+def write_rows(folder: Path, name: str, rows: list[dict]) -> None:
+    try:
+        target = folder / "rows"
+        target.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        with os.fdopen(fd, "w") as handle:
+            json.dump(rows, handle, default=_encode)
+        os.replace(tmp, target / f"{name}.json")
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _decode(obj: dict):
+    if len(obj) == 1 and "$decimal" in obj:
+        return Decimal(obj["$decimal"])
+    return obj

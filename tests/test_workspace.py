@@ -1,0 +1,165 @@
+"""The workspace: user files parsed and checked once, merged into a store every command reuses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg import build as building
+from kg.cli import main
+from kg.errors import CheckFailed, SourceError
+from kg.workspace import Workspace
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-career-ladder.ttl"
+PREFIXES = """@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+# A role without definition or source: the shapes refuse it.
+BAD = PREFIXES + 'ail:Unsourced a ail:Role ; rdfs:label "Unsourced role"@en .\n'
+
+
+@pytest.fixture()
+def space(tmp_path):
+    return Workspace(tmp_path / "ws")
+
+
+@pytest.fixture()
+def example(tmp_path):
+    copy = tmp_path / "acme.ttl"
+    shutil.copy(EXAMPLE, copy)
+    return copy
+
+
+def _stores(space: Workspace) -> list[Path]:
+    return sorted(p for p in (space.folder / "stores").iterdir() if not p.name.startswith("."))
+
+
+def _roles(graph) -> set[str]:
+    return {row["roleLabel"] for row in graph.named("ladder")}
+
+
+def test_added_file_joins_every_later_load(space, example):
+    space.add([example])
+    graph = kg.load(workspace=space)
+    assert "Principal ML Engineer" in _roles(graph)
+    assert "Principal ML Engineer" not in _roles(kg.load())
+    assert [s.status for s in space.sources()] == ["ok"]
+    assert space.sources()[0].triples > 0
+
+
+def test_later_loads_neither_parse_nor_check_again(space, example, monkeypatch):
+    space.add([example])
+    built = _stores(space)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(building, "check_extra", refuse)
+    monkeypatch.setattr("kg.graph.read_turtle", refuse)
+    assert "Principal ML Engineer" in _roles(kg.load(workspace=space))
+    assert _stores(space) == built
+
+
+def test_a_failing_file_is_not_added_and_the_workspace_stays(space, example, tmp_path):
+    space.add([example])
+    before = (space.folder / "workspace.json").read_bytes()
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD)
+    with pytest.raises(CheckFailed, match="Unsourced"):
+        space.add([bad])
+    assert (space.folder / "workspace.json").read_bytes() == before
+    assert not [p for p in (space.folder / "stores").iterdir() if p.name.startswith(".")]
+
+
+def test_an_interrupted_add_leaves_the_workspace_as_it_was(space, example, monkeypatch, tmp_path):
+    space.add([example])
+    before = (space.folder / "workspace.json").read_bytes()
+    other = tmp_path / "other.ttl"
+    other.write_text(EXAMPLE.read_text().replace("acme/careers#", "acme2/careers#")
+                     .replace("Principal ML Engineer", "Staff ML Engineer")
+                     .replace("Acme ", "Acme2 "))
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(building, "check_extra", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        space.add([other])
+    assert (space.folder / "workspace.json").read_bytes() == before
+    assert not [p for p in (space.folder / "stores").iterdir() if p.name.startswith(".")]
+
+
+def test_a_changed_file_is_merged_again(space, example):
+    space.add([example])
+    example.write_text(example.read_text().replace('"Principal ML Engineer"@en',
+                                                   '"Principal AI Engineer"@en'))
+    assert [s.status for s in space.sources()] == ["changed"]
+    assert "Principal AI Engineer" in _roles(kg.load(workspace=space))
+
+
+def test_a_changed_file_that_fails_warns_and_answers_from_the_last_good_graph(space, example):
+    space.add([example])
+    example.write_text(example.read_text() + BAD.split("\n", 2)[2])
+    with pytest.warns(UserWarning, match="last checked"):
+        graph = kg.load(workspace=space)
+    assert "Principal ML Engineer" in _roles(graph)
+    assert "Unsourced role" not in _roles(graph)
+
+
+def test_with_files_use_the_same_stores(space, example):
+    first = space.open([example])
+    second = space.open([example])
+    assert first.folder == second.folder
+    assert len(_stores(space)) == 1
+    assert space.recorded() == []  # --with never records the file
+
+
+def test_remove_and_remove_all(space, example):
+    space.add([example])
+    space.remove([example])
+    assert space.recorded() == []
+    assert "Principal ML Engineer" not in _roles(kg.load(workspace=space))
+    space.remove(everything=True)
+    assert not space.folder.exists()
+
+
+def test_devices_are_refused(space):
+    with pytest.raises(SourceError, match="not a regular file"):
+        space.add(["/dev/zero"])
+
+
+def test_cached_projection_gives_the_same_path(space, example):
+    from kg import paths
+
+    space.add([example])
+    fresh = paths.find_path(kg.load(extra=[example], check=False), "Lead AI Engineer",
+                            "Head of AI Engineering").to_dict()
+    for _ in range(2):  # the first fills the cache, the second reads it
+        cached = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
+                                 "Head of AI Engineering").to_dict()
+        assert cached == fresh
+    assert (kg.load(workspace=space).folder / "rows" / "skills-for-role.json").is_file()
+
+
+def test_cli_add_sources_remove(runner, tmp_path, example):
+    ws = ["--workspace", str(tmp_path / "cli-ws")]
+    added = runner.invoke(main, [*ws, "add", str(example)])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, [*ws, "sources", "--format", "json"])
+    assert [s["status"] for s in json.loads(listed.stdout)["sources"]] == ["ok", "ok"]
+    ladder = runner.invoke(main, [*ws, "query", "ladder", "--format", "csv"])
+    assert "Principal ML Engineer" in ladder.stdout
+    missing = runner.invoke(main, [*ws, "add", str(tmp_path / "nope.ttl")])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip().startswith("Error:") and "nope.ttl" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    unknown = runner.invoke(main, [*ws, "remove", str(tmp_path / "nope.ttl")])
+    assert unknown.exit_code == 1 and "not in the workspace" in unknown.stderr
+    removed = runner.invoke(main, [*ws, "remove", str(example)])
+    assert removed.exit_code == 0
+    ladder = runner.invoke(main, [*ws, "query", "ladder", "--format", "csv"])
+    assert "Principal ML Engineer" not in ladder.stdout

@@ -107,20 +107,27 @@ class KnowledgeGraph:
         named = catalogue.get(name)
         return self.query(named.text, **self.bind_params(named, params))
 
-    def named_cached(self, name: str) -> list[dict]:
-        """A parameterless catalogue query's rows, cached beside a workspace store.
+    def named_cached(self, name: str, **params) -> list[dict]:
+        """A catalogue query's rows, cached beside a workspace store.
 
         A merged store never changes under its key, so its answers can be kept: the path
-        projection of a 100k-triple graph then costs a file read instead of five queries.
+        projection and the label index of a 100k-triple graph then cost a file read instead
+        of queries. Parameters must be IRIs or plain values (they name the cache entry).
         """
         if self.folder is None:
-            return self.named(name)
+            return self.named(name, **params)
+        import hashlib
+
         from kg import workspace
 
-        rows = workspace.read_rows(self.folder, name)
+        entry = name
+        if params:
+            key = repr(sorted((k, str(v)) for k, v in params.items())).encode()
+            entry += "-" + hashlib.sha256(key).hexdigest()[:16]
+        rows = workspace.read_rows(self.folder, entry)
         if rows is None:
-            rows = self.named(name)
-            workspace.write_rows(self.folder, name, rows)
+            rows = self.named(name, **params)
+            workspace.write_rows(self.folder, entry, rows)
         return rows
 
     def bind_params(self, named, params: dict) -> dict:
@@ -207,10 +214,10 @@ class KnowledgeGraph:
         )
 
     def named_labels(self, cls: str | None) -> list[dict]:
-        from kg import catalogue
-
-        cls_term = ox.NamedNode(sparql.expand(cls, self.prefixes)) if cls else None
-        return self.query(catalogue.get("labels").text, **({"class": cls_term} if cls else {}))
+        if not cls:
+            return self.named_cached("labels")
+        term = ox.NamedNode(sparql.expand(cls, self.prefixes))
+        return self.named_cached("labels", **{"class": term})
 
     def _described(self, iri: str, cls: str | None) -> bool:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,21 +177,34 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
 
 
 def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
-    """Write every file to a staging folder first, then move them in; the manifest last."""
+    """Write every file to a staging folder, then publish them together, the manifest last.
+
+    The release is always whole, old or new: SIGINT waits for the moves to end, and a run
+    killed during them (SIGKILL) is finished by the next one (:func:`kg.io.recover_staged`,
+    also run by every command opening the release), which removes abandoned staging folders.
+    """
+    from kg import io
+
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+        io.ensure_folder(target)
+        io.recover_staged(target, last=store.MANIFEST)
+        for name in outputs:
+            io.refuse_read_only(target / name)
+        staging, lock = io.staging_folder(target)
     except OSError as error:
         raise KGError(f"Cannot write the release to '{target}': {error.strerror.lower()}; "
                       "choose a writable folder with -o.") from None
     try:
         for name, data in outputs.items():
             (staging / name).write_bytes(data)
-        (target / store.MANIFEST).unlink(missing_ok=True)  # a half-swapped release is stale
-        for name in sorted(outputs, key=lambda n: n == store.MANIFEST):
-            (staging / name).replace(target / name)
+        io.publish(staging, target, last=store.MANIFEST)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise KGError(f"Cannot write the release to '{target}': {reason}; "
+                      "choose a writable folder with -o.") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
 
 
 def check_extra(memory: ox.Store, paths: tuple[Path, ...], added: list | None = None) -> None:

@@ -101,8 +101,14 @@ def _manifest(directory: Path) -> dict | None:
 
 def current_release() -> Path | None:
     """The folder of a release built from the current sources, or None when there is none."""
+    from kg import io
+
     digest = sources_digest()
     for directory in (release_dir(), cache_dir() / digest[:16]):
+        try:  # a build killed while it published its files: finish it first
+            io.recover_staged(directory, last=MANIFEST)
+        except OSError:
+            pass  # not ours to write (an installed wheel): nothing was being published there
         manifest = _manifest(directory)
         if manifest and manifest.get("sources_sha256") == digest:
             return directory
@@ -186,12 +192,13 @@ def ensure_store(release: Path) -> Path:
 
 
 def _build_store(ntriples: Path, path: Path) -> None:
-    import tempfile
-
     import pyoxigraph as ox
 
+    from kg import io
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=path.parent))
+    io.remove_abandoned(path.parent, ".building-*")  # left by a run killed while building
+    staging, lock = io.staging_folder(path.parent, prefix=".building-")  # locked while we live
     try:
         built = ox.Store(str(staging / "store"))
         built.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
@@ -204,3 +211,4 @@ def _build_store(ntriples: Path, path: Path) -> None:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)

@@ -91,9 +91,71 @@ def test_a_folder_is_refused(tmp_path):
         atomic_write(tmp_path, b"x")
 
 
-def test_missing_folder_is_a_one_line_error(tmp_path):
-    with pytest.raises(KGError, match="does not exist; create it first"):
-        atomic_write(tmp_path / "nope" / "out.txt", b"x")
+def test_missing_folders_are_created(tmp_path):
+    atomic_write(tmp_path / "new" / "deeper" / "out.txt", b"x")
+    assert (tmp_path / "new" / "deeper" / "out.txt").read_bytes() == b"x"
+
+
+def test_folders_created_for_a_failed_write_are_removed(tmp_path, monkeypatch):
+    def failing(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(KGError, match="no space left on device"):
+        atomic_write(tmp_path / "new" / "deeper" / "out.txt", b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_on_the_way_is_a_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(KGError, match="a folder on its way is a file"):
+        atomic_write(tmp_path / "file" / "out.txt", b"x")
+
+
+# -- read-only files and hard links -----------------------------------------------------------
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o000])
+def test_a_read_only_file_is_refused_and_kept(tmp_path, mode):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(mode)
+    with pytest.raises(KGError) as caught:
+        atomic_write(target, b"new")
+    assert str(caught.value) == (f"{target} is read-only; make it writable (chmod u+w '{target}') "
+                                 "or choose another path.")
+    target.chmod(0o600)
+    assert target.read_text() == "old" and leftovers(tmp_path) == []
+
+
+def test_a_read_only_file_behind_a_symlink_is_refused(tmp_path):
+    (tmp_path / "real.txt").write_text("old")
+    (tmp_path / "real.txt").chmod(0o444)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    with pytest.raises(KGError, match="is read-only"):
+        atomic_write(tmp_path / "link.txt", b"new")
+
+
+def test_hard_links_keep_sharing_the_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    os.link(target, tmp_path / "other.txt")
+    atomic_write(target, b"new")
+    assert (tmp_path / "other.txt").read_bytes() == b"new"
+    assert target.stat().st_ino == (tmp_path / "other.txt").stat().st_ino
+
+
+# -- leftovers of a killed run ----------------------------------------------------------------
+def test_temp_files_of_a_killed_run_are_removed_but_not_a_live_ones(tmp_path):
+    import fcntl
+
+    dead = tmp_path / ".out.txt.0badc0de.tmp"
+    dead.write_text("half")
+    live = tmp_path / ".out.txt.1badc0de.tmp"
+    live.write_text("being written")
+    with open(live, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # what a writer still running holds
+        atomic_write(tmp_path / "out.txt", b"new")
+        assert not dead.exists() and live.exists()
+    assert (tmp_path / "out.txt").read_bytes() == b"new"
 
 
 def test_interrupt_leaves_no_temp_file_and_the_old_content(tmp_path, monkeypatch):

@@ -116,11 +116,12 @@ def test_unreadable_query_file(aikg, tmp_path):
 
 
 def test_unwritable_output_leaves_nothing(aikg, tmp_path):
-    target = tmp_path / "missing-folder" / "out.csv"
+    (tmp_path / "file").write_text("x")
+    target = tmp_path / "file" / "out.csv"  # a file where a folder should be
     result = aikg("query", "ladder", "--format", "csv", "-o", str(target))
     assert result.exit_code == 1
-    assert "does not exist; create it first" in one_error_line(result)
-    assert not target.parent.exists()
+    assert "a folder on its way is a file" in one_error_line(result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_output_file_is_written_whole(aikg, tmp_path):

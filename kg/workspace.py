@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 import time
 import warnings
@@ -53,22 +52,19 @@ def default_dir() -> Path:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a regular file's bytes; devices, FIFOs and folders are refused."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file; check the path.") from None
-    except OSError as error:
-        raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise SourceError(f"{path}: not a regular file; give a Turtle file.")
+    """SHA-256 of an input file's bytes, read under the same rules as parsing
+    (:func:`kg.io.open_input`: devices, FIFOs and folders refused, size capped)."""
+    from kg.io import open_input, too_large
+
     digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
+    with open_input(path) as handle:
+        try:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError as error:
-        raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
+        except OSError as error:
+            raise SourceError(f"{path}: cannot read it ({error.strerror}).") from None
+        if handle.exceeded:
+            raise too_large(path)
     return digest.hexdigest()
 
 

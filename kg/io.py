@@ -356,7 +356,7 @@ def publish(staging: Path, target: Path, last: str) -> None:
         with open(child, "rb") as handle:
             os.fsync(handle.fileno())
     _sync_folder(staging)
-    with deferred_interrupts():
+    with _locked(target), deferred_interrupts():  # two builds at once publish one by one
         (staging / READY).touch()
         _sync_folder(staging)
         _roll_forward(staging, target, last)
@@ -366,17 +366,36 @@ def publish(staging: Path, target: Path, last: str) -> None:
 def recover_staged(target: Path, last: str) -> None:
     """Finish the ready staging folders of killed runs in ``target`` and remove the others
     (folders locked by a live run are left alone)."""
-    for leftover in sorted(Path(target).glob(".staging-*")):
-        fd = _try_lock(leftover)
-        if fd is None:
-            continue
-        try:
-            if (leftover / READY).exists():
-                with deferred_interrupts():
-                    _roll_forward(leftover, target, last)
-            shutil.rmtree(leftover, ignore_errors=True)
-        finally:
-            os.close(fd)
+    leftovers = sorted(Path(target).glob(".staging-*"))
+    if not leftovers:
+        return
+    with _locked(target):
+        for leftover in leftovers:
+            _recover(leftover, target, last)
+
+
+def _recover(leftover: Path, target: Path, last: str) -> None:
+    fd = _try_lock(leftover)
+    if fd is None:
+        return
+    try:
+        if (leftover / READY).exists():
+            with deferred_interrupts():
+                _roll_forward(leftover, target, last)
+        shutil.rmtree(leftover, ignore_errors=True)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Hold an exclusive lock on ``folder`` (waiting for it) for the block."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _roll_forward(staging: Path, target: Path, last: str) -> None:

@@ -169,3 +169,34 @@ def test_aikg_build_killed_leaves_nothing_after_the_next_build(tmp_path):
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((target / name).read_bytes()).hexdigest() == digest
     assert leftovers(target) == []
+
+
+def test_two_builds_at_once_leave_one_whole_release(tmp_path, monkeypatch):
+    import threading
+
+    target = tmp_path / "release"
+    _write_all(target, release(0))
+    errors = []
+    real_replace = os.replace
+
+    def slow_replace(src, dst):  # gives the other build every chance to move its files between
+        real_replace(src, dst)
+        time.sleep(0.002)
+
+    monkeypatch.setattr(os, "replace", slow_replace)
+
+    def publish_many(version):
+        try:
+            for _ in range(10):
+                _write_all(target, release(version))
+                with io._locked(target):  # what a reader recovering the release waits for
+                    whole(target)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=publish_many, args=(v,)) for v in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and whole(target) in (1, 2) and leftovers(target) == []

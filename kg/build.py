@@ -192,7 +192,8 @@ def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
             io.refuse_read_only(target / name)
         staging, lock = io.staging_folder(target)
     except OSError as error:
-        raise KGError(f"Cannot write the release to '{target}': {error.strerror.lower()}; "
+        reason = (error.strerror or str(error)).lower()
+        raise KGError(f"Cannot write the release to '{target}': {reason}; "
                       "choose a writable folder with -o.") from None
     try:
         for name, data in outputs.items():

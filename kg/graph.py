@@ -21,20 +21,20 @@ def parse_turtle(path: Path) -> list[ox.Quad]:
 def read_turtle(path: Path) -> tuple[list[ox.Quad], dict[str, str]]:
     """The quads of one Turtle file and the prefixes it declares.
 
-    The file is an untrusted input: :func:`kg.io.open_input` refuses devices, FIFOs and files
+    The file is an untrusted input: :func:`kg.inputs.open_input` refuses devices, FIFOs and files
     over ``AIKG_MAX_FILE_BYTES``; the parser streams it, and a literal over
     ``AIKG_MAX_LITERAL_BYTES`` stops the read (:class:`SourceError` naming the way to raise it).
     """
-    from kg import io
+    from kg import inputs
 
-    max_literal = io.limit(io.MAX_LITERAL_BYTES)
-    with io.open_input(path) as reader:
+    max_literal = inputs.limit(inputs.MAX_LITERAL_BYTES)
+    with inputs.open_input(path) as reader:
         try:
             parser = ox.parse(reader, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
             quads = [_within(quad, max_literal, path) for quad in parser]
         except SyntaxError as error:
             if reader.exceeded:
-                raise io.too_large(path) from None
+                raise inputs.too_large(path) from None
             line = error.lineno or "?"
             what = str(error).split(": ", 1)[-1].splitlines()[0]
             raise SourceError(f"{path}, line {line}: {what}") from None
@@ -44,7 +44,7 @@ def read_turtle(path: Path) -> tuple[list[ox.Quad], dict[str, str]]:
             raise SourceError(f"{path}: a term (literal or IRI) too long for the Turtle parser "
                               "(over 16 MiB); split it or leave it out.") from None
         if reader.exceeded:
-            raise io.too_large(path)
+            raise inputs.too_large(path)
         return quads, dict(parser.prefixes)
 
 
@@ -54,12 +54,12 @@ def _within(quad: ox.Quad, max_literal: int, path: Path) -> ox.Quad:
     if isinstance(literal, ox.Literal) and len(literal.value) * 4 > max_literal:
         size = len(literal.value.encode("utf-8"))
         if size > max_literal:
-            from kg import io
+            from kg import inputs
 
             raise SourceError(
                 f"{path}: a literal of {size:,} bytes (the {sparql.curie(quad.predicate.value)} "
                 f"of {quad.subject}) is over the {max_literal:,}-byte limit; raise it with "
-                f"{io.MAX_LITERAL_BYTES}=BYTES.")
+                f"{inputs.MAX_LITERAL_BYTES}=BYTES.")
     return quad
 
 

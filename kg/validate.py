@@ -117,7 +117,9 @@ def _rdflib_triples(store: ox.Store, rdflib):
         if isinstance(t, ox.NamedNode):
             return rdflib.URIRef(t.value)
         if isinstance(t, ox.BlankNode):
-            return bnodes.setdefault(t.value, rdflib.BNode())
+            if t.value not in bnodes:
+                bnodes[t.value] = rdflib.BNode()
+            return bnodes[t.value]
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
         if t.datatype.value == xsd_string:

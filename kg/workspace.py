@@ -53,8 +53,8 @@ def default_dir() -> Path:
 
 def file_digest(path: Path) -> str:
     """SHA-256 of an input file's bytes, read under the same rules as parsing
-    (:func:`kg.io.open_input`: devices, FIFOs and folders refused, size capped)."""
-    from kg.io import open_input, too_large
+    (:func:`kg.inputs.open_input`: devices, FIFOs and folders refused, size capped)."""
+    from kg.inputs import open_input, too_large
 
     digest = hashlib.sha256()
     with open_input(path) as handle:

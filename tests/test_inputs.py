@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from kg import validate
 from kg.errors import KGError, SourceError
 from kg.graph import read_turtle
-from kg.io import LimitedReader, limit
+from kg.inputs import LimitedReader, limit
 
 COMMENT = "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment>"
 

@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -18,42 +17,7 @@ import pytest
 
 from kg import io
 from kg.build import _write_all
-
-#: A child that publishes two releases in turn, as fast as it can, until it is killed.
-WRITER = textwrap.dedent("""
-    import itertools, sys
-    from pathlib import Path
-    from tests.test_release_atomic import release
-    from kg.build import _write_all
-
-    target, versions = Path(sys.argv[1]), [release(0), release(1)]
-    print("ready", flush=True)
-    for turn in itertools.count():
-        _write_all(target, versions[turn % 2])
-""")
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def release(version: int) -> dict[str, bytes]:
-    """The files of a small release numbered ``version``, manifest included."""
-    files = {f"part-{n}.nt": f"version {version} part {n}\n".encode() * 200 for n in range(6)}
-    manifest = {"version": version,
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
-    return {**files, "manifest.json": json.dumps(manifest).encode()}
-
-
-def whole(target: Path) -> int:
-    """The version of the release in ``target``; fails unless every file matches its manifest."""
-    manifest = json.loads((target / "manifest.json").read_text())
-    for name, digest in manifest["files"].items():
-        data = (target / name).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == digest, f"{name} is not version {manifest['version']}"
-    return manifest["version"]
-
-
-def leftovers(target: Path) -> list[str]:
-    return sorted(p.name for p in target.iterdir() if p.name.startswith("."))
+from tests.release_support import ROOT, WRITER, leftovers, release, whole
 
 
 def kill_at_random(target: Path, sig: int, rng: random.Random) -> None:
@@ -169,3 +133,34 @@ def test_aikg_build_killed_leaves_nothing_after_the_next_build(tmp_path):
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((target / name).read_bytes()).hexdigest() == digest
     assert leftovers(target) == []
+
+
+def test_two_builds_at_once_leave_one_whole_release(tmp_path, monkeypatch):
+    import threading
+
+    target = tmp_path / "release"
+    _write_all(target, release(0))
+    errors = []
+    real_replace = os.replace
+
+    def slow_replace(src, dst):  # gives the other build every chance to move its files between
+        real_replace(src, dst)
+        time.sleep(0.002)
+
+    monkeypatch.setattr(os, "replace", slow_replace)
+
+    def publish_many(version):
+        try:
+            for _ in range(10):
+                _write_all(target, release(version))
+                with io._locked(target):  # what a reader recovering the release waits for
+                    whole(target)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=publish_many, args=(v,)) for v in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and whole(target) in (1, 2) and leftovers(target) == []

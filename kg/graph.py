@@ -264,7 +264,8 @@ def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph
     on disk: :func:`kg.store.open_store`); with it, an in-memory copy plus the user's triples.
 
     ``extra`` files are held to the same SHACL shapes as the shipped graph unless
-    ``check=False``; they never change the shipped sources.
+    ``check=False``; they never change the shipped sources. What they entail (a sub-property
+    implies its superproperty, see :mod:`kg.inference`) is added like the release's.
     """
     extra_paths = tuple(Path(p) for p in extra)
     if not extra_paths:
@@ -281,4 +282,7 @@ def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph
         from kg.build import check_extra  # pyshacl: only when a user file is given
 
         check_extra(memory, extra_paths)
+    from kg.inference import entail_store  # the release is entailed; so are the user's triples
+
+    entail_store(memory, quads)
     return KnowledgeGraph(memory, extra_paths, prefixes)

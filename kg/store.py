@@ -74,7 +74,7 @@ def check_files() -> list[Path]:
 
 def writer_files() -> list[Path]:
     """The code that turns sources into release bytes: a change there changes the release."""
-    return [_HERE / "build.py", _HERE / "jsonld.py"]
+    return [_HERE / "build.py", _HERE / "jsonld.py", _HERE / "inference.py"]
 
 
 def sources_digest() -> str:

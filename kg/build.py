@@ -159,8 +159,9 @@ def run_checks(quads: list[ox.Quad], reason: bool = True):
 
 
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
-    """Build the release into ``target`` (default: the release folder); returns what it wrote."""
-    target = Path(target) if target is not None else store.release_dir()
+    """Build the release into ``target`` (default :func:`kg.store.build_dir`: the checkout's
+    release folder, or the user cache for an installed package); returns what it wrote."""
+    target = Path(target) if target is not None else store.build_dir()
     digest = store.sources_digest()
     tbox_quads, quads = parse_sources()
     report = None

@@ -345,7 +345,8 @@ def export(ctx, fmt, tbox, output):
 @main.command()
 @click.option("-o", "--output", "target", metavar="DIR", type=click.Path(file_okay=False),
               callback=not_empty,
-              help="Write the release here (default: the project's release/ folder).")
+              help="Write the release here (default: release/ in a checkout; for an "
+                   "installed package, the user cache: never the installation itself).")
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
 @handle_errors
 def build(target, no_reason):

@@ -380,6 +380,30 @@ def validate(ctx, no_reason, fmt):
     click.echo(report.to_json() if fmt == "json" else report.text(), nl=False)
     ctx.exit(0 if report.conforms else 1)
 
+@main.command(context_settings={"ignore_unknown_options": True,
+                                "allow_interspersed_args": False})
+@click.argument("tool", metavar="TOOL", type=click.Choice(["riot", "sparql", "shacl"]))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+@handle_errors
+def jena(ctx, tool, args):
+    """Run Apache Jena's riot, sparql or shacl (Debian's libapache-jena-java) with ARGS.
+
+    Debian ships the jars without the scripts, and its Xerces misses its messages; this
+    supplies both (see kg/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
+    --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options.
+    """
+    import subprocess
+
+    from kg import jena as jena_tools
+
+    try:
+        code = subprocess.run(jena_tools.command(tool, list(args))).returncode
+    except KeyboardInterrupt:
+        code = 130
+    ctx.exit(code)
+
+
 # ==== end core commands ================================================================
 
 # ==== path commands (paths helper) =====================================================

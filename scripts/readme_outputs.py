@@ -5,8 +5,8 @@ What counts as a command output (found with a Markdown parser, markdown-it-py):
 - a *session*: a fenced block without an info string whose first line starts with ``$ ``. Each
   ``$ command`` (continued on the next line after a trailing backslash) runs with bash in a
   scratch folder holding a copy of ``examples/`` and an empty ``visualizations/``, with this
-  environment's ``aikg`` first on PATH; what it writes to stdout and stderr, in order,
-  replaces the lines up to the next ``$ `` line. Trim long outputs in the command itself
+  environment's ``aikg`` first on PATH; what it writes to stdout, then what it writes to
+  stderr, replaces the lines up to the next ``$ `` line. Trim long outputs in the command itself
   (``| head -20``), never by hand;
 - a ``python`` block followed by a paragraph reading ``prints`` and a plain block: the code
   runs with this environment's Python and its output replaces that block.
@@ -106,9 +106,12 @@ class Runner:
         self.env.pop("VIRTUAL_ENV", None)
 
     def run(self, argv: list[str]) -> list[str]:
-        done = subprocess.run(argv, cwd=self.scratch, env=self.env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, timeout=900)
-        text = done.stdout.replace(str(ROOT), SHOWN_ROOT).replace(str(self.scratch), ".")
+        # stdout, then stderr: a terminal may interleave them differently from run to run
+        # (``aikg stats | head`` prints its triple count on stderr), a README must not.
+        done = subprocess.run(argv, cwd=self.scratch, env=self.env, capture_output=True,
+                              text=True, timeout=900)
+        text = done.stdout + done.stderr
+        text = text.replace(str(ROOT), SHOWN_ROOT).replace(str(self.scratch), ".")
         return text.rstrip("\n").split("\n") if text.strip() else []
 
     def session(self, lines: list[str]) -> list[str]:

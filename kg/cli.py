@@ -387,9 +387,9 @@ def validate(ctx, no_reason, fmt):
 @click.pass_context
 @handle_errors
 def jena(ctx, tool, args):
-    """Run Apache Jena's riot, sparql or shacl (Debian's libapache-jena-java) with ARGS.
+    """Run Apache Jena's riot, sparql or shacl with ARGS, on Debian's jars.
 
-    Debian ships the jars without the scripts, and its Xerces misses its messages; this
+    Debian's libapache-jena-java ships the jars without the scripts, and its Xerces misses its messages; this
     supplies both (see kg/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
     --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options.
     """

@@ -23,6 +23,7 @@ from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
 FORMATS = ("ttl", "nt", "rdf", "jsonld")
+ASSERTED_FORMATS = ("ttl", "nt")  # the graph without entailments, for diffing and reasoners
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -138,6 +139,18 @@ def parse_sources(files: list[Path] | None = None) -> tuple[list[ox.Quad], list[
     return tbox, everything
 
 
+def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
+    """The asserted triples plus what :mod:`kg.inference` derives from them, sorted.
+
+    The release and the store answer natural queries (``?s a ail:Skill``, either direction of
+    an inverse); ``ai_leadership-asserted.*`` keeps the sources' own statements.
+    """
+    from kg.inference import entail
+
+    both = asserted + entail(asserted)
+    return sorted(both, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
 def run_checks(quads: list[ox.Quad], reason: bool = True):
     """The full check report (SHACL, violation queries, OWL consistency) of a set of quads."""
     from kg import validate
@@ -146,8 +159,9 @@ def run_checks(quads: list[ox.Quad], reason: bool = True):
 
 
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
-    """Build the release into ``target`` (default: the release folder); returns what it wrote."""
-    target = Path(target) if target is not None else store.release_dir()
+    """Build the release into ``target`` (default :func:`kg.store.build_dir`: the checkout's
+    release folder, or the user cache for an installed package); returns what it wrote."""
+    target = Path(target) if target is not None else store.build_dir()
     digest = store.sources_digest()
     tbox_quads, quads = parse_sources()
     report = None
@@ -158,14 +172,18 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
                 f"The sources fail {report.summary()}; nothing was written. "
                 "Run 'aikg validate' for the full report.", report
             )
-    graph, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
+    asserted, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
+    graph = with_entailments(asserted)
     outputs: dict[str, bytes] = {}
     for ext in FORMATS:
         outputs[f"{store.RELEASE_NAME}.{ext}"] = _serialize(graph, ext)
+    for ext in ASSERTED_FORMATS:
+        outputs[f"{store.RELEASE_NAME}-asserted.{ext}"] = _serialize(asserted, ext)
     for ext in ("ttl", "nt", "rdf"):
         outputs[f"{store.RELEASE_NAME}-tbox.{ext}"] = _serialize(tbox, ext)
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
-    manifest = {"sources_sha256": digest, "triples": len(graph), "files": hashes}
+    manifest = {"sources_sha256": digest, "triples": len(graph), "asserted_triples": len(asserted),
+                "files": hashes}
     outputs[store.MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_all(target, outputs)
     if len(graph) > store.IN_MEMORY_LIMIT:

@@ -377,7 +377,8 @@ def export(ctx, fmt, tbox, output):
 @main.command()
 @click.option("-o", "--output", "target", metavar="DIR", type=click.Path(file_okay=False),
               callback=not_empty,
-              help="Write the release here (default: the project's release/ folder).")
+              help="Write the release here (default: release/ in a checkout; for an "
+                   "installed package, the user cache: never the installation itself).")
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
 @handle_errors
 def build(target, no_reason):
@@ -411,6 +412,30 @@ def validate(ctx, no_reason, fmt):
     click.echo(report.to_json() if fmt == "json" else report.text(), nl=False)
     ctx.exit(0 if report.conforms else 1)
 
+@main.command(context_settings={"ignore_unknown_options": True,
+                                "allow_interspersed_args": False})
+@click.argument("tool", metavar="TOOL", type=click.Choice(["riot", "sparql", "shacl"]))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+@handle_errors
+def jena(ctx, tool, args):
+    """Run Apache Jena's riot, sparql or shacl with ARGS, on Debian's jars.
+
+    Debian's libapache-jena-java ships the jars without the scripts, and its Xerces misses its messages; this
+    supplies both (see kg/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
+    --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options.
+    """
+    import subprocess
+
+    from kg import jena as jena_tools
+
+    try:
+        code = subprocess.run(jena_tools.command(tool, list(args))).returncode
+    except KeyboardInterrupt:
+        code = 130
+    ctx.exit(code)
+
+
 # ==== end core commands ================================================================
 
 # ==== path commands (paths helper) =====================================================
@@ -437,12 +462,15 @@ HAVE = click.option(
 @click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
 @PATH_FORMAT
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every responsibility a step gains (a table otherwise counts them per "
+                   "area when there are more than three; md and json always list them).")
 @click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False),
               callback=not_empty,
               help="Also write the path as an interactive page (opens offline) to FILE.")
 @click.pass_context
 @handle_errors
-def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, html):
+def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, verbose, html):
     """The skill path from one role to another: every step, what to learn, running totals."""
     from kg import path_render, paths
 
@@ -453,7 +481,7 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, html):
         from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
 
         page = path_page(get_kg(ctx), result, Path(html))
-    write_output(path_render.render(result, fmt), None)
+    write_output(path_render.render(result, fmt, verbose=verbose), None)
     if page is not None:
         click.echo(f"Wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
 
@@ -486,16 +514,18 @@ def next_(ctx, role, have, fmt):
 
 
 @main.command()
-@click.option("--have", "have", multiple=True, required=True, metavar="SKILL",
+@click.option("--have", "have", multiple=True, metavar="SKILL",
               help="A skill you hold (label, alternative label, CURIE or IRI). Repeatable.")
+@click.option("--role", "role", metavar="ROLE", callback=not_empty,
+              help="Your current role: the skills it requires count as held.")
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
-def ready(ctx, have, fmt):
-    """Roles ranked by the share of their required skills you already hold."""
+def ready(ctx, have, role, fmt):
+    """Roles ranked by the share of their required skills you already hold (--have, --role)."""
     from kg import path_render, paths
 
-    write_output(path_render.render(paths.ready(get_kg(ctx), have), fmt), None)
+    write_output(path_render.render(paths.ready(get_kg(ctx), have, role), fmt), None)
 
 # ==== end path commands ================================================================
 

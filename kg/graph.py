@@ -320,7 +320,8 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     user's) are merged with the release once, held to the same checks as the shipped graph,
     and kept as a store keyed by their content: later loads open it in milliseconds. They
     never change the shipped sources. ``check=False`` merges in memory without checking
-    (and without caching).
+    (and without caching). What the files entail (a sub-property implies its
+    superproperty, see :mod:`kg.inference`) is added like the release's.
     """
     from kg.workspace import Workspace
 
@@ -356,4 +357,7 @@ def _unchecked(extra_paths: tuple[Path, ...]) -> KnowledgeGraph:
     memory = ox.Store()  # the user's triples join a private in-memory copy of the release
     memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
     memory.extend(quads)
+    from kg.inference import entail_store  # the release is entailed; so are the user's triples
+
+    entail_store(memory, quads)
     return KnowledgeGraph(memory, extra_paths, prefixes)

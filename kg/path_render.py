@@ -16,16 +16,26 @@ from kg.errors import KGError
 FORMATS = ("table", "json", "md")
 
 
-def render(result, fmt: str) -> str:
-    """Render a PathResult, Gap, NextRoles or Ready in ``table``, ``json`` or ``md``."""
+#: In a table, a step gaining more responsibilities than this shows them per area instead.
+RESPONSIBILITIES_SHOWN = 3
+
+
+def render(result, fmt: str, verbose: bool = False) -> str:
+    """Render a PathResult, Gap, NextRoles or Ready in ``table``, ``json`` or ``md``.
+
+    A table summarises long lists of responsibilities per area unless ``verbose``; Markdown
+    and JSON always carry all of them.
+    """
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
         raise KGError(f"Format '{fmt}' does not fit a path answer; use table, json or md.")
     md = fmt == "md"
     kind = type(result).__name__
-    lines = {"PathResult": _path, "Gap": _gap, "NextRoles": _next, "Ready": _ready}[kind](
-        result, md)
+    if kind == "PathResult":
+        lines = _path(result, md, verbose=md or verbose)
+    else:
+        lines = {"Gap": _gap, "NextRoles": _next, "Ready": _ready}[kind](result, md)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -62,7 +72,36 @@ def _summary(path, by: str) -> str:
             f"{_plural(path.total_steps, 'step')}{years}")
 
 
-def _path(result, md: bool) -> list[str]:
+def _duties(responsibilities, verbose: bool) -> str:
+    """All responsibilities, or (when many and not verbose) their count per area."""
+    if verbose or len(responsibilities) <= RESPONSIBILITIES_SHOWN:
+        return "responsibilities gained: " + "; ".join(
+            r.label + (f" ({r.area})" if r.area else "") for r in responsibilities)
+    areas: dict[str, int] = {}
+    for r in responsibilities:
+        areas[r.area or "no area"] = areas.get(r.area or "no area", 0) + 1
+    per_area = ", ".join(f"{area} {n}" for area, n in
+                         sorted(areas.items(), key=lambda item: (-item[1], item[0].casefold())))
+    return (f"responsibilities gained: {len(responsibilities)} in {_plural(len(areas), 'area')} "
+            f"({per_area}); --verbose lists them")
+
+
+def _held(best, result) -> str:
+    """Where the skills held at the start come from, and what became of them."""
+    extra = best.skills_held_at_start - best.skills_from_role
+    origin = f"{best.skills_from_role} that {result.from_.label} requires"
+    if result.have:
+        origin += f", {extra} more from --have" if extra else ", none more from --have"
+    return (f"Skills held at the start: {best.skills_held_at_start} ({origin}); roles on the "
+            f"path require {best.skills_used} of them again, and those are not counted as new.")
+
+
+HAVE_WORDS = {"used": "used: the path costs more without it",
+              "tie": "counted as held here, but another path costs the same without it",
+              "unused": "not needed on this path"}
+
+
+def _path(result, md: bool, verbose: bool = False) -> list[str]:
     best = result.best
     how = "exact" if result.exact else "bounded, not proven optimal"
     title = f"{result.from_.label} -> {result.to.label}"
@@ -77,8 +116,7 @@ def _path(result, md: bool) -> list[str]:
         lines += _skills_lines(step.new_skills, md, indent)
         extra = []
         if step.responsibilities:
-            extra.append("responsibilities gained: " + "; ".join(
-                r.label + (f" ({r.area})" if r.area else "") for r in step.responsibilities))
+            extra.append(_duties(step.responsibilities, verbose))
         if step.qualifications:
             extra.append("qualifications: " + "; ".join(
                 q.label + (" (mandatory)" if q.mandatory else " (preferred)")
@@ -93,13 +131,11 @@ def _path(result, md: bool) -> list[str]:
                 break_on_hyphens=False))
         lines.append("")
     lines.append(("**Total:** " if md else "Total: ") + _summary(best, result.by) + ".")
-    used = (f"Skills held at the start: {best.skills_held_at_start}, "
-            f"of which {best.skills_used} are used on the path.")
-    lines.append(used)
+    lines.append(_held(best, result))
     if result.have:
+        words = dict(HAVE_WORDS, **{"from-role": f"{result.from_.label} requires it already"})
         lines.append("Your --have skills: " + ", ".join(
-            f"{ref.label} ({'used' if used_ else 'not needed on this path'})"
-            for ref, used_ in result.have) + ".")
+            f"{ref.label} ({words[status]})" for ref, status in result.have) + ".")
     if result.bound:
         b = result.bound
         lines.append(f"Bound: {b.method}; found {b.found}, no path does better than "
@@ -138,6 +174,8 @@ def _next(result, md: bool) -> list[str]:
 
 def _ready(result, md: bool) -> list[str]:
     have = ", ".join(h.label for h in result.have)
+    if result.role is not None:
+        have = f"the skills of {result.role.label}" + (f", plus {have}" if have else "")
     rows = [(r.role.label, f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r.missing))
             for r in result.roles]
     head = ("role", "held", "share", "missing essential skills")

@@ -92,6 +92,7 @@ class Path:
     years: int | None  # most years any role entered asks for; None when none says
     skills_held_at_start: int
     skills_used: int  # of those, how many a later role on the path requires
+    skills_from_role: int = 0  # of those held at the start, how many FROM requires
 
     @property
     def total_steps(self) -> int:
@@ -105,6 +106,7 @@ class Path:
             "total_steps": self.total_steps,
             "years": self.years,
             "skills_held_at_start": self.skills_held_at_start,
+            "skills_from_role": self.skills_from_role,
             "skills_used": self.skills_used,
         }
 
@@ -135,7 +137,10 @@ class PathResult:
     by: str
     best: Path
     alternatives: list[Path] = field(default_factory=list)
-    have: list[tuple[Ref, bool]] = field(default_factory=list)  # (skill, used on the path)
+    #: (skill, what it did): "used" (the best answer is worse without it), "tie" (the path
+    #: counts it as held, but another path ranks the same without it), "from-role" (FROM
+    #: requires it already) or "unused" (no role on the path requires it)
+    have: list[tuple[Ref, str]] = field(default_factory=list)
     via: list[Ref] = field(default_factory=list)
     avoid: list[Ref] = field(default_factory=list)
     exact: bool = True
@@ -152,9 +157,11 @@ class PathResult:
             "total_steps": best["total_steps"],
             "years": best["years"],
             "skills_held_at_start": best["skills_held_at_start"],
+            "skills_from_role": best["skills_from_role"],
             "skills_used": best["skills_used"],
             "roles": best["roles"],
-            "have": [dict(ref.to_dict(), used=used) for ref, used in self.have],
+            "have": [dict(ref.to_dict(), used=status == "used", status=status)
+                     for ref, status in self.have],
             "via": [r.to_dict() for r in self.via],
             "avoid": [r.to_dict() for r in self.avoid],
             "exact": self.exact,
@@ -212,8 +219,10 @@ class Ready:
     have: tuple[Ref, ...]
     roles: tuple[Readiness, ...]
     unrated: tuple[Ref, ...]  # roles the graph lists no skills for
+    role: Ref | None = None  # the person's current role: its skills count as held
 
     def to_dict(self) -> dict:
-        return {"have": [h.to_dict() for h in self.have],
+        return {"role": self.role.to_dict() if self.role else None,
+                "have": [h.to_dict() for h in self.have],
                 "roles": [r.to_dict() for r in self.roles],
                 "unrated": [r.to_dict() for r in self.unrated]}

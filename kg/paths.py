@@ -17,8 +17,10 @@ True
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from collections.abc import Iterable
 
+from kg import path_questions as pq
 from kg import path_search as ps
 from kg.errors import PathError, UnknownEntity
 from kg.path_results import (  # noqa: F401  (re-exported: the answers of this module)
@@ -26,7 +28,8 @@ from kg.path_results import (  # noqa: F401  (re-exported: the answers of this m
     Responsibility, Skill, Step,
 )
 
-ROLE, SKILL = "ail:Role", "ail:Skill"
+ROLE, SKILL = pq.ROLE, pq.SKILL
+resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
@@ -162,16 +165,8 @@ def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable
         avoid=[resolve_role(g, a) for a in avoid], alternatives=alternatives,
         max_labels=max_labels,
     )
-    result.have = [(Ref(ref.iri, g.label(ref.iri)), used) for ref, used in result.have]
+    result.have = [(Ref(ref.iri, g.label(ref.iri)), status) for ref, status in result.have]
     return result
-
-
-def resolve_role(g, text: str) -> str:
-    return g.resolve(text, cls=ROLE)
-
-
-def resolve_skill(g, text: str) -> str:
-    return g.resolve(text, cls=SKILL)
 
 
 def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
@@ -192,7 +187,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         if iri not in graph:
             raise UnknownEntity(f"'{iri}' is not a role on the ladder; run 'aikg ready' "
                                 "or 'aikg next' to see the roles.")
-    _check_question(graph, source, target, by, via, avoid, alternatives)
+    pq.check_question(graph, source, target, by, via, avoid, alternatives)
     index = _index(graph)
     label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
     if by == "years" and not index.has_years:
@@ -220,7 +215,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
             bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by),
                           cone)
     if best is None:
-        raise PathError(_no_path_message(graph, index, source, target, via, avoid))
+        raise PathError(pq.no_path_message(graph, index, source, target, via, avoid))
     found, alternatives_exact = [best], exact
     if alternatives > 1:
         search = ps.best_path if exact else ps.gap_dijkstra
@@ -248,58 +243,42 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     if not alternatives_exact and exact:
         notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
                      "outgrew its label budget): they are valid but not proven the next best.")
-    used = 0
-    for node in best.path[1:]:
-        used |= ladder.mask[node]
-    bits = graph.graph["skill_bits"]
     return PathResult(
         from_=Ref(source, label(source)), to=Ref(target, label(target)), by=by,
         best=paths[0], alternatives=paths[1:],
         have=[(Ref(iri, _skill_label(graph, iri)),
-               iri in bits and bool(used & (1 << bits[iri]))) for iri in have],
+               _have_status(graph, query, best, iri, dist, max_labels if exact else 0))
+              for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
     )
 
 
-def _check_question(graph, source, target, by, via, avoid, alternatives) -> None:
-    label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
-    if by not in MODES:
-        raise PathError(f"Cannot rank paths by '{by}'; use skills, steps or years.")
-    if alternatives < 1:
-        raise PathError(f"--alternatives must be 1 or more (got {alternatives}).")
-    if source == target:
-        raise PathError(f"'{label(source)}' is both the start and the goal; pick another goal, "
-                        f"or run 'aikg next \"{label(source)}\"' to see where it leads.")
-    for end, word in ((source, "starts"), (target, "ends")):
-        if end in avoid:
-            raise PathError(f"The path {word} at '{label(end)}', so it cannot be avoided; "
-                            "drop it from --avoid.")
-    for role in via:
-        if role in avoid:
-            raise PathError(f"'{label(role)}' is given to both --via and --avoid; "
-                            "drop one of them.")
+def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_labels) -> str:
+    """What a --have skill did: "used" only when the best answer is worse without it.
 
-
-def _no_path_message(graph, index, source, target, via, avoid) -> str:
-    import networkx as nx
-
-    label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
-    ask = f"No progression from '{label(source)}' to '{label(target)}'"
-    if via:
-        ask += " through " + ", ".join(f"'{label(v)}'" for v in via)
-    if avoid:
-        ask += " avoiding " + ", ".join(f"'{label(a)}'" for a in sorted(avoid))
-    if (via or avoid) and nx.has_path(graph, source, target):
-        return (f"{ask}, though there is one without --via/--avoid; drop or change them "
-                f"(run 'aikg path \"{label(source)}\" \"{label(target)}\"' to see it).")
-    allowed = graph.subgraph(n for n in graph if n not in avoid or n == source)
-    reach = sorted(nx.descendants(allowed, source), key=index.index.__getitem__)
-    if not reach:
-        return f"{ask}: the graph has no role that '{label(source)}' progresses to."
-    names = ", ".join(f"'{label(n)}'" for n in reach[-6:][::-1])
-    more = f" and {len(reach) - 6} more" if len(reach) > 6 else ""
-    return f"{ask}. From '{label(source)}' the ladder leads to: {names}{more}."
+    "from-role": FROM requires it anyway; "unused": no role on the best path requires it (so
+    the answer cannot depend on it); "tie": the path counts it as held, but another path
+    ranks the same without it. The search is rerun without the skill only in the last case
+    to tell "used" from "tie" (``max_labels`` 0: the fallback search, as for the answer).
+    """
+    ladder = _index(graph).ladder
+    bit = 1 << graph.graph["skill_bits"][iri] if iri in graph.graph["skill_bits"] else 0
+    if ladder.mask[query.source] & bit:
+        return "from-role"
+    required = 0
+    for node in best.path[1:]:
+        required |= ladder.mask[node]
+    if not required & bit:
+        return "unused"
+    without = replace(query, have=query.have & ~bit)
+    try:
+        if not max_labels:
+            raise ps.BudgetExceeded((), 0)
+        other = ps.best_path(ladder, without, dist=dist, max_labels=max_labels)
+    except ps.BudgetExceeded:
+        other = ps.gap_dijkstra(ladder, without, dist=dist)
+    return "used" if other is None or other.key[:-1] > best.key[:-1] else "tie"
 
 
 def _skill_label(graph, iri: str) -> str:
@@ -333,6 +312,7 @@ def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
         roles=tuple(Ref(n, d["label"]) for n, d in zip(nodes, data)), steps=tuple(steps),
         total_new_skills=total, years=max(known) if known else None,
         skills_held_at_start=start.bit_count(), skills_used=(start & used).bit_count(),
+        skills_from_role=index.ladder.mask[found.path[0]].bit_count(),
     )
 
 
@@ -371,13 +351,21 @@ def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options))
 
 
-def ready(g, have: Iterable[str]) -> Ready:
-    """Roles ranked by the share of their required skills the person holds."""
+def ready(g, have: Iterable[str] = (), role: str | None = None) -> Ready:
+    """Roles ranked by the share of their required skills the person holds.
+
+    ``role`` is the person's current role: the skills it requires count as held.
+    """
     graph = project(g)
     have_iris = list(dict.fromkeys(resolve_skill(g, s) for s in have))
-    if not have_iris:
-        raise PathError("Give at least one skill you hold with --have SKILL.")
-    mask = _have_mask(graph, have_iris)
+    current = resolve_role(g, role) if role is not None else None
+    if not have_iris and current is None:
+        raise PathError("Give at least one skill you hold with --have SKILL, or your current "
+                        "role with --role ROLE.")
+    if current is not None and current not in graph:
+        raise UnknownEntity(f"'{role}' is not a role on the ladder; run 'aikg query ladder' "
+                            "to see the roles.")
+    mask = _have_mask(graph, have_iris) | (graph.nodes[current]["mask"] if current else 0)
     bits = graph.graph["skill_bits"]
     rated, unrated = [], []
     for iri, data in graph.nodes(data=True):
@@ -389,4 +377,5 @@ def ready(g, have: Iterable[str]) -> Ready:
                                len(data["skills"]) - len(missing), len(data["skills"]), missing))
     rated.sort(key=lambda r: (-r.share, -r.held, -(r.level or 0), r.role.label.casefold()))
     return Ready(tuple(Ref(i, _skill_label(graph, i)) for i in have_iris), tuple(rated),
-                 tuple(sorted(unrated, key=lambda r: r.label.casefold())))
+                 tuple(sorted(unrated, key=lambda r: r.label.casefold())),
+                 Ref(current, graph.nodes[current]["label"]) if current else None)

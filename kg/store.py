@@ -55,6 +55,20 @@ def release_dir() -> Path:
     return _first_dir(_HERE.parent / "release", _HERE / "release")
 
 
+def is_installed() -> bool:
+    """True when running from an installed package (the release ships inside ``kg/``)."""
+    return release_dir().parent == _HERE
+
+
+def build_dir() -> Path:
+    """Where a build writes by default: the checkout's ``release/`` folder, or, for an
+    installed package (whose files are never rewritten), the per-user cache, keyed by the
+    sources' digest so :func:`current_release` finds it."""
+    if is_installed():
+        return cache_dir() / sources_digest()[:16]
+    return release_dir()
+
+
 def queries_dir() -> Path:
     """The folder of the named-query catalogue."""
     return _HERE / "queries"
@@ -74,7 +88,7 @@ def check_files() -> list[Path]:
 
 def writer_files() -> list[Path]:
     """The code that turns sources into release bytes: a change there changes the release."""
-    return [_HERE / "build.py", _HERE / "jsonld.py"]
+    return [_HERE / "build.py", _HERE / "jsonld.py", _HERE / "inference.py"]
 
 
 def sources_digest() -> str:
@@ -124,7 +138,7 @@ def ensure_release() -> Path:
 
     from kg.errors import KGError, StaleReleaseWarning
 
-    target = release_dir()
+    target = build_dir()
     if not os.access(target if target.exists() else target.parent, os.W_OK):
         target = cache_dir() / sources_digest()[:16]
     try:

@@ -246,7 +246,7 @@ def shacl(data_graph, shapes=None) -> Report:
         shape_name = _shape_name(results, shapes_graph, shape)
         severity = _short(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         text = f"{message or 'constraint violated'}" + (f" (path {_short(path)})" if path else "")
-        problem = Problem("shacl:" + shape_name, _short(focus), text)
+        problem = Problem(shape_name, _short(focus), text)
         (report.shacl_warnings if severity != "Violation" else rows).append(problem)
     report.shacl_problems = sorted(rows, key=lambda p: (p.check, p.focus, p.message))
     report.shacl_warnings.sort(key=lambda p: (p.check, p.focus, p.message))
@@ -254,15 +254,21 @@ def shacl(data_graph, shapes=None) -> Report:
 
 
 def _shape_name(results, shapes_graph, shape) -> str:
-    """The named node shape a result comes from (property shapes are blank nodes)."""
+    """The CURIE of the named node shape a result comes from (property shapes are blank
+    nodes), e.g. ``ail:DescribedIndividualShape``: the name the shapes file gives it."""
     import rdflib
+
+    from kg import sparql
+    from kg.store import PREFIXES
 
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     if isinstance(shape, rdflib.BNode):
         parent = shapes_graph.value(None, SH.property, shape) or shapes_graph.value(None, SH.sparql, shape)
         if parent is not None:
             shape = parent
-    return _short(shape)
+    if isinstance(shape, rdflib.URIRef):
+        return sparql.curie(str(shape), PREFIXES)
+    return "sh:shape"  # an anonymous shape: the report has no better name for it
 
 
 def _short(term) -> str:

@@ -225,6 +225,7 @@ class Workspace:
 
         from kg.build import check_extra
         from kg.graph import read_turtle
+        from kg.inference import entail_store
 
         say = progress or (lambda message: None)
         added, prefixes, per_file = [], {}, {}
@@ -250,6 +251,8 @@ class Workspace:
             graph.bulk_extend(added)
             say(f"Checking {len(added):,} triples from {len(files)} file(s)")
             check_extra(graph, tuple(files), added=self._unchecked(files, hashes, added, per_file))
+            say("Adding what the files entail")
+            entail_store(graph, added)  # the release is entailed; so are the user's triples
             if staging is None:
                 return Merged(graph, tuple(files), prefixes, None)
             if in_memory:

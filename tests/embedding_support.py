@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,49 +51,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# -- Apache Jena (Debian's libapache-jena-java) ----------------------------------------------
-JAVA_DIR = Path("/usr/share/java")
-# Versionless names of the jars Jena's command-line tools need (not every jar in the folder:
-# two slf4j bindings on the classpath stop it). slf4j-simple, not -nop: riot reports
-# problems through the logger.
-JENA_JARS = (
-    "jena-arq", "jena-base", "jena-cmds", "jena-core", "jena-dboe-base", "jena-dboe-index",
-    "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-iri",
-    "jena-rdfconnection", "jena-shacl", "jena-tdb", "jena-tdb2", "commons-cli", "commons-codec",
-    "commons-compress", "commons-csv", "commons-io", "commons-lang3", "dexx.collection", "gson",
-    "guava", "httpclient", "httpclient-cache", "httpcore", "jackson-annotations",
-    "jackson-core", "jackson-databind", "jakarta.json-api", "jsonld-java", "protobuf",
-    "slf4j-api", "slf4j-simple", "jcl-over-slf4j", "thrift", "titanium-json-ld",
-)
-
-
+# -- Apache Jena (Debian's libapache-jena-java): the classpath comes from kg/jena.py ---------
 @lru_cache(maxsize=1)
 def jena_classpath() -> str | None:
-    """A classpath for Jena's command-line tools, or None when Jena is not installed.
+    """A classpath for Jena's command-line tools (see kg/jena.py), or None when Java or Jena
+    is not installed."""
+    from kg import jena as jena_tools
+    from kg.errors import ToolMissing
 
-    Debian's Jena misses Xerces' message bundles (ARQ then dies with "internal error" in
-    SchemaDVFactoryImpl); a jar holding them, built here from owlready2's bundled Xerces,
-    goes first. Nothing is written outside a temporary folder.
-    """
-    if shutil.which("java") is None or not (JAVA_DIR / "jena-arq.jar").exists():
+    try:
+        return jena_tools.classpath()
+    except ToolMissing:
         return None
-    jars = [JAVA_DIR / f"{name}.jar" for name in JENA_JARS]
-    return ":".join([str(_xerces_fix_jar()), *(str(j) for j in jars if j.exists())])
-
-
-def _xerces_fix_jar() -> Path:
-    import owlready2
-
-    source = Path(owlready2.__file__).parent / "pellet" / "xercesImpl-2.12.2.jar"
-    target = Path(tempfile.mkdtemp(prefix="aikg-xerces-fix-")) / "xerces-messages.jar"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as out:
-        for name in src.namelist():
-            for prefix, moved in (("org/apache/xerces/impl/msg/", "xerces/impl/msg/"),
-                                  ("org/apache/xerces/impl/xpath/regex/message",
-                                   "xerces/impl/xpath/regex/message")):
-                if name.startswith(prefix) and name.endswith(".properties"):
-                    out.writestr(moved + name[len(prefix):], src.read(name))
-    return target
 
 
 def jena(main_class: str, *args: str, timeout: float = 120, cwd=None) -> subprocess.CompletedProcess:

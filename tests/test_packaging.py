@@ -28,6 +28,7 @@ def installed(tmp_path_factory):
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     wheels = sorted(dist.glob("ai_leadership_kg-*.whl"))
     assert len(wheels) == 1
+    _check_wheel_contents(wheels[0])
     venv.EnvBuilder(with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"
     pip = subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheels[0])],
@@ -39,6 +40,21 @@ def installed(tmp_path_factory):
     home = work / "elsewhere"
     home.mkdir()
     return bin_dir, env, home
+
+
+def _check_wheel_contents(wheel: Path) -> None:
+    """Only the kg package at the top (no stray 'cli' module); licence expression and files."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        tops = {name.split("/")[0] for name in names}
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        headers = archive.read(metadata).decode()
+    assert {t for t in tops if not t.endswith(".dist-info")} == {"kg"}, sorted(tops)
+    assert "License-Expression: MIT AND CC-BY-4.0" in headers.splitlines()
+    licences = {n.rsplit(".dist-info/licenses/", 1)[-1] for n in names if ".dist-info/licenses/" in n}
+    assert licences == {"LICENSE", "LICENSES/MIT.txt", "LICENSES/CC-BY-4.0.txt"}
 
 
 def run(installed, *args: str) -> subprocess.CompletedProcess:
@@ -90,3 +106,34 @@ def test_docs_and_serve_help_run_from_the_wheel(installed, tmp_path):
     assert docs.returncode == 0, docs.stderr
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8").count('class="term"') > 80
     assert run(installed, str(bin_dir / "aikg"), "serve", "--help").returncode == 0
+
+
+def test_no_top_level_cli_module_and_python_m_kg(installed):
+    bin_dir, _, _ = installed
+    python = str(bin_dir / "python")
+    spec = run(installed, python, "-c", "import importlib.util as u; print(u.find_spec('cli'))")
+    assert spec.returncode == 0 and spec.stdout.strip() == "None", spec.stdout + spec.stderr
+    version = run(installed, python, "-m", "kg", "--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("aikg, version ")
+
+
+def test_build_in_an_installed_package_writes_to_the_cache(installed):
+    """'aikg build' never rewrites the installation: it builds into the user cache."""
+    import hashlib
+
+    bin_dir, env, _ = installed
+    where = run(installed, str(bin_dir / "python"), "-c",
+                "from kg import store; print(store.release_dir()); print(store.build_dir())")
+    shipped, target = (Path(line) for line in where.stdout.split())
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.iterdir()}
+    stamps = {p.name: p.stat().st_mtime_ns for p in shipped.iterdir()}
+    result = run(installed, str(bin_dir / "aikg"), "build", "--no-reason")
+    assert result.returncode == 0, result.stderr
+    assert target.is_relative_to(Path(env["XDG_CACHE_HOME"])), target
+    assert f"Built {target} (" in result.stderr
+    assert (target / "manifest.json").is_file() and (target / "ai_leadership-asserted.nt").is_file()
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.iterdir()} == before
+    assert {p.name: p.stat().st_mtime_ns for p in shipped.iterdir()} == stamps
+    again = run(installed, str(bin_dir / "aikg"), "query", "ladder", "--format", "csv")
+    assert again.returncode == 0 and "Head of AI Engineering" in again.stdout, again.stderr

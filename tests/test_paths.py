@@ -125,7 +125,7 @@ def test_fixture_ranking(by, expected, new, years):
 def test_have_lowers_the_cost_and_is_reported_used():
     result = paths.find_path(ladder_graph(), "Junior AI Engineer", "Head of AI", have=["LLMs"])
     assert result.best.total_new_skills == 8
-    assert [(ref.label, used) for ref, used in result.have] == [("Large language models", True)]
+    assert [(ref.label, status) for ref, status in result.have] == [("Large language models", "used")]
 
 
 def test_via_and_avoid():
@@ -167,7 +167,7 @@ def test_skill_kind_is_the_most_specific_class():
     (("Head of AI", "Junior AI Engineer"), {}, PathError,
      "the graph has no role that 'Head of AI Engineering' progresses to"),
     (("Junior Generative AI Engineer", "AI Engineer"), {}, PathError,
-     "From 'Junior Generative AI Engineer' the ladder leads to: 'Head of AI Engineering'"),
+     "The next steps from 'Junior Generative AI Engineer' are 'Generative AI Engineer'"),
     (("Junior AI Engineer", "Head of AI"), {"via": ["AI Team Lead"], "avoid": ["AI Team Lead"]},
      PathError, "'AI Team Lead' is given to both --via and --avoid"),
     (("Junior AI Engineer", "Head of AI"), {"avoid": ["Junior AI Engineer"]}, PathError,
@@ -251,3 +251,28 @@ def test_search_module_on_a_cycle():
     ladder = ps.Ladder(succ=[[1], [2, 3], [0], []], mask=[1, 2, 4, 8])
     found = ps.k_best(ladder, ps.Query(source=0, target=3), 3)
     assert [f.path for f in found] == [(0, 1, 3)]
+
+
+def _fixture_skills() -> list[str]:
+    return sorted(paths.project(ladder_graph()).graph["skills"])
+
+
+@pytest.mark.parametrize("skill", _fixture_skills())
+def test_a_have_skill_is_used_exactly_when_it_changes_the_total(skill):
+    """'used' means the answer changed: without that skill the path costs one more."""
+    g = ladder_graph()
+    plain = paths.find_path(g, "Junior AI Engineer", "Head of AI").best.total_new_skills
+    result = paths.find_path(g, "Junior AI Engineer", "Head of AI", have=[skill])
+    [(_, status)] = result.have
+    saved = plain - result.best.total_new_skills
+    assert (status == "used") == (saved > 0)
+    assert status in ("used", "tie", "from-role", "unused")
+
+
+def test_ready_counts_the_current_roles_skills_as_held():
+    ready = paths.ready(ladder_graph(), role="AI Engineer")
+    shares = {r.role.label: r.share for r in ready.roles}
+    assert shares["AI Engineer"] == 1.0
+    assert ready.role.label == "AI Engineer" and ready.have == ()
+    with_python = paths.ready(ladder_graph(), have=["Python"], role="AI Engineer")
+    assert [r.share for r in with_python.roles] == [r.share for r in ready.roles]

@@ -51,7 +51,8 @@ def test_path_table_default(run):
     assert ("   qualifications: Master's degree in computer science (mandatory); MBA (preferred)"
             in lines)
     assert "Total: 9 new skills in 5 steps, up to 10 years of experience asked for." in lines
-    assert "Skills held at the start: 4, of which 3 are used on the path." in lines
+    assert ("Skills held at the start: 4 (4 that Junior AI Engineer requires); roles on the path "
+            "require 3 of them again, and those are not counted as new.") in lines
 
 
 def test_path_json_contract(run):
@@ -87,7 +88,10 @@ def test_path_by(run, by, last_step):
 def test_path_have(run):
     out = ok(run("path", "Junior AI Engineer", "Head of AI", "--have", "LLMs", "--have", "SQL"))
     assert "Total: 8 new skills in 5 steps" in out
-    assert ("Your --have skills: Large language models (used), SQL (not needed on this path)."
+    assert ("Your --have skills: Large language models (used: the path costs more without it), "
+            "SQL (Junior AI Engineer requires it already).") in out.splitlines()
+    assert ("Skills held at the start: 5 (4 that Junior AI Engineer requires, 1 more from --have); "
+            "roles on the path require 4 of them again, and those are not counted as new."
             in out.splitlines())
 
 
@@ -153,20 +157,22 @@ def test_ready(run):
 
 @pytest.mark.parametrize("args, line", [
     (["path", "Junior AI Engineer", "Head of A1"],
-     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'?"),
+     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'? Run 'aikg query ladder' "
+     "to list the roles."),
     (["path", "Junior AI Engineer", "Head of AI", "--have", "Pythn"],
-     "Error: No skill matches 'Pythn'. Did you mean 'Python'?"),
+     "Error: No skill matches 'Pythn'. Did you mean 'Python'? Run 'aikg query skills' to list "
+     "the skills, or 'aikg search \"Pythn\"' to look for one."),
     (["path", "AI Engineer", "AI Engineer"],
      "Error: 'AI Engineer' is both the start and the goal; pick another goal, or run "
      "'aikg next \"AI Engineer\"' to see where it leads."),
     (["path", "Head of AI", "Junior AI Engineer"],
      "Error: No progression from 'Head of AI Engineering' to 'Junior AI Engineer': the graph "
-     "has no role that 'Head of AI Engineering' progresses to."),
+     "has no role that 'Head of AI Engineering' progresses to. The ladder runs the other way: "
+     "'Junior AI Engineer' leads to 'Head of AI Engineering'."),
     (["path", "Junior Generative AI Engineer", "AI Engineer"],
-     "Error: No progression from 'Junior Generative AI Engineer' to 'AI Engineer'. From "
-     "'Junior Generative AI Engineer' the ladder leads to: 'Head of AI Engineering', "
-     "'Director of AI', 'AI Team Lead', 'Lead AI Engineer', 'Senior AI Engineer', "
-     "'Prompt Engineer' and 1 more."),
+     "Error: No progression from 'Junior Generative AI Engineer' to 'AI Engineer'. The next "
+     "steps from 'Junior Generative AI Engineer' are 'Generative AI Engineer', 'Prompt "
+     "Engineer'; run 'aikg next \"Junior Generative AI Engineer\"' to compare them."),
     (["path", "Junior AI Engineer", "Head of AI", "--via", "Prompt Engineer"],
      "Error: No progression from 'Junior AI Engineer' to 'Head of AI Engineering' through "
      "'Prompt Engineer', though there is one without --via/--avoid; drop or change them "
@@ -182,9 +188,25 @@ def test_ready(run):
      "'Senior AI Engineer', though there is one without --via/--avoid; drop or change them "
      "(run 'aikg path \"Junior AI Engineer\" \"Head of AI Engineering\"' to see it)."),
     (["gap", "AI Enginer", "Head of AI"],
-     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'?"),
-    (["next", "Chief Wizard"], "Error: No role matches 'Chief Wizard'."),
-    (["ready", "--have", "Quantum knitting"], "Error: No skill matches 'Quantum knitting'."),
+     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'? Run 'aikg query ladder' "
+     "to list the roles."),
+    (["next", "Chief Wizard"],
+     "Error: No role matches 'Chief Wizard'. Run 'aikg query ladder' to list the roles."),
+    (["ready", "--have", "Quantum knitting"],
+     "Error: No skill matches 'Quantum knitting'. Run 'aikg query skills' to list the skills, "
+     "or 'aikg search \"Quantum knitting\"' to look for one."),
+    (["path", "Python", "Head of AI"],
+     "Error: 'Python' is a skill, not a role: give roles as FROM, TO, --via, --avoid or --role, "
+     "and the skills you hold with --have SKILL."),
+    (["path", "Junior AI Engineer", "Head of AI", "--have", "ail:AIEngineer"],
+     "Error: 'ail:AIEngineer' is a role (AI Engineer), not a skill: --have takes skills you "
+     "hold; to count a role's skills as held, start the path there (FROM) or give it to "
+     "'aikg ready --role'."),
+    (["ready", "--role", "PyTorch"],
+     "Error: 'PyTorch' is a skill, not a role: give roles as FROM, TO, --via, --avoid or "
+     "--role, and the skills you hold with --have SKILL."),
+    (["ready"], "Error: Give at least one skill you hold with --have SKILL, or your current "
+     "role with --role ROLE."),
 ])
 def test_errors_are_one_line(run, args, line):
     assert error_line(run(*args)) == line
@@ -200,7 +222,6 @@ def test_errors_are_one_line(run, args, line):
     (["path", "AI Engineer", "Head of AI", "--format", "csv"],
      "Error: Invalid value for '--format': 'csv' is not one of 'table', 'json', 'md'. "
      "See 'aikg path --help'."),
-    (["ready"], "Error: Missing option '--have'. See 'aikg ready --help'."),
     (["path", "AI Engineer"], "Error: Missing argument 'TO'. See 'aikg path --help'."),
 ])
 def test_usage_errors_exit_2(run, args, line):
@@ -240,3 +261,34 @@ def test_path_on_the_real_graph():
     assert data["from"]["iri"] == AIL + "JuniorAIEngineer"
     assert data["to"]["iri"] == AIL + "HeadOfAIEngineering"
     assert data["exact"] is True and data["steps"]
+
+
+def test_ready_with_a_role(run):
+    out = ok(run("ready", "--role", "AI Engineer"))
+    lines = out.splitlines()
+    assert lines[0] == "Roles ranked for: the skills of AI Engineer"
+    assert lines[4].split()[:4] == ["AI", "Engineer", "5/5", "100%"]
+    plus = ok(run("ready", "--role", "AI Engineer", "--have", "SQL")).splitlines()[0]
+    assert plus == "Roles ranked for: the skills of AI Engineer, plus SQL"
+    data = json.loads(ok(run("ready", "--role", "AI Engineer", "--format", "json")))
+    assert data["role"] == {"iri": AIL + "AIEngineer", "label": "AI Engineer"}
+
+
+def test_many_responsibilities_are_summarised_unless_verbose():
+    """On the real graph the last step to Head of AI Engineering gains dozens of duties."""
+    runner = CliRunner()
+    args = ["path", "Senior AI Engineer", "Head of AI Engineering"]
+    short = runner.invoke(cli.main, args)
+    assert short.exit_code == 0, short.output
+    last = short.output.split("\n2. ")[1]
+    assert last.index("essential") < last.index("responsibilities gained:")  # skills first
+    summary = " ".join(line.strip() for line in last.splitlines()
+                       if "responsibilities" in line or line.startswith("     "))
+    assert "--verbose lists them" in summary and "Ensure ethical AI development" not in summary
+    for more in (["--verbose"], ["--format", "md"]):
+        full = runner.invoke(cli.main, args + more)
+        assert full.exit_code == 0, full.output
+        assert "Ensure ethical AI development" in full.output
+        assert "--verbose lists them" not in full.output
+    data = json.loads(runner.invoke(cli.main, args + ["--format", "json"]).output)
+    assert len(data["steps"][-1]["responsibilities"]) > 3

@@ -33,7 +33,7 @@ def test_shape_bites(shape, tbox):
     data.parse(FIXTURES / f"{shape}-invalid.ttl", format="turtle")
     report = validate.shacl(data)
     assert report.shacl_conforms is False
-    assert f"shacl:{shape}" in {p.check for p in report.shacl_problems}, report.text()
+    assert f"ail:{shape}" in {p.check for p in report.shacl_problems}, report.text()
 
 
 def test_shipped_graph_passes_every_shape():
@@ -56,4 +56,4 @@ def test_warnings_do_not_fail_the_graph(tbox):
     """, format="turtle")
     report = validate.shacl(data)
     assert report.shacl_conforms
-    assert {p.check for p in report.shacl_warnings} == {"shacl:RoleShape"}
+    assert {p.check for p in report.shacl_warnings} == {"ail:RoleShape"}

@@ -1,0 +1,71 @@
+"""`aikg jena`: Debian's Apache Jena tools run as the README says (kg/jena.py supplies the
+classpath and the Xerces fix). Java starts in about a second per call: marked slow."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from kg import jena as jena_tools
+from kg.errors import ToolMissing
+from tests.embedding_support import aikg_command, jena_classpath, release_dir
+
+NATURAL = ("PREFIX ail: <https://w3id.org/ai-leadership-kg/ontology#> "
+           "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?role ail:requiresSkill ?s }")
+
+
+def aikg(*args, cwd=None):
+    return subprocess.run([*aikg_command(), *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def java():
+    if jena_classpath() is None:
+        pytest.skip("Java or Apache Jena missing: apt-get install default-jre-headless "
+                    "libapache-jena-java (make system)")
+
+
+@pytest.mark.slow
+def test_riot_validates_the_release_and_rejects_a_broken_file(java, tmp_path):
+    good = aikg("jena", "riot", "--validate", str(release_dir() / "ai_leadership.nt"))
+    assert good.returncode == 0 and good.stderr == "", good.stderr
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<https://example.org/a> <https://example.org/b> "no end .\n')
+    bad = aikg("jena", "riot", "--validate", str(broken))
+    assert bad.returncode != 0
+    assert "ERROR org.apache.jena.riot" in bad.stderr and "Broken token" in bad.stderr, bad.stderr
+
+
+@pytest.mark.slow
+def test_sparql_answers_the_natural_query_like_pyoxigraph(java, graph):
+    result = aikg("jena", "sparql", f"--data={release_dir() / 'ai_leadership.nt'}",
+                  "--results=csv", NATURAL)
+    assert result.returncode == 0, result.stderr
+    expected = graph.query(NATURAL)[0]["n"]
+    assert result.stdout.splitlines() == ["n", str(expected)]
+    assert expected > 50  # the skills roles require, only there through the entailments
+
+
+def test_missing_jena_or_java_names_the_package(tmp_path, monkeypatch):
+    with pytest.raises(ToolMissing, match="apt-get install libapache-jena-java"):
+        jena_tools.classpath(java_dir=tmp_path)
+    monkeypatch.setattr(jena_tools.shutil, "which", lambda name: None)
+    with pytest.raises(ToolMissing, match="apt-get install default-jre-headless"):
+        jena_tools.classpath()
+
+
+def test_an_unknown_tool_is_a_usage_error():
+    result = aikg("jena", "tdbloader")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: Invalid value for 'TOOL': 'tdbloader' is not one of")
+
+
+def test_the_xerces_fix_jar_holds_the_moved_bundles(java):
+    import zipfile
+
+    with zipfile.ZipFile(jena_tools.xerces_fix_jar()) as jar:
+        names = jar.namelist()
+    assert "xerces/impl/msg/XMLSchemaMessages.properties" in names
+    assert not any(n.startswith("org/") for n in names)

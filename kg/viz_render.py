@@ -65,7 +65,8 @@ def _network_data(nodes: list[dict], edges: list[dict], options: dict):
         net.node_map[node.options["id"]] = node.options
     for k, spec in enumerate(edges):
         spec = dict(spec)
-        edge = Edge(spec.pop("from"), spec.pop("to"), directed=True, id=f"e{k}", **spec)
+        edge = Edge(spec.pop("from"), spec.pop("to"), directed=True, id=spec.pop("id", f"e{k}"),
+                    **spec)
         net.edges.append(edge.options)
     net.options = options
     data_nodes, data_edges, _, _, _, _ = net.get_network_data()
@@ -96,8 +97,11 @@ def _csp_hash(script: str) -> str:
 
 
 def render(title: str, subtitle: str, nodes: list[dict], edges: list[dict], legend: list[dict],
-           options: dict) -> str:
-    """The HTML of one page (deterministic: sorted JSON, no dates, no random ids)."""
+           options: dict, groups: list[dict] = (), story: dict | None = None) -> str:
+    """The HTML of one page (deterministic: sorted JSON, no dates, no random ids).
+
+    ``groups``: boxes the page opens on instead of their members (see ``kg.viz.aggregate``);
+    ``story``: the steps shown beside a path (see ``kg.viz_path.story``)."""
     import jinja2
     from markupsafe import Markup
 
@@ -109,10 +113,12 @@ def render(title: str, subtitle: str, nodes: list[dict], edges: list[dict], lege
     template = env.get_template("network.html")
     app_js = (TEMPLATES / "network.js").read_text(encoding="utf-8")
     data_nodes, data_edges = _network_data(nodes, edges, options)
-    data = {"nodes": data_nodes, "edges": data_edges, "classes": legend, "options": options}
+    data = {"nodes": data_nodes, "edges": data_edges, "classes": legend, "options": options,
+            "groups": list(groups), "story": story}
     csp = (f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:")
-    return template.render(title=title, subtitle=subtitle, data=data, csp=csp,
+    return template.render(title=title, subtitle=subtitle, data=data, csp=csp, story=story,
+                           open_legend=len(legend) <= 12,
                            vis_js=Markup(vis_js), vis_css=Markup(vis_css), app_js=Markup(app_js))
 
 

@@ -47,6 +47,63 @@
   window.kgNodes = nodes;
   window.kgReady = false;
 
+  // -- groups: above a few hundred nodes the page opens on one box per group ----------------
+  var groupTips = {}, groupKeeps = {};
+  (data.groups || []).forEach(function (group, k) {
+    groupTips[group.id] = group.tip;
+    groupKeeps[group.id] = group.keep;
+    network.cluster({
+      joinCondition: function (node) { return node.grp === group.id; },
+      clusterNodeProperties: {
+        id: group.id, label: group.label, shape: "box", x: group.x, y: group.y,
+        allowSingleNodeCluster: true, borderWidth: 3, margin: 8,
+        color: { background: "#ffffff", border: group.color },
+        font: { size: 18, color: "#1a1a1a" }, title: tipElement(group.tip)
+      }
+    }, k === data.groups.length - 1);  // refresh the drawing once, after the last group
+  });
+  // A group opens where it stood: its members in a sunflower spiral round that spot.
+  function spiral(centre, ids) {
+    var out = {}, golden = Math.PI * (3 - Math.sqrt(5));
+    ids.forEach(function (id, k) {
+      var r = 60 * Math.sqrt(k + 0.5);
+      out[id] = { x: centre.x + r * Math.cos(k * golden), y: centre.y + r * Math.sin(k * golden) };
+    });
+    return out;
+  }
+  function openGroup(id) {
+    var members = network.getNodesInCluster(id);
+    network.openCluster(id, {
+      releaseFunction: function (centre, positions) {
+        if (groupKeeps[id]) { return positions; }
+        return spiral(centre, Object.keys(positions).sort());
+      }
+    });
+    fitTo(members);
+    return members;
+  }
+  window.kgOpenGroup = openGroup;
+
+  // -- fitting: the whole picture in view, re-fitted when the window changes --------------
+  var MAX_SCALE = 1.6;  // a small page is not blown up to giant letters
+  function fitTo(ids) {
+    network.fit(ids ? { nodes: ids, animation: false } : { animation: false });
+    if (network.getScale() > MAX_SCALE) {
+      network.moveTo({ scale: MAX_SCALE, animation: false });
+    }
+  }
+  window.kgFit = fitTo;
+  var fitted = null;
+  function refit() {
+    if (fitted !== null) { clearTimeout(fitted); }
+    fitted = setTimeout(function () { fitted = null; network.redraw(); fitTo(); }, 60);
+  }
+  if (window.ResizeObserver) {
+    new ResizeObserver(refit).observe(container);
+  } else {
+    window.addEventListener("resize", refit);
+  }
+
   function ready() {
     if (window.kgReady) { return; }
     window.kgReady = true;
@@ -57,10 +114,12 @@
     // Stop the simulation once the layout has settled: a still picture, and no CPU burnt.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+      fitTo();
       network.once("afterDrawing", ready);
       network.redraw();
     });
   } else {
+    fitTo();
     network.once("afterDrawing", ready);
   }
 
@@ -73,7 +132,10 @@
     details.appendChild(box);
   }
   network.on("selectNode", function (event) {
-    if (event.nodes.length === 1) { showDetails(event.nodes[0]); }
+    if (event.nodes.length !== 1) { return; }
+    var id = event.nodes[0];
+    if (groupTips[id]) { openGroup(id); return; }
+    showDetails(id);
   });
 
   // -- filter by class -------------------------------------------------------------------
@@ -90,7 +152,7 @@
       triangle: "8,1 15,14 1,14", triangleDown: "1,2 15,2 8,15",
       hexagon: "4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8",
       star: "8,0.5 10,6 15.5,6 11,9.5 12.8,15 8,11.7 3.2,15 5,9.5 0.5,6 6,6"
-    }[shape];
+    }[shape === "box" ? "square" : shape];
     var mark;
     if (points) {
       mark = document.createElementNS(SVG, "polygon");
@@ -117,6 +179,7 @@
     box.checked = true;
     box.setAttribute("data-class", cls.id);
     box.addEventListener("change", function () { setClassVisible(cls.id, box.checked); });
+    item.setAttribute("data-label", String(cls.label).toLowerCase());
     boxes[cls.id] = box;
     label.appendChild(box);
     label.appendChild(swatch(cls.shape, cls.color));
@@ -126,12 +189,39 @@
     legend.appendChild(item);
   });
 
+  var legendFilter = document.getElementById("kg-legend-filter");
+  legendFilter.addEventListener("input", function () {
+    var wanted = legendFilter.value.trim().toLowerCase();
+    Array.prototype.forEach.call(legend.children, function (item) {
+      item.hidden = wanted !== "" && item.getAttribute("data-label").indexOf(wanted) < 0;
+    });
+  });
+
+  // -- the path's story: hovering a step highlights it on the graph --------------------
+  Array.prototype.forEach.call(document.querySelectorAll("#kg-story > li"), function (item) {
+    function on() {
+      item.classList.add("active");
+      network.setSelection({ nodes: [item.getAttribute("data-from"), item.getAttribute("data-to")],
+                             edges: [item.getAttribute("data-edge")] }, { highlightEdges: false });
+      window.kgHighlighted = item.getAttribute("data-edge");
+    }
+    function off() {
+      item.classList.remove("active");
+      network.unselectAll();
+      window.kgHighlighted = null;
+    }
+    item.addEventListener("mouseenter", on);
+    item.addEventListener("focus", on);
+    item.addEventListener("mouseleave", off);
+    item.addEventListener("blur", off);
+  });
+
   // -- search ------------------------------------------------------------------------------
   var input = document.getElementById("kg-search");
   var status = document.getElementById("kg-status");
   var labels = document.getElementById("kg-labels");
   var seen = {};
-  data.nodes.map(function (n) { return n.label; }).sort().forEach(function (text) {
+  data.nodes.map(function (n) { return n.name || n.label; }).sort().forEach(function (text) {
     if (seen[text]) { return; }
     seen[text] = true;
     var option = el("option");
@@ -143,7 +233,7 @@
     if (!wanted) { return null; }
     var i, best = null, rank = 3;
     for (i = 0; i < data.nodes.length; i += 1) {
-      var label = String(data.nodes[i].label).toLowerCase();
+      var label = String(data.nodes[i].name || data.nodes[i].label).toLowerCase();
       var r = label === wanted ? 0 : (label.indexOf(wanted) === 0 ? 1 : (label.indexOf(wanted) > 0 ? 2 : 3));
       if (r < rank) { rank = r; best = data.nodes[i].id; if (r === 0) { break; } }
     }
@@ -151,6 +241,8 @@
   }
   function focusNode(id) {
     if (boxes[classOf[id]] && !boxes[classOf[id]].checked) { setClassVisible(classOf[id], true); }
+    var within = network.clustering.findNode(id);
+    if (within.length > 1) { openGroup(within[0]); }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.4, animation: false });
     showDetails(id);

@@ -212,8 +212,8 @@ def _level_title(roles: dict) -> str:
     levels = sorted({r["level"] for r in roles.values() if r["level"] is not None})
     tracks = sorted({t for r in roles.values() for t in r["tracks"]})
     span = f", levels {levels[0]} to {levels[-1]}" if len(levels) > 1 else ""
-    on = f" on the {', '.join(tracks)} track{'s' if len(tracks) > 1 else ''}" if 0 < len(tracks) <= 3 else ""
-    return f"Career ladder: {len(roles)} role{'s' if len(roles) != 1 else ''}{on}{span}"
+    on = f" ({' and '.join(tracks)})" if 0 < len(tracks) <= 3 else ""
+    return f"Career ladder: {len(roles)} role{'s' if len(roles) != 1 else ''}{span}{on}"
 
 
 def ladder_page(g, out_path: Path, title: str | None = None) -> Page:

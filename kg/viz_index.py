@@ -62,12 +62,10 @@ def write_index(folder: Path) -> Path:
     folder = Path(folder)
     pages = sorted((p for p in folder.glob("*.html") if p.name != INDEX), key=lambda p: _rank(p.name))
     entries = [{"href": p.name, "title": t, "subtitle": s} for p in pages for t, s in [describe(p)]]
-    docs = folder.parent / "docs" / "index.html"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True, keep_trailing_newline=True, trim_blocks=True,
                              lstrip_blocks=True)
-    html = env.get_template("index.html").render(
-        pages=entries, docs="../docs/index.html" if docs.exists() else None)
+    html = env.get_template("index.html").render(pages=entries)
     target = folder / INDEX
     atomic_write(target, html.encode("utf-8"))
     return target

@@ -103,6 +103,13 @@ def _legend(nodes: list[dict], known: dict[str, Entity], extra_labels: dict | No
     return legend
 
 
+def _group_order(key) -> tuple:
+    """Classes in legend order, then levels by number, then no level."""
+    if isinstance(key, str):
+        return (0, class_style(key)[2], key)
+    return (1, key) if key is not None else (2,)
+
+
 def aggregate(nodes: list[dict], key, label, xy=None, keep=(), in_place=False) -> list[dict]:
     """Group ``nodes`` (those not in ``keep``) by ``key(node)``: each node gets ``grp`` and
     the page opens on one box per group, labelled ``label(key, count)``, placed at
@@ -112,7 +119,7 @@ def aggregate(nodes: list[dict], key, label, xy=None, keep=(), in_place=False) -
     for node in nodes:
         if node["id"] not in keep:
             members[key(node)].append(node)
-    keys = sorted(members, key=lambda k: (class_style(k)[2], str(k)))
+    keys = sorted(members, key=_group_order)
     places = xy(keys) if xy else dict(zip(keys, grid_layout(len(keys))))
     groups = []
     for k in keys:

@@ -5,9 +5,10 @@ neighbourhood of one entity (:func:`focus_page`) and a skill path (:func:`kg.viz
 Every figure on them comes from the ``graph-*`` and ``ladder-*`` queries in ``kg/queries``.
 
 Readable at first sight: whatever a page draws at first has labels of at least 10 px once it
-is fitted to the window, or it is aggregated. Above :data:`AGGREGATE_LIMIT` nodes the page
-opens on one box per group (class, or seniority level on the ladder) with its count; a click
-on a group shows its members. Ladders, paths and neighbourhoods are laid out in layers from
+is fitted to the window, or it is aggregated: the whole graph above
+:data:`GRAPH_AGGREGATE_LIMIT` nodes, and a ladder or neighbourhood whose labels would be drawn
+below :data:`READABLE_PX`, open on one box per group (class, or seniority level on the ladder)
+with its count; a click on a group shows its members. Ladders, paths and neighbourhoods are laid out in layers from
 left to right, and every page re-fits when the window changes size.
 
 pyvis builds the network data; the page is our own template (``kg/templates/network.html``)
@@ -38,14 +39,14 @@ from kg.errors import KGError
 from kg.io import ensure_folder
 from kg.viz_data import Entity, edge, entities, ladder, links
 from kg.viz_render import PHYSICS_LIMIT, options, render, write  # noqa: F401 (PHYSICS_LIMIT re-exported)
-from kg.viz_style import (AIL, BOX_FONT, class_style, cluster_layout, grid_layout,
-                          layered_layout)
+from kg.viz_style import (AIL, BOX_FONT, class_style, cluster_layout, first_paint_px,
+                          grid_layout, layered_layout)
 
 #: What ``aikg viz`` writes without ``--focus``.
 PAGES = {"graph": "graph.html", "ladder": "career-ladder.html"}
-#: Above this many nodes the ladder and focus pages open on groups (one box per class or
-#: level), not nodes; their layered layouts keep up to this many boxes legible.
-AGGREGATE_LIMIT = 300
+#: Smallest label (px on screen) a page may draw at first; below it the ladder and focus pages
+#: open on groups (one box per level or class) instead of their nodes.
+READABLE_PX = 10
 #: The whole-graph page's free layout stays legible only up to about this many nodes.
 GRAPH_AGGREGATE_LIMIT = 150
 #: Drawn labels longer than this are cut (the full label is in the tooltip and the search).
@@ -225,7 +226,7 @@ def _level_title(roles: dict) -> str:
 
 def ladder_page(g, out_path: Path, title: str | None = None) -> Page:
     """Roles by seniority level, progression edges; skills and salaries in each role's tooltip.
-    Above :data:`AGGREGATE_LIMIT` roles it opens on one box per level."""
+    When the roles would be drawn below :data:`READABLE_PX` it opens on one box per level."""
     known = entities(g)
     roles, steps, skills, salaries = ladder(g)
     if not roles:
@@ -235,7 +236,7 @@ def ladder_page(g, out_path: Path, title: str | None = None) -> Page:
               "width": 2, "color": {"color": "#1f5fa8"}} for a, b in steps]
     subtitle = f"{len(nodes)} roles, {len(edges)} progression steps; hover a role for its skills and pay"
     groups = None
-    if len(nodes) > AGGREGATE_LIMIT:
+    if first_paint_px({n["id"]: (n["x"], n["y"]) for n in nodes}, 18, (170, 60)) < READABLE_PX:
         levels = sorted({n["level"] for n in nodes}, key=lambda v: (v is None, v))
         place = {k: (300 * levels.index(k), 0) for k in levels}
         groups = aggregate(nodes, lambda n: n["level"],
@@ -293,7 +294,7 @@ def focus_page(g, entity: str, depth: int, out_path: Path) -> Page:
     subtitle = f"{len(nodes)} entities within {depth} link{'s' if depth > 1 else ''} of {label}"
     legend = _legend(nodes, known)
     groups = None
-    if len(nodes) > AGGREGATE_LIMIT:
+    if first_paint_px(xy, BOX_FONT) < READABLE_PX:
         names = {c["id"]: c["label"] for c in legend}
         groups = aggregate(nodes, lambda n: n["cls"], lambda k, n: f"{names[k]} \u00b7 {n}",
                            keep={centre}, in_place=True)

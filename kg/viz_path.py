@@ -9,7 +9,8 @@ from pathlib import Path
 
 from kg import sparql
 from kg.errors import KGError
-from kg.viz import (AGGREGATE_LIMIT, LADDER_EDGES, Page, _legend, _page, ladder_nodes)
+from kg.viz import LADDER_EDGES, READABLE_PX, Page, _legend, _page, ladder_nodes
+from kg.viz_style import first_paint_px
 from kg.viz_data import entities, ladder
 from kg.viz_render import options
 
@@ -60,9 +61,10 @@ def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
     """A skill path on the career ladder, with the story beside it.
 
     ``path_result`` is what :func:`kg.paths.find_path` returns (or its ``to_dict()``):
-    ``{"from", "to", "steps": [{"from", "to", "new_skills": [...]}, ...]}``. On a ladder of
-    more than :data:`kg.viz.AGGREGATE_LIMIT` roles only the path's roles and their direct
-    neighbours on the ladder are drawn.
+    ``{"from", "to", "steps": [{"from", "to", "new_skills": [...]}, ...]}``. Only the path's
+    roles and their direct
+    neighbours on the ladder are drawn when the whole ladder would be drawn below
+    :data:`kg.viz.READABLE_PX`.
     """
     answer = path_result.to_dict() if hasattr(path_result, "to_dict") else dict(path_result)
     known = entities(g)
@@ -75,9 +77,10 @@ def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
         raise KGError(f"The path goes through '{sparql.curie(missing[0])}', which is not a role of "
                       "this graph; draw a path found on the same graph (same --with files).")
     only = None
-    if len(roles) > AGGREGATE_LIMIT:
+    nodes = ladder_nodes(known, roles, skills, salaries)
+    if first_paint_px({n["id"]: (n["x"], n["y"]) for n in nodes}, 18, (170, 60)) < READABLE_PX:
         only = on_path | {b for a, b in steps if a in on_path} | {a for a, b in steps if b in on_path}
-    nodes = ladder_nodes(known, roles, skills, salaries, only=only)
+        nodes = ladder_nodes(known, roles, skills, salaries, only=only)
     drawn = {n["id"] for n in nodes}
     for node in nodes:
         if node["id"] in on_path:

@@ -158,3 +158,21 @@ def grid_layout(count: int, aspect: float = 1.3) -> list[tuple[int, int]]:
     cols = max(1, math.ceil(count / rows))
     return [(round((k % cols - (cols - 1) / 2) * COLUMN_PITCH),
              round((k // cols - (rows - 1) / 2) * ROW_PITCH * 2)) for k in range(count)]
+
+
+#: The network's area on a 1280x800 window, beside the side panel and under the header.
+CANVAS = (940, 700)
+MAX_SCALE = 1.6  # the pages never zoom in further than this when they fit (network.js)
+
+
+def first_paint_px(positions: dict[str, tuple[int, int]], font: float,
+                   box: tuple[int, int] = (240, 40)) -> float:
+    """How large ``font`` is drawn on screen once the page fits ``positions`` (plus one box
+    of size ``box`` round each) into :data:`CANVAS`: the pages group their nodes when this
+    falls below legible."""
+    if not positions:
+        return font * MAX_SCALE
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    width, height = max(xs) - min(xs) + box[0], max(ys) - min(ys) + box[1]
+    return font * min(CANVAS[0] / width, CANVAS[1] / height, MAX_SCALE)

@@ -127,8 +127,10 @@ def test_a_graph_without_figures_is_refused(tmp_path):
     assert not (tmp_path / "c.html").exists()
 
 
-def test_groups_above_the_limit(graph, tmp_path, monkeypatch):
-    monkeypatch.setattr(viz, "AGGREGATE_LIMIT", 5)
+def test_groups_when_labels_would_be_too_small(graph, tmp_path, monkeypatch):
+    html = viz.ladder_page(graph, tmp_path / "l.html").path.read_text(encoding="utf-8")
+    assert '"groups":[]' in html  # nine roles are legible as they are
+    monkeypatch.setattr(viz, "READABLE_PX", 30)  # as if the window were three times smaller
     page = viz.ladder_page(graph, tmp_path / "l.html")
     html = (tmp_path / "l.html").read_text(encoding="utf-8")
     data = json.loads(html.split('id="kg-data">', 1)[1].split("</script>", 1)[0])

@@ -29,58 +29,100 @@
   var classOf = {};
   var byClass = {};
   var tips = {};
-  var nodeList = data.nodes.map(function (spec) {
+  var specs = {};     // every node of the page, by id, ready for vis (tooltip made when shown)
+  var groupOf = {};   // node id -> the group it sits in, on pages that open on groups
+  var members = {};   // group id -> its node ids
+  data.nodes.forEach(function (spec) {
     var node = Object.assign({}, spec);
     tips[node.id] = spec.tip;
     delete node.tip;
-    node.title = tipElement(spec.tip);
+    specs[node.id] = node;
     classOf[node.id] = node.cls;
     (byClass[node.cls] = byClass[node.cls] || []).push(node.id);
-    return node;
+    if (node.grp) {
+      groupOf[node.id] = node.grp;
+      (members[node.grp] = members[node.grp] || []).push(node.id);
+    }
   });
+  function shown(node) {
+    if (!node.title) { node.title = tipElement(tips[node.id]); }
+    return node;
+  }
 
-  var nodes = new vis.DataSet(nodeList);
-  var edges = new vis.DataSet(data.edges);
+  // -- groups: above a few hundred nodes the page opens on one box per group ----------------
+  // Only the groups and the nodes outside any group are handed to vis at first; a group's
+  // members replace its box when it is opened. Links to or inside closed groups are drawn
+  // as one line per pair of groups, as thick as the links it stands for are many.
+  var groups = {};
+  var opened = {};
+  (data.groups || []).forEach(function (group) {
+    tips[group.id] = group.tip;
+    groups[group.id] = group;
+    specs[group.id] = {
+      id: group.id, label: group.label, shape: "box", x: group.x, y: group.y, isGroup: true,
+      borderWidth: 3, margin: 8, color: { background: "#ffffff", border: group.color },
+      font: { size: 18, color: "#1a1a1a" }
+    };
+  });
+  function end(id) {
+    var group = groupOf[id];
+    return group && !opened[group] ? group : id;
+  }
+  function visibleEdges() {
+    var out = [], merged = {};
+    data.edges.forEach(function (e) {
+      var a = end(e.from), b = end(e.to);
+      if (a === e.from && b === e.to) { out.push(e); return; }
+      if (a === b) { return; }
+      var key = a + "\u0000" + b;
+      if (!merged[key]) {
+        merged[key] = { id: "links:" + key, from: a, to: b, count: 0, color: { color: "#c8c8c8" } };
+        out.push(merged[key]);
+      }
+      merged[key].count += 1;
+    });
+    Object.keys(merged).forEach(function (key) {
+      var e = merged[key];
+      e.width = Math.min(8, 1 + Math.log(e.count));
+      e.title = e.count + (e.count === 1 ? " link" : " links");
+    });
+    return out;
+  }
+  var first = data.nodes.filter(function (n) { return !n.grp; }).map(function (n) { return shown(specs[n.id]); });
+  Object.keys(groups).sort().forEach(function (id) { first.push(shown(specs[id])); });
+
+  var nodes = new vis.DataSet(first);
+  var edges = new vis.DataSet(data.groups && data.groups.length ? visibleEdges() : data.edges);
   var container = document.getElementById("kg-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.network = network;
   window.kgNodes = nodes;
+  window.kgData = data;
   window.kgReady = false;
 
-  // -- groups: above a few hundred nodes the page opens on one box per group ----------------
-  var groupTips = {}, groupKeeps = {};
-  (data.groups || []).forEach(function (group, k) {
-    groupTips[group.id] = group.tip;
-    groupKeeps[group.id] = group.keep;
-    network.cluster({
-      joinCondition: function (node) { return node.grp === group.id; },
-      clusterNodeProperties: {
-        id: group.id, label: group.label, shape: "box", x: group.x, y: group.y,
-        allowSingleNodeCluster: true, borderWidth: 3, margin: 8,
-        color: { background: "#ffffff", border: group.color },
-        font: { size: 18, color: "#1a1a1a" }, title: tipElement(group.tip)
-      }
-    }, k === data.groups.length - 1);  // refresh the drawing once, after the last group
-  });
-  // A group opens where it stood: its members in a sunflower spiral round that spot.
-  function spiral(centre, ids) {
-    var out = {}, golden = Math.PI * (3 - Math.sqrt(5));
-    ids.forEach(function (id, k) {
-      var r = 60 * Math.sqrt(k + 0.5);
-      out[id] = { x: centre.x + r * Math.cos(k * golden), y: centre.y + r * Math.sin(k * golden) };
-    });
-    return out;
-  }
+  // A group opens where it stood: its members in their places (ladder, focus) or in a
+  // sunflower spiral round the group's box.
   function openGroup(id) {
-    var members = network.getNodesInCluster(id);
-    network.openCluster(id, {
-      releaseFunction: function (centre, positions) {
-        if (groupKeeps[id]) { return positions; }
-        return spiral(centre, Object.keys(positions).sort());
+    if (!groups[id] || opened[id]) { return members[id] || []; }
+    var group = groups[id], golden = Math.PI * (3 - Math.sqrt(5));
+    var ids = members[id].slice().sort();
+    var added = ids.map(function (nid, k) {
+      var node = shown(specs[nid]);
+      if (!group.keep) {
+        var r = 60 * Math.sqrt(k + 0.5);
+        node.x = group.x + r * Math.cos(k * golden);
+        node.y = group.y + r * Math.sin(k * golden);
       }
+      node.hidden = !!hiddenClass[classOf[nid]];
+      return node;
     });
-    fitTo(members);
-    return members;
+    opened[id] = true;
+    nodes.remove(id);
+    nodes.add(added);
+    edges.clear();
+    edges.add(visibleEdges());
+    fitTo(ids);
+    return ids;
   }
   window.kgOpenGroup = openGroup;
 
@@ -134,7 +176,7 @@
   network.on("selectNode", function (event) {
     if (event.nodes.length !== 1) { return; }
     var id = event.nodes[0];
-    if (groupTips[id]) { openGroup(id); return; }
+    if (groups[id]) { openGroup(id); return; }
     showDetails(id);
   });
 
@@ -167,9 +209,19 @@
     svg.appendChild(mark);
     return svg;
   }
+  var hiddenClass = {};
   function setClassVisible(cls, visible) {
     boxes[cls].checked = visible;
-    nodes.update((byClass[cls] || []).map(function (id) { return { id: id, hidden: !visible }; }));
+    hiddenClass[cls] = !visible;
+    var changes = (byClass[cls] || []).filter(function (id) { return nodes.get(id) !== null; })
+      .map(function (id) { return { id: id, hidden: !visible }; });
+    // a closed group is hidden when every one of its members is of a hidden class
+    Object.keys(groups).forEach(function (g) {
+      if (opened[g]) { return; }
+      var all = members[g].every(function (m) { return hiddenClass[classOf[m]]; });
+      changes.push({ id: g, hidden: all });
+    });
+    nodes.update(changes);
   }
   data.classes.forEach(function (cls) {
     var item = el("li");
@@ -241,8 +293,7 @@
   }
   function focusNode(id) {
     if (boxes[classOf[id]] && !boxes[classOf[id]].checked) { setClassVisible(classOf[id], true); }
-    var within = network.clustering.findNode(id);
-    if (within.length > 1) { openGroup(within[0]); }
+    if (groupOf[id] && !opened[groupOf[id]]) { openGroup(groupOf[id]); }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.4, animation: false });
     showDetails(id);

@@ -76,11 +76,8 @@ def _node(entity: Entity, xy: tuple[int, int], tip: dict | None = None, size: in
     node = {"id": entity.iri, "label": entity.label, "name": entity.label, "cls": cls,
             "shape": shape, "color": colour, "size": size, "x": xy[0], "y": xy[1],
             "tip": tip or entity.tip()}
-    if box:
+    if box:  # the page adds the box's fill, highlight and hover colours (network.js)
         node.update(shape="box", label=_short_label(entity.label), borderWidth=2,
-                    color={"background": "#ffffff", "border": colour,
-                           "highlight": {"background": "#fff4d6", "border": colour},
-                           "hover": {"background": "#f3f6fa", "border": colour}},
                     font={"size": BOX_FONT, "color": "#1a1a1a"}, margin=6,
                     widthConstraint=False)
     return node
@@ -127,8 +124,7 @@ def aggregate(nodes: list[dict], key, label, xy=None, keep=(), in_place=False) -
         gid = f"group:{k}"
         for node in members[k]:
             node["grp"] = gid
-        colour = members[k][0]["color"]
-        border = colour["border"] if isinstance(colour, dict) else colour
+        border = members[k][0]["color"]
         text = label(k, len(members[k]))
         groups.append({"id": gid, "label": text, "count": len(members[k]), "color": border,
                        "keep": in_place,
@@ -238,7 +234,7 @@ def ladder_page(g, out_path: Path, title: str | None = None) -> Page:
     groups = None
     if first_paint_px({n["id"]: (n["x"], n["y"]) for n in nodes}, 18, (170, 60)) < READABLE_PX:
         levels = sorted({n["level"] for n in nodes}, key=lambda v: (v is None, v))
-        place = {k: (300 * levels.index(k), 0) for k in levels}
+        place = {k: (210 * levels.index(k), 0) for k in levels}  # boxes side by side
         groups = aggregate(nodes, lambda n: n["level"],
                            lambda k, n: (f"Level {k} \u00b7 {n} roles" if k is not None
                                          else f"No level \u00b7 {n} roles"),

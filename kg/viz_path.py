@@ -84,11 +84,9 @@ def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
     drawn = {n["id"] for n in nodes}
     for node in nodes:
         if node["id"] in on_path:
-            node.update(borderWidth=4, font={"size": 19, "color": "#111111"},
-                        color={**node["color"], "border": "#e8590c"})
+            node.update(borderWidth=4, font={"size": 19, "color": "#111111"}, color="#e8590c")
         else:
-            node.update(font={"size": 18, "color": "#8a8a8a"},
-                        color={**node["color"], "border": "#c3cfdd"})
+            node.update(font={"size": 18, "color": "#8a8a8a"}, color="#c3cfdd")
     numbered = {(a, b): k for k, (a, b) in enumerate(path, start=1)}
     edges = []
     for a, b in sorted((set(steps) | set(numbered)) & {(a, b) for a in drawn for b in drawn}):

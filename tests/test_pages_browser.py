@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_viz import COMMITTED, PATH_PAGE
-from tests.test_viz_browser import ARGS, CHROMIUM, open_page  # noqa: F401 (fixture below)
+from tests.test_viz_browser import ARGS, CHROMIUM, open_page
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium: apt-get install chromium")
@@ -124,6 +124,13 @@ def test_the_whole_graph_opens_on_legible_groups_that_open_on_click(browser):
         for g in page.js(GEOMETRY, drawn):
             assert g["px"] >= READABLE_PX, g
             assert inside(g, canvas["x"] + canvas["width"], canvas["y"] + canvas["height"]), g
+        # the legend (41 classes) starts folded; its filter keeps only matching classes
+        assert not page.js("document.querySelector('details.kg-legend-box').open")
+        page.page.click("details.kg-legend-box summary")
+        page.page.fill("#kg-legend-filter", "skill")
+        shown = page.js("Array.from(document.querySelectorAll('#kg-legend li')).filter(li => !li.hidden)"
+                        ".map(li => li.textContent.toLowerCase())")
+        assert 2 <= len(shown) < 41 and all("skill" in text for text in shown)
         role = "group:" + AIL + "Role"
         where = page.js(GEOMETRY, [role])[0]
         page.page.mouse.click((where["left"] + where["right"]) / 2, (where["top"] + where["bottom"]) / 2)

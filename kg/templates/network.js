@@ -26,6 +26,32 @@
     return box;
   }
 
+  // -- the page data, as written compactly by kg/viz_render.py ---------------------------
+  data.nodes.forEach(function (node) {
+    node.name = node.name || node.label;
+    node.tip.heading = node.tip.heading || node.name;
+    node.tip.iri = node.tip.iri || node.id;
+    if (node.box) {
+      var border = typeof node.color === "string" ? node.color : node.color.border;
+      node.shape = "box";
+      node.color = { background: "#ffffff", border: border,
+                     highlight: { background: "#fff4d6", border: border },
+                     hover: { background: "#f3f6fa", border: border } };
+      if (node.borderWidth === undefined) { node.borderWidth = 2; }
+      if (node.margin === undefined) { node.margin = 6; }
+      if (node.widthConstraint === undefined) { node.widthConstraint = false; }
+      if (node.font === undefined) { node.font = { size: 17, color: "#1a1a1a" }; }
+      delete node.box;
+    }
+  });
+  data.edges = data.edges.map(function (e, k) {
+    if (!Array.isArray(e)) { return e; }
+    var out = { id: "e" + k, from: data.nodes[e[0]].id, to: data.nodes[e[1]].id,
+                prop: data.props[e[2]], arrows: "to" };
+    if (e.length > 3) { out.note = e[3]; }
+    return out;
+  });
+
   var classOf = {};
   var byClass = {};
   var tips = {};
@@ -53,6 +79,12 @@
   // Only the groups and the nodes outside any group are handed to vis at first; a group's
   // members replace its box when it is opened. Links to or inside closed groups are drawn
   // as one line per pair of groups, as thick as the links it stands for are many.
+  data.edges.forEach(function (e) {
+    if (e.prop !== undefined && e.title === undefined) {
+      e.title = specs[e.from].name + " \u2192 " + e.prop + " \u2192 " + specs[e.to].name +
+        (e.note ? "\n" + e.note : "");
+    }
+  });
   var groups = {};
   var opened = {};
   (data.groups || []).forEach(function (group) {

@@ -212,3 +212,33 @@ def test_served_over_http():
     assert list(ox.parse(ttl.content, format=ox.RdfFormat.TURTLE))
     assert charts_page.status_code == 200 and 'class="figure"' in charts_page.text
     assert form.status_code == 200 and form.json()["results"]["bindings"]
+
+
+def _data(path):
+    html = path.read_text(encoding="utf-8")
+    return json.loads(html.split('id="kg-data">', 1)[1].split("</script>", 1)[0])
+
+
+def test_focus_groups_by_class_but_keeps_the_focus_when_labels_would_be_too_small(
+        graph, tmp_path, monkeypatch):
+    assert _data(viz.focus_page(graph, "Head of AI Engineering", 1, tmp_path / "f.html").path)["groups"] == []
+    monkeypatch.setattr(viz, "READABLE_PX", 30)
+    data = _data(viz.focus_page(graph, "Head of AI Engineering", 1, tmp_path / "g.html").path)
+    centre = [n for n in data["nodes"] if n["id"] == HEAD]
+    assert centre and "grp" not in centre[0]
+    classes = {n["cls"] for n in data["nodes"] if n["id"] != HEAD}
+    assert len(data["groups"]) == len(classes)
+    assert sum(g["count"] for g in data["groups"]) == len(data["nodes"]) - 1
+
+
+def test_a_path_on_an_illegible_ladder_draws_its_roles_and_their_neighbours(graph, tmp_path, monkeypatch):
+    from kg import paths, viz_path
+
+    result = paths.find_path(graph, "Junior AI Engineer", "Head of AI Engineering")
+    whole = viz.path_page(graph, result, tmp_path / "p.html")
+    monkeypatch.setattr(viz_path, "READABLE_PX", 30)
+    part = viz.path_page(graph, result, tmp_path / "q.html")
+    on_path = {r.iri for r in result.best.roles}
+    drawn = {n["id"] for n in _data(part.path)["nodes"]}
+    assert on_path <= drawn and part.nodes < whole.nodes
+    assert "of 9 roles drawn" in part.path.read_text(encoding="utf-8")

@@ -157,3 +157,33 @@ def test_the_charts_draw_every_figure_of_the_graph_once(browser, graph):
         assert page.errors == [] and page.requests == []
     finally:
         page.page.context.close()
+
+
+@pytest.mark.slow
+def test_served_entity_pages_and_query_form_in_a_browser(browser, tmp_path):
+    """``aikg serve``: a browser gets the entity page (hostile text shown as text, nothing
+    loaded from elsewhere), follows a link, and runs the index's query form against /sparql."""
+    from kg.server import running_server
+    from tests.test_viz import XSS_LABEL, write_xss
+
+    with running_server(extra=[write_xss(tmp_path)]) as url:
+        context = browser.new_context()
+        elsewhere = []
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
+                      else (elsewhere.append(r.request.url), r.abort()))
+        page = context.new_page()
+        try:
+            response = page.goto(url + "/browse/entity/XssRole")
+            assert response.status == 200 and response.headers["content-type"].startswith("text/html")
+            assert page.text_content("h1") == XSS_LABEL
+            assert page.evaluate("window.__xss") is None
+            page.click("#links a >> text=Head of AI Engineering")
+            assert page.url == url + "/browse/entity/HeadOfAIEngineering"
+            assert page.locator("#picture svg a").count() > 10
+            page.goto(url + "/browse")
+            page.fill("textarea[name=query]", "SELECT (COUNT(*) AS ?n) WHERE { ?r a ail:Role }")
+            page.click("#query-form button")
+            page.wait_for_url(url + "/sparql?*")
+            assert '"n"' in page.text_content("body") and elsewhere == []
+        finally:
+            context.close()

@@ -1,6 +1,8 @@
 # Two entry points, each setting up what it needs on a fresh machine:
 #   make run    build the graph, show the skill path to Head of AI, write the pages
 #   make test   run the whole test suite
+#   make pages  rewrite the committed pages and charts in visualizations/ (and its index.html)
+#   make screenshots  the README's screenshots of those pages, taken in Chromium
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,16 +10,26 @@ BIN    := $(VENV)/bin
 # Chromium for the browser tests, Jena's riot for the release checks, curl for the
 # README's endpoint snippet.
 
-.PHONY: run test bench system venv clean
+.PHONY: run test bench system venv clean pages screenshots
 
 run: venv
 	@command -v java >/dev/null || $(MAKE) --no-print-directory system
 	$(BIN)/aikg build
+	$(MAKE) --no-print-directory pages
+	$(BIN)/aikg docs
+
+pages: venv
 	$(BIN)/aikg path "Junior AI Engineer" "Head of AI Engineering" \
 	    --html visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html
 	$(BIN)/aikg viz
 	$(BIN)/aikg viz --focus "Head of AI Engineering" --depth 1
-	$(BIN)/aikg docs
+	$(BIN)/aikg charts
+
+screenshots: system venv
+	$(BIN)/python tools/screenshots.py --pages visualizations --out docs/screenshots \
+	    visualizations/index.html visualizations/graph.html visualizations/career-ladder.html \
+	    visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html \
+	    visualizations/focus-HeadOfAIEngineering.html visualizations/charts.html
 
 test: system venv
 	$(BIN)/pytest -q

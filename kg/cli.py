@@ -546,10 +546,30 @@ def viz(ctx, out_dir, focus, depth):
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus ENTITY.")
     from kg import viz as pages
+    from kg.viz_index import write_index
 
     for page in pages.write_pages(get_kg(ctx), Path(out_dir), focus=focus, depth=depth or 1):
         click.echo(str(page.path))
         click.echo(f"  {page.nodes} nodes, {page.edges} edges", err=True)
+    click.echo(f"  index: {write_index(Path(out_dir))}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", default="visualizations", show_default=True,
+              metavar="DIR", type=click.Path(file_okay=False), callback=not_empty,
+              help="Folder to write charts.html into (created if missing).")
+@click.pass_context
+@handle_errors
+def charts(ctx, out_dir):
+    """Write charts of the graph's figures (pay by role, market size, growth, investment;
+    hot technologies when loaded) as one offline page, and refresh the folder's index.html."""
+    from kg import charts as drawing
+    from kg.io import ensure_folder
+    from kg.viz_index import write_index
+
+    folder = ensure_folder(Path(out_dir))
+    click.echo(str(drawing.charts_page(get_kg(ctx), folder / drawing.PAGE)))
+    click.echo(f"  index: {write_index(folder)}", err=True)
 
 # ==== end viz commands =================================================================
 

@@ -237,6 +237,18 @@ async def ontology_document(request: Request) -> Response:
                     headers={"Vary": "Accept"})
 
 
+async def browse(request: Request) -> Response:
+    """Entity pages, the pages and charts, and an index: see :mod:`kg.linked_data`."""
+    from starlette.concurrency import run_in_threadpool
+
+    from kg import linked_data
+
+    status, media, body = await run_in_threadpool(
+        linked_data.respond, request.app.state.graph, request.url.path, request.url.query,
+        request.headers.get("accept"), request.app.state.pages)
+    return Response(body, status_code=status, media_type=media, headers={"Vary": "Accept"})
+
+
 def _version() -> str:
     import kg
 
@@ -251,6 +263,7 @@ async def home(request: Request) -> Response:
         "                                   application/rdf+xml, application/ld+json, text/html)\n"
         f"  {ONTOLOGY_PATH}.ttl|.nt|.rdf|.jsonld   the same by extension\n"
         f"  {ONTOLOGY_PATH}/tbox[.ext]      the TBox alone\n"
+        "  /browse                          pages of the entities, charts, a query form (HTML)\n"
     )
 
 
@@ -311,10 +324,13 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route(ONTOLOGY_PATH, ontology_document),
         Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
+        Route("/browse", browse),
+        Route("/browse/{rest:path}", browse),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.docs_html = None
+    app.state.pages = {}  # pages made for /browse, kept
     app.state.graph = graph
     if settings.cors:
         from starlette.middleware.cors import CORSMiddleware

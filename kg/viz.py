@@ -1,8 +1,15 @@
 """Interactive pages of the graph that open in any browser, offline.
 
 Four pages: the whole graph (:func:`graph_page`), the career ladder (:func:`ladder_page`), the
-neighbourhood of one entity (:func:`focus_page`) and a skill path (:func:`path_page`).
+neighbourhood of one entity (:func:`focus_page`) and a skill path (:func:`kg.viz_path.path_page`).
 Every figure on them comes from the ``graph-*`` and ``ladder-*`` queries in ``kg/queries``.
+
+Readable at first sight: whatever a page draws at first has labels of at least 10 px once it
+is fitted to the window, or it is aggregated: the whole graph above
+:data:`GRAPH_AGGREGATE_LIMIT` nodes, and a ladder or neighbourhood whose labels would be drawn
+below :data:`READABLE_PX`, open on one box per group (class, or seniority level on the ladder)
+with its count; a click on a group shows its members. Ladders, paths and neighbourhoods are laid out in layers from
+left to right, and every page re-fits when the window changes size.
 
 pyvis builds the network data; the page is our own template (``kg/templates/network.html``)
 with vis-network's script and style read from the installed pyvis package and inlined, because
@@ -32,10 +39,18 @@ from kg.errors import KGError
 from kg.io import ensure_folder
 from kg.viz_data import Entity, edge, entities, ladder, links
 from kg.viz_render import PHYSICS_LIMIT, options, render, write  # noqa: F401 (PHYSICS_LIMIT re-exported)
-from kg.viz_style import AIL, class_style, cluster_layout, ladder_layout, radial_layout
+from kg.viz_style import (AIL, BOX_FONT, class_style, cluster_layout, first_paint_px,
+                          grid_layout, layered_layout)
 
 #: What ``aikg viz`` writes without ``--focus``.
 PAGES = {"graph": "graph.html", "ladder": "career-ladder.html"}
+#: Smallest label (px on screen) a page may draw at first; below it the ladder and focus pages
+#: open on groups (one box per level or class) instead of their nodes.
+READABLE_PX = 10
+#: The whole-graph page's free layout stays legible only up to about this many nodes.
+GRAPH_AGGREGATE_LIMIT = 150
+#: Drawn labels longer than this are cut (the full label is in the tooltip and the search).
+LABEL_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -48,13 +63,24 @@ class Page:
 
 
 # -- nodes, edges and the page ------------------------------------------------------------
+def _short_label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "\u2026"
+
+
 def _node(entity: Entity, xy: tuple[int, int], tip: dict | None = None, size: int = 14,
-          cls: str | None = None) -> dict:
+          cls: str | None = None, box: bool = False) -> dict:
+    """One node. ``box``: the label inside a box outlined in the class colour, one line,
+    so that boxes can stand in tight columns (the layered layouts)."""
     cls = cls or entity.cls
     colour, shape, _ = class_style(cls)
-    return {"id": entity.iri, "label": entity.label, "cls": cls, "shape": shape,
-            "color": colour, "size": size, "x": xy[0], "y": xy[1],
+    node = {"id": entity.iri, "label": entity.label, "name": entity.label, "cls": cls,
+            "shape": shape, "color": colour, "size": size, "x": xy[0], "y": xy[1],
             "tip": tip or entity.tip()}
+    if box:  # the page adds the box's fill, highlight and hover colours (network.js)
+        node.update(shape="box", label=_short_label(entity.label), borderWidth=2,
+                    font={"size": BOX_FONT, "color": "#1a1a1a"}, margin=6,
+                    widthConstraint=False)
+    return node
 
 
 def _legend(nodes: list[dict], known: dict[str, Entity], extra_labels: dict | None = None) -> list[dict]:
@@ -63,48 +89,106 @@ def _legend(nodes: list[dict], known: dict[str, Entity], extra_labels: dict | No
         for cls, label in zip(entity.classes, entity.class_labels):
             labels.setdefault(cls, label)
     counts: dict[str, int] = defaultdict(int)
+    shapes: dict[str, str] = {}
     for node in nodes:
         counts[node["cls"]] += 1
+        shapes[node["cls"]] = node["shape"]
     legend = []
     for cls in sorted(counts, key=lambda c: (class_style(c)[2], labels.get(c, c), c)):
         colour, shape, _ = class_style(cls)
         legend.append({"id": cls, "label": labels.get(cls) or sparql.curie(cls),
-                       "color": colour, "shape": shape, "count": counts[cls]})
+                       "color": colour, "shape": shapes.get(cls, shape), "count": counts[cls]})
     return legend
 
 
-# -- the pages -----------------------------------------------------------------------------
-def graph_page(g, out_path: Path, title: str = "AI leadership knowledge graph") -> Page:
-    """The whole graph: every individual, coloured and shaped by class, with a legend."""
-    known = entities(g)
-    rows = links(g, known)
-    linked = {r["subject"] for r in rows} | {r["object"] for r in rows}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for iri in sorted(linked):
-        groups[known[iri].cls].append(iri)
-    order = sorted(groups, key=lambda c: (class_style(c)[2], c))
-    xy = cluster_layout([groups[c] for c in order], middle=sorted(set(known) - linked))
-    roles = {iri for iri, e in known.items() if e.cls.endswith("#Role")}
-    nodes = [_node(known[i], xy[i], size=22 if i in roles else 14) for i in sorted(known)]
-    edges = [edge(r, known) for r in rows]
-    smooth = False if len(nodes) > 150 else {"enabled": True, "type": "continuous"}
-    subtitle = f"{len(nodes)} entities, {len(edges)} links"
-    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
-                  options(len(nodes), physics=True, smooth=smooth))
+def _group_order(key) -> tuple:
+    """Classes in legend order, then levels by number, then no level."""
+    if isinstance(key, str):
+        return (0, class_style(key)[2], key)
+    return (1, key) if key is not None else (2,)
+
+
+def aggregate(nodes: list[dict], key, label, xy=None, keep=(), in_place=False) -> list[dict]:
+    """Group ``nodes`` (those not in ``keep``) by ``key(node)``: each node gets ``grp`` and
+    the page opens on one box per group, labelled ``label(key, count)``, placed at
+    ``xy(keys)`` (a grid by default). An opened group shows its members where the layout put
+    them (``in_place``) or round the group's box. Returns the groups for the page data."""
+    members: dict[str, list[dict]] = defaultdict(list)
+    for node in nodes:
+        if node["id"] not in keep:
+            members[key(node)].append(node)
+    keys = sorted(members, key=_group_order)
+    places = xy(keys) if xy else dict(zip(keys, grid_layout(len(keys))))
+    groups = []
+    for k in keys:
+        gid = f"group:{k}"
+        for node in members[k]:
+            node["grp"] = gid
+        border = members[k][0]["color"]
+        text = label(k, len(members[k]))
+        groups.append({"id": gid, "label": text, "count": len(members[k]), "color": border,
+                       "keep": in_place,
+                       "x": places[k][0], "y": places[k][1],
+                       "tip": {"heading": text, "kind": "group",
+                               "text": f"Click to show its {len(members[k])} members.",
+                               "sections": [], "source": None, "iri": None}})
+    return groups
+
+
+def _page(out_path: Path, title: str, subtitle: str, nodes: list[dict], edges: list[dict],
+          legend: list[dict], opts: dict, groups: list[dict] | None = None,
+          story: dict | None = None) -> Page:
+    html = render(title, subtitle, nodes, edges, legend, opts, groups=groups or [], story=story)
     write(out_path, html)
     return Page(Path(out_path), len(nodes), len(edges))
 
 
-def _ladder_nodes(known, roles, skills, salaries) -> tuple[list[dict], dict[str, tuple[int, int]]]:
+# -- the pages -----------------------------------------------------------------------------
+def graph_page(g, out_path: Path, title: str | None = None) -> Page:
+    """The whole graph: every individual, coloured and shaped by class, with a legend.
+    Above :data:`GRAPH_AGGREGATE_LIMIT` individuals it opens on one box per class."""
+    known = entities(g)
+    rows = links(g, known)
+    edges = [edge(r, known) for r in rows]
+    legend_classes = {e.cls for e in known.values()}
+    title = title or f"Knowledge graph: {len(known)} entities in {len(legend_classes)} classes"
+    if len(known) > GRAPH_AGGREGATE_LIMIT:
+        nodes = [_node(known[i], (0, 0), box=True) for i in sorted(known)]
+        legend = _legend(nodes, known)
+        names = {c["id"]: c["label"] for c in legend}
+        groups = aggregate(nodes, lambda n: n["cls"], lambda k, n: f"{names[k]} \u00b7 {n}")
+        subtitle = (f"{len(nodes)} entities, {len(edges)} links, in {len(groups)} groups by "
+                    "class; click a group to show its members")
+        return _page(out_path, title, subtitle, nodes, edges, legend,
+                     options(len(nodes), physics=False, smooth=False), groups)
+    linked = {r["subject"] for r in rows} | {r["object"] for r in rows}
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for iri in sorted(linked):
+        by_class[known[iri].cls].append(iri)
+    order = sorted(by_class, key=lambda c: (class_style(c)[2], c))
+    xy = cluster_layout([by_class[c] for c in order], middle=sorted(set(known) - linked))
+    roles = {iri for iri, e in known.items() if e.cls.endswith("#Role")}
+    nodes = [_node(known[i], xy[i], size=22 if i in roles else 14) for i in sorted(known)]
+    smooth = False if len(nodes) > 150 else {"enabled": True, "type": "continuous"}
+    return _page(out_path, title, f"{len(nodes)} entities, {len(edges)} links", nodes, edges,
+                 _legend(nodes, known), options(len(nodes), physics=True, smooth=smooth))
+
+
+def ladder_columns(roles: dict) -> list[list[str]]:
+    """Role IRIs by seniority level, lowest first; roles with no level in a last column."""
     levels = sorted({r["level"] for r in roles.values() if r["level"] is not None})
     columns = [[i for i in sorted(roles, key=lambda i: (roles[i]["tracks"], roles[i]["label"], i))
                 if roles[i]["level"] == level] for level in levels]
     unplaced = sorted(i for i in roles if roles[i]["level"] is None)
-    if unplaced:
-        columns.append(unplaced)
-    xy = ladder_layout(columns)
+    return columns + ([unplaced] if unplaced else [])
+
+
+def ladder_nodes(known, roles, skills, salaries, only=None) -> list[dict]:
+    """Role boxes in layers by seniority level, left to right (``only``: these roles)."""
+    columns = [[i for i in c if only is None or i in only] for c in ladder_columns(roles)]
+    xy = layered_layout([c for c in columns if c], row_pitch=80, column_pitch=190)
     nodes = []
-    for iri in sorted(roles):
+    for iri in sorted(xy):
         role = roles[iri]
         entity = known.get(iri) or Entity(iri, role["label"], [AIL + "Role"], ["Role"], None, [], [])
         kind = [entity.class_labels[0]]
@@ -114,115 +198,52 @@ def _ladder_nodes(known, roles, skills, salaries) -> tuple[list[dict], dict[str,
         sections = [["Essential skills", skills[iri]["essential"]],
                     ["Preferred skills", skills[iri]["preferred"]],
                     ["Salary figures", salaries[iri]]]
-        nodes.append(_node(entity, xy[iri], tip=entity.tip(sections, kind=" \u00b7 ".join(kind)),
-                           size=24))
-    return nodes, xy
+        node = _node(entity, xy[iri], tip=entity.tip(sections, kind=" \u00b7 ".join(kind)), box=True)
+        # up to two lines in a narrow box: seven levels side by side stay legible
+        node.update(label=entity.label, widthConstraint={"maximum": 150},
+                    font={"size": 18, "color": "#1a1a1a"})
+        node["level"] = role["level"]
+        nodes.append(node)
+    return nodes
 
 
 # Curved edges: a step that skips a level arcs wider than one to the next level, so
 # neither hides the other on the straight line between the rungs.
-_LADDER_EDGES = {"enabled": True, "type": "curvedCW", "roundness": 0.2}
+LADDER_EDGES = {"enabled": True, "type": "curvedCW", "roundness": 0.2}
 
 
-def ladder_page(g, out_path: Path, title: str = "AI engineering career ladder") -> Page:
-    """Roles by seniority level, progression edges; skills and salaries in each role's tooltip."""
+def _level_title(roles: dict) -> str:
+    levels = sorted({r["level"] for r in roles.values() if r["level"] is not None})
+    tracks = sorted({t for r in roles.values() for t in r["tracks"]})
+    span = f", levels {levels[0]} to {levels[-1]}" if len(levels) > 1 else ""
+    on = f" ({' and '.join(tracks)})" if 0 < len(tracks) <= 3 else ""
+    return f"Career ladder: {len(roles)} role{'s' if len(roles) != 1 else ''}{span}{on}"
+
+
+def ladder_page(g, out_path: Path, title: str | None = None) -> Page:
+    """Roles by seniority level, progression edges; skills and salaries in each role's tooltip.
+    When the roles would be drawn below :data:`READABLE_PX` it opens on one box per level."""
     known = entities(g)
     roles, steps, skills, salaries = ladder(g)
     if not roles:
         raise KGError("The graph has no roles (instances of ail:Role); nothing to draw.")
-    nodes, _ = _ladder_nodes(known, roles, skills, salaries)
+    nodes = ladder_nodes(known, roles, skills, salaries)
     edges = [{"from": a, "to": b, "title": f"{roles[a]['label']} \u2192 {roles[b]['label']}",
               "width": 2, "color": {"color": "#1f5fa8"}} for a, b in steps]
     subtitle = f"{len(nodes)} roles, {len(edges)} progression steps; hover a role for its skills and pay"
-    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
-                  options(len(nodes), physics=False, smooth=_LADDER_EDGES))
-    write(out_path, html)
-    return Page(Path(out_path), len(nodes), len(edges))
-
-
-def _iri(g, value) -> str:
-    """An IRI from a path result's role or skill: ``{"iri": ...}``, an IRI, CURIE or label."""
-    if isinstance(value, dict):
-        value = value.get("iri") or value.get("id") or value.get("label")
-    text = str(value)
-    return sparql.expand(text) or g.resolve(text)
-
-
-def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
-    """A skill path on the career ladder: its roles and steps highlighted, and the skills
-    new at each step attached to the role the step leads to.
-
-    ``path_result`` is what :func:`kg.paths.find_path` returns (or its ``to_dict()``):
-    ``{"from", "to", "steps": [{"from", "to", "new_skills": [...]}, ...]}``.
-    """
-    answer = path_result.to_dict() if hasattr(path_result, "to_dict") else dict(path_result)
-    known = entities(g)
-    roles, steps, skills, salaries = ladder(g)
-    nodes, xy = _ladder_nodes(known, roles, skills, salaries)
-    path = [(_iri(g, s["from"]), _iri(g, s["to"]), [_iri(g, k) for k in s.get("new_skills", [])])
-            for s in answer.get("steps", [])]
-    ends = [_iri(g, answer[k]) for k in ("from", "to") if answer.get(k)]
-    on_path = set(ends) | {a for a, _, _ in path} | {b for _, b, _ in path}
-    missing = sorted(on_path - set(roles))
-    if missing:
-        raise KGError(f"The path goes through '{sparql.curie(missing[0])}', which is not a role of "
-                      "this graph; draw a path found on the same graph (same --with files).")
-    for node in nodes:
-        if node["id"] in on_path:
-            node.update(size=30, borderWidth=4, font={"size": 18, "color": "#111111"})
-        else:
-            node.update(color="#c3cfdd", font={"color": "#8a8a8a"})
-    numbered = {(a, b): k for k, (a, b, _) in enumerate(path, start=1)}
-    edges = []
-    for a, b in sorted(set(steps) | set(numbered)):
-        text = f"{roles[a]['label']} → {roles[b]['label']}"
-        if (a, b) in numbered:
-            edges.append({"from": a, "to": b, "title": f"Step {numbered[(a, b)]}: {text}",
-                          "label": f"step {numbered[(a, b)]}", "width": 5,
-                          "color": {"color": "#e8590c"}, "font": {"size": 16, "color": "#e8590c"}})
-        else:
-            edges.append({"from": a, "to": b, "title": text, "width": 1,
-                          "color": {"color": "#d0d0d0"}})
-    nodes += _new_skill_nodes(known, roles, path, xy, edges)
-    first, last = roles[ends[0]]["label"], roles[ends[-1]]["label"]
-    new = len({k for _, _, ks in path for k in ks})
-    title = title or f"Skill path: {first} → {last}"
-    subtitle = (f"{len(path)} step{'s' if len(path) != 1 else ''}, {new} new skill"
-                f"{'s' if new != 1 else ''}; hover a role or a skill for details")
-    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
-                  options(len(nodes), physics=False, smooth=_LADDER_EDGES))
-    write(out_path, html)
-    return Page(Path(out_path), len(nodes), len(edges))
-
-
-def _new_skill_nodes(known, roles, path, xy, edges) -> list[dict]:
-    """Skill nodes in a lane under the ladder, below the role whose step makes them new."""
-    lane = max((y for _, y in xy.values()), default=0) + 220
-    bottom: dict[int, int] = {}
-    placed: dict[str, dict] = {}
-    for k, (a, b, new_skills) in enumerate(path, start=1):
-        x = xy[b][0]
-        y = bottom.get(x, lane)
-        for j, skill in enumerate(new_skills):
-            if skill not in placed:
-                entity = known.get(skill) or Entity(skill, sparql.curie(skill), [AIL + "Skill"],
-                                                    ["Skill"], None, [], [])
-                spot = (x - 75 + 150 * (j % 2), y + 60 * (j // 2))
-                placed[skill] = _node(entity, spot)
-                placed[skill]["learned"] = []
-            placed[skill]["learned"].append(
-                f"step {k}: {roles[a]['label']} → {roles[b]['label']}")
-            edges.append({"from": b, "to": skill, "dashes": True, "arrows": {"to": {"enabled": False}}, "smooth": {"enabled": False},
-                          "color": {"color": "#2ca02c"},
-                          "title": f"New at step {k} ({roles[b]['label']}): {known[skill].label if skill in known else sparql.curie(skill)}"})
-        bottom[x] = y + 60 * ((len(new_skills) + 1) // 2) + 40
-    nodes = []
-    for skill in sorted(placed):
-        node = placed[skill]
-        learned = node.pop("learned")
-        node["tip"]["sections"] = [["New on this path", learned], *node["tip"]["sections"]]
-        nodes.append(node)
-    return nodes
+    groups = None
+    if first_paint_px({n["id"]: (n["x"], n["y"]) for n in nodes}, 18, (170, 60)) < READABLE_PX:
+        levels = sorted({n["level"] for n in nodes}, key=lambda v: (v is None, v))
+        place = {k: (210 * levels.index(k), 0) for k in levels}  # boxes side by side
+        groups = aggregate(nodes, lambda n: n["level"],
+                           lambda k, n: (f"Level {k} \u00b7 {n} roles" if k is not None
+                                         else f"No level \u00b7 {n} roles"),
+                           xy=lambda keys: {k: place[k] for k in keys}, in_place=True)
+        subtitle += "; click a level to show its roles"
+    return _page(out_path, title or _level_title(roles), subtitle, nodes, edges,
+                 _legend(nodes, known),
+                 options(len(nodes), physics=False, smooth=LADDER_EDGES if not groups else False),
+                 groups)
 
 
 def neighbourhood(known: dict[str, Entity], rows: list[dict], centre: str, depth: int) -> list[list[str]]:
@@ -244,7 +265,8 @@ def neighbourhood(known: dict[str, Entity], rows: list[dict], centre: str, depth
 
 
 def focus_page(g, entity: str, depth: int, out_path: Path) -> Page:
-    """The entities at most ``depth`` links from ``entity``, in rings around it."""
+    """The entities at most ``depth`` links from ``entity``: the entity on the left, then a
+    layer of columns per link distance, grouped by class."""
     if depth < 1:
         raise KGError(f"Depth {depth} shows nothing around the entity; use --depth 1 or more.")
     centre = g.resolve(entity)
@@ -255,17 +277,26 @@ def focus_page(g, entity: str, depth: int, out_path: Path) -> Page:
     rows = links(g, known)
     rings = neighbourhood(known, rows, centre, depth)
     members = {i for ring in rings for i in ring}
-    xy = radial_layout(rings)
-    nodes = [_node(known[i], xy[i], size=28 if i == centre else 14) for i in sorted(members)]
+    xy = layered_layout(rings)
+    nodes = [_node(known[i], xy[i], box=True) for i in sorted(members)]
+    for node in nodes:
+        if node["id"] == centre:
+            node.update(label=known[centre].label, font={"size": 22, "color": "#111111"},
+                        borderWidth=4)
     edges = [edge(r, known) for r in rows if r["subject"] in members and r["object"] in members]
-    smooth = False if len(nodes) > 150 else {"enabled": True, "type": "continuous"}
+    for e in edges:
+        e["color"] = {"color": "#c8c8c8", "highlight": "#222222", "hover": "#444444"}
     label = known[centre].label
-    title = f"Around {label}"
     subtitle = f"{len(nodes)} entities within {depth} link{'s' if depth > 1 else ''} of {label}"
-    html = render(title, subtitle, nodes, edges, _legend(nodes, known),
-                  options(len(nodes), physics=False, smooth=smooth))
-    write(out_path, html)
-    return Page(Path(out_path), len(nodes), len(edges))
+    legend = _legend(nodes, known)
+    groups = None
+    if first_paint_px(xy, BOX_FONT) < READABLE_PX:
+        names = {c["id"]: c["label"] for c in legend}
+        groups = aggregate(nodes, lambda n: n["cls"], lambda k, n: f"{names[k]} \u00b7 {n}",
+                           keep={centre}, in_place=True)
+        subtitle += "; click a group to show its members"
+    return _page(out_path, f"Around {label}", subtitle, nodes, edges, legend,
+                 options(len(nodes), physics=False, smooth=False), groups)
 
 
 def focus_file_name(g, entity: str) -> str:
@@ -282,3 +313,9 @@ def write_pages(g, out_dir: Path, focus: str | None = None, depth: int = 1) -> l
         return [focus_page(g, focus, depth, out_dir / focus_file_name(g, focus))]
     return [graph_page(g, out_dir / PAGES["graph"]), ladder_page(g, out_dir / PAGES["ladder"])]
 
+
+def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
+    """A skill path on the career ladder (see :func:`kg.viz_path.path_page`)."""
+    from kg.viz_path import path_page as draw
+
+    return draw(g, path_result, out_path, title)

@@ -97,11 +97,13 @@ def links(g, known: dict[str, Entity]) -> list[dict]:
 
 
 def edge(row: dict, known: dict[str, Entity]) -> dict:
+    """A link; the page makes its tooltip (``from → property → to``, then the basis of an
+    editorial judgement) from ``prop`` and ``note``, so big pages do not repeat every label."""
     prop = row.get("propertyLabel") or sparql.curie(row["property"])
-    title = f"{known[row['subject']].label} \u2192 {prop} \u2192 {known[row['object']].label}"
+    spec = {"from": row["subject"], "to": row["object"], "prop": prop}
     if "basisLabel" in row:
-        title += f"\n{row['basisLabel']}" + (f": {_short(row['note'])}" if "note" in row else "")
-    return {"from": row["subject"], "to": row["object"], "title": title}
+        spec["note"] = row["basisLabel"] + (f": {_short(row['note'])}" if "note" in row else "")
+    return spec
 
 
 

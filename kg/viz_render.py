@@ -65,11 +65,56 @@ def _network_data(nodes: list[dict], edges: list[dict], options: dict):
         net.node_map[node.options["id"]] = node.options
     for k, spec in enumerate(edges):
         spec = dict(spec)
-        edge = Edge(spec.pop("from"), spec.pop("to"), directed=True, id=f"e{k}", **spec)
+        edge = Edge(spec.pop("from"), spec.pop("to"), directed=True, id=spec.pop("id", f"e{k}"),
+                    **spec)
         net.edges.append(edge.options)
     net.options = options
     data_nodes, data_edges, _, _, _, _ = net.get_network_data()
     return data_nodes, data_edges
+
+
+# What network.js fills back in (see ``expand`` there): a big page would repeat it per item.
+_BOX_STYLE = {"shape": "box", "borderWidth": 2, "margin": 6, "widthConstraint": False,
+              "font": {"size": 17, "color": "#1a1a1a"}}
+
+
+def _compact_node(node: dict) -> dict:
+    node = dict(node)
+    if node.get("shape") == "box":
+        for key, value in _BOX_STYLE.items():
+            if node.get(key) == value:
+                del node[key]
+        node["box"] = 1
+    if node.get("name") == node.get("label"):
+        del node["name"]
+    tip = node.get("tip")
+    if tip:
+        tip = node["tip"] = dict(tip)
+        if tip.get("heading") == node.get("name", node.get("label")):
+            del tip["heading"]
+        if tip.get("iri") == node["id"]:
+            del tip["iri"]
+        for key in [k for k, v in tip.items() if v in (None, [])]:
+            del tip[key]
+    if node.get("box"):
+        node.pop("size", None)  # a box is as large as its label
+    return node
+
+
+def _compact_edges(nodes: list[dict], edges: list[dict]) -> tuple[list[str], list]:
+    """Plain links as ``[from index, to index, property index(, note)]``; styled edges (the
+    ladder's, the path's) stay objects."""
+    index = {n["id"]: k for k, n in enumerate(nodes)}
+    props: dict[str, int] = {}
+    out = []
+    for k, e in enumerate(edges):
+        plain = set(e) <= {"from", "to", "id", "arrows", "prop", "note"} and "prop" in e
+        if plain and e.get("id") == f"e{k}" and e.get("arrows", "to") == "to":
+            row = [index[e["from"]], index[e["to"]], props.setdefault(e["prop"], len(props))]
+            out.append(row + ([e["note"]] if "note" in e else []))
+        else:
+            out.append(e)
+    return sorted(props, key=props.get), out
 
 
 @lru_cache(maxsize=1)
@@ -96,8 +141,11 @@ def _csp_hash(script: str) -> str:
 
 
 def render(title: str, subtitle: str, nodes: list[dict], edges: list[dict], legend: list[dict],
-           options: dict) -> str:
-    """The HTML of one page (deterministic: sorted JSON, no dates, no random ids)."""
+           options: dict, groups: list[dict] = (), story: dict | None = None) -> str:
+    """The HTML of one page (deterministic: sorted JSON, no dates, no random ids).
+
+    ``groups``: boxes the page opens on instead of their members (see ``kg.viz.aggregate``);
+    ``story``: the steps shown beside a path (see ``kg.viz_path.story``)."""
     import jinja2
     from markupsafe import Markup
 
@@ -109,10 +157,13 @@ def render(title: str, subtitle: str, nodes: list[dict], edges: list[dict], lege
     template = env.get_template("network.html")
     app_js = (TEMPLATES / "network.js").read_text(encoding="utf-8")
     data_nodes, data_edges = _network_data(nodes, edges, options)
-    data = {"nodes": data_nodes, "edges": data_edges, "classes": legend, "options": options}
+    data = {"nodes": [_compact_node(n) for n in data_nodes], "classes": legend,
+            "options": options, "groups": list(groups), "story": story}
+    data["props"], data["edges"] = _compact_edges(data_nodes, data_edges)
     csp = (f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:")
-    return template.render(title=title, subtitle=subtitle, data=data, csp=csp,
+    return template.render(title=title, subtitle=subtitle, data=data, csp=csp, story=story,
+                           open_legend=len(legend) <= 12,
                            vis_js=Markup(vis_js), vis_css=Markup(vis_css), app_js=Markup(app_js))
 
 

@@ -110,3 +110,69 @@ def radial_layout(rings: list[list[str]], gap: int = 260) -> dict[str, tuple[int
             angle = 2 * math.pi * k / len(ring) - math.pi / 2
             positions[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
     return positions
+
+
+#: Text of the node boxes on the list-like layouts (focus, groups), in canvas units.
+BOX_FONT = 17
+ROW_PITCH = 30      # one box of one line plus a gap
+COLUMN_PITCH = 225  # a one-line box of at most 24 characters plus a gap
+
+
+def _rows_for(count: int, columns_before: int, aspect: float, row_pitch: int = ROW_PITCH,
+              column_pitch: int = COLUMN_PITCH) -> int:
+    """Rows per column that make ``count`` boxes (after ``columns_before`` other columns)
+    fill a picture about ``aspect`` times wider than high, so that fitting it to a window
+    keeps text large."""
+    best, best_rows = None, max(1, count)
+    for rows in range(1, max(1, count) + 1):
+        cols = columns_before + math.ceil(count / rows)
+        width, height = cols * column_pitch, rows * row_pitch
+        scale = min(aspect / width, 1.0 / height)  # how large it would be drawn
+        if best is None or scale > best:
+            best, best_rows = scale, rows
+    return best_rows
+
+
+def layered_layout(layers: list[list[str]], aspect: float = 1.3, row_pitch: int = ROW_PITCH,
+                   column_pitch: int = COLUMN_PITCH) -> dict[str, tuple[int, int]]:
+    """Layers left to right (the focus, then what is one link away, then two ...), each layer
+    a block of columns of boxes, centred vertically; a layer too tall for the picture wraps
+    into more columns."""
+    rows = max(1, max((_rows_for(len(layer), len(layers) - 1, aspect, row_pitch, column_pitch)
+                       for layer in layers), default=1))
+    positions: dict[str, tuple[int, int]] = {}
+    column = 0
+    for layer in layers:
+        height = min(rows, len(layer))
+        for k, node in enumerate(layer):
+            x = (column + k // rows) * column_pitch
+            y = round((k % rows - (height - 1) / 2) * row_pitch)
+            positions[node] = (x, y)
+        column += max(1, math.ceil(len(layer) / rows))
+    return positions
+
+
+def grid_layout(count: int, aspect: float = 1.3) -> list[tuple[int, int]]:
+    """``count`` places for group boxes in a grid about ``aspect`` times wider than high."""
+    rows = _rows_for(count, 0, aspect * 2)  # group boxes stand further apart vertically
+    cols = max(1, math.ceil(count / rows))
+    return [(round((k % cols - (cols - 1) / 2) * COLUMN_PITCH),
+             round((k // cols - (rows - 1) / 2) * ROW_PITCH * 2)) for k in range(count)]
+
+
+#: The network's area on a 1280x800 window, beside the side panel and under the header.
+CANVAS = (940, 700)
+MAX_SCALE = 1.6  # the pages never zoom in further than this when they fit (network.js)
+
+
+def first_paint_px(positions: dict[str, tuple[int, int]], font: float,
+                   box: tuple[int, int] = (240, 40)) -> float:
+    """How large ``font`` is drawn on screen once the page fits ``positions`` (plus one box
+    of size ``box`` round each) into :data:`CANVAS`: the pages group their nodes when this
+    falls below legible."""
+    if not positions:
+        return font * MAX_SCALE
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    width, height = max(xs) - min(xs) + box[0], max(ys) - min(ys) + box[1]
+    return font * min(CANVAS[0] / width, CANVAS[1] / height, MAX_SCALE)

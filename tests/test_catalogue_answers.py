@@ -52,6 +52,16 @@ def _salaries(rows):
     return True
 
 
+def _chart_figures(rows):
+    figures = {r["figure"]: r for r in rows}
+    assert len(figures) == 29  # every MarketStatistic of the guide with a value, once
+    assert figures[AIL + "StatMedianSalaryExecutive"]["subject"] == HEAD
+    low = figures[AIL + "StatTypicalRangeLow"]
+    assert (low["range"], low["side"], low["value"]) == (AIL + "RangeTypicalSalary", "lower", 210024)
+    assert figures[AIL + "StatAIEngineeringMarketSize2029"]["classLabel"] == "Market size"
+    return True
+
+
 def _market(rows):
     cagr = [r for r in rows if r["value"] == Decimal("20.17")]
     assert cagr and cagr[0]["unit"] == "percent"
@@ -107,6 +117,7 @@ EXPECTED = {
     "ladder-salaries": ({}, lambda rows: 187550 in labels(rows, "value")),
     "ladder-steps": ({}, lambda rows: len(rows) == 14 and {"from": AIL + "DirectorOfAI", "to": HEAD}
                      in rows),
+    "chart-figures": ({}, _chart_figures),
     "market-figures": ({}, _market),
     "ontology-classes": ({}, lambda rows: len(rows) >= 45 and AIL + "Role" in labels(rows, "class")),
     "ontology-metadata": ({}, lambda rows: "https://creativecommons.org/licenses/by/4.0/"

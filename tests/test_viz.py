@@ -54,9 +54,11 @@ def write_xss(folder: Path) -> Path:
 def write_all(aikg, out: Path, extra: tuple[str, ...] = ()) -> None:
     """Write the committed set of pages into ``out`` the way the README says to."""
     with_args = [a for e in extra for a in ("--with", e)]
-    for args in (["viz", "-o", str(out)],
+    out.mkdir(parents=True, exist_ok=True)  # 'path --html' writes into an existing folder
+    for args in (["path", *PATH, "--html", str(out / PATH_PAGE)],
+                 ["viz", "-o", str(out)],
                  ["viz", "-o", str(out), "--focus", FOCUS[0], "--depth", str(FOCUS[1])],
-                 ["path", *PATH, "--html", str(out / PATH_PAGE)]):
+                 ["charts", "-o", str(out)]):  # the last one writes index.html, linking all
         result = aikg(*with_args, *args)
         assert result.exit_code == 0, result.output
 
@@ -79,9 +81,7 @@ def test_committed_pages_are_current(fresh_pages):
         "visualizations/ holds other pages than 'aikg viz' writes"
     for name in written:
         assert (COMMITTED / name).read_bytes() == (fresh_pages / name).read_bytes(), (
-            f"visualizations/{name} is stale: run 'aikg viz', 'aikg viz --focus "
-            f"\"{FOCUS[0]}\" --depth {FOCUS[1]}' and 'aikg path \"{PATH[0]}\" \"{PATH[1]}\" "
-            f"--html visualizations/{PATH_PAGE}' in the repository root")
+            f"visualizations/{name} is stale: run 'make pages' in the repository root")
 
 
 def test_same_graph_gives_byte_identical_pages(fresh_pages, tmp_path):
@@ -90,6 +90,10 @@ def test_same_graph_gives_byte_identical_pages(fresh_pages, tmp_path):
     viz.write_pages(g, tmp_path, focus=FOCUS[0], depth=FOCUS[1])
     for page in tmp_path.glob("*.html"):
         assert page.read_bytes() == (fresh_pages / page.name).read_bytes(), page.name
+    from kg import charts
+
+    charts.charts_page(g, tmp_path / "charts.html")
+    assert (tmp_path / "charts.html").read_bytes() == (fresh_pages / "charts.html").read_bytes()
 
 
 def test_pages_need_no_network(fresh_pages):
@@ -99,8 +103,12 @@ def test_pages_need_no_network(fresh_pages):
                              html, re.I), page.name
         assert not re.search(r"url\(\s*(?![\"']?data:)", html), page.name  # CSS: data: only
         assert "@import" not in html, page.name
-        assert "default-src &#39;none&#39;" in html  # the browser refuses any load the page might try
-        assert "vis.Network" in html and "vis-network" in html  # vis is inlined
+        assert ("default-src &#39;none&#39;" in html  # the browser refuses any load the page might try
+                or "default-src 'none'" in html)
+        if page.name not in ("charts.html", "index.html"):
+            assert "vis.Network" in html and "vis-network" in html  # vis is inlined
+        else:
+            assert "<script" not in html  # the charts and the index run no script at all
 
 
 def test_no_lib_folder_is_written(tmp_path, monkeypatch, aikg):
@@ -109,7 +117,7 @@ def test_no_lib_folder_is_written(tmp_path, monkeypatch, aikg):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["visualizations"]
     assert sorted(p.name for p in (tmp_path / "visualizations").iterdir()) == \
-        ["career-ladder.html", "graph.html"]
+        ["career-ladder.html", "graph.html", "index.html"]
     assert result.stdout.split() == ["visualizations/graph.html", "visualizations/career-ladder.html"]
 
 
@@ -119,7 +127,7 @@ def test_graph_text_is_escaped(tmp_path, aikg):
     write_all(aikg, out, (str(extra),))
     assert aikg("--with", str(extra), "viz", "-o", str(out), "--focus", "ail:XssRole").exit_code == 0
     pages = list(out.glob("*.html"))
-    assert len(pages) == 5
+    assert len(pages) == 7  # graph, ladder, two focus pages, path, charts, index
     for page in pages:
         html = page.read_text(encoding="utf-8")
         for raw in ("<img src=x", "<svg onload", "<script>window.__xss", "</script><script>",
@@ -146,16 +154,23 @@ def test_focus_depth_grows_the_neighbourhood(graph, tmp_path):
     assert 1 < one.nodes < two.nodes
 
 
-def test_path_page_draws_every_role_and_new_skill(graph, tmp_path):
-    from kg import paths
+def test_path_page_draws_every_role_and_tells_every_new_skill(graph, tmp_path):
+    from kg import paths, viz_data, viz_path
 
     result = paths.find_path(graph, *PATH)
     page = viz.path_page(graph, result, tmp_path / "p.html")
     answer = result.to_dict()
-    new = {s["iri"] for step in answer["steps"] for s in step["new_skills"]}
     roles = graph.query("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a/rdfs:subClassOf* ail:Role }")
-    assert page.nodes == roles[0]["n"] + len(new)
+    assert page.nodes == roles[0]["n"]
     assert viz.path_page(graph, answer, tmp_path / "d.html").nodes == page.nodes  # to_dict() too
+    told = viz_path.story(graph, answer, viz_data.entities(graph), viz_data.ladder(graph)[0])
+    for step, said in zip(answer["steps"], told["steps"], strict=True):
+        essential = [s["label"] for s in step["new_skills"] if s["essential"]]
+        preferred = [s["label"] for s in step["new_skills"] if not s["essential"]]
+        assert (said["essential"], said["preferred"]) == (essential, preferred)
+        assert said["count"].endswith(f"{step['running_total']} in all")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert html.count('<li data-edge="step-') == len(answer["steps"])
 
 
 @pytest.mark.parametrize("args, code, message", [

@@ -72,10 +72,6 @@ def check_limits(query: str, max_depth: int = MAX_DEPTH, max_terms: int = MAX_TE
     if len(query) > max_length:
         raise QueryError(f"The query is {len(query):,} characters long; the limit is "
                          f"{max_length:,}. Shorten it (e.g. move long VALUES lists into data).")
-    terms = len(_MARK.findall(query))
-    if terms > max_terms:
-        raise QueryError(f"The query has {terms:,} operators, brackets and separators; the "
-                         f"limit is {max_terms:,}. Split it into smaller queries.")
     depth = deepest = position = 0
     for inert in [*_INERT.finditer(query), None]:
         end = inert.start() if inert else len(query)
@@ -89,6 +85,10 @@ def check_limits(query: str, max_depth: int = MAX_DEPTH, max_terms: int = MAX_TE
     if deepest > max_depth:
         raise QueryError(f"The query nests brackets {deepest} deep; the limit is {max_depth}. "
                          "Flatten its groups and expressions.")
+    terms = len(_MARK.findall(query))
+    if terms > max_terms:
+        raise QueryError(f"The query has {terms:,} operators, brackets and separators; the "
+                         f"limit is {max_terms:,}. Split it into smaller queries.")
 
 
 def where_body_start(query: str) -> int:

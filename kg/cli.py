@@ -59,7 +59,8 @@ def _deny_network(ctx: click.Context) -> None:
 
 def get_kg(ctx: click.Context, sandbox: bool = True):
     """The loaded graph for this invocation (release plus any ``--with`` files)."""
-    return ctx.find_object(Context).kg(sandbox)
+    context = ctx.find_object(Context)
+    return context.kg() if sandbox else context.kg(sandbox=False)
 
 
 class OutputError(click.ClickException):

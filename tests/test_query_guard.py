@@ -282,3 +282,35 @@ def test_commands_cut_themselves_off_unless_allowed(args, cut):
                             text=True, timeout=60)
     mechanism = result.stdout.split("MECHANISM ")[-1].strip()
     assert (mechanism in ("netns", "landlock", "none")) if cut else mechanism == "None"
+
+
+# -- binding values into query text -------------------------------------------------------
+def test_with_values_skips_strings_comments_and_iris():
+    query = ('SELECT ?x # WHERE {\n WHERE { BIND("WHERE {" AS ?y) '
+             f'BIND(<http://x/{NB}#> AS ?z) ?x ?p ?o }}')
+    bound = sparql.with_values(query, {"x": ox.NamedNode("http://x/s")})
+    assert bound.index("VALUES (?x)") > bound.index("\n WHERE {")
+    assert 'BIND("WHERE {" AS ?y)' in bound
+
+
+def test_with_values_refuses_a_place_the_parse_tree_does_not_confirm():
+    # the first 'WHERE {' in the text belongs to the subquery: binding there changes answers
+    query = "SELECT * { { SELECT * WHERE { ?x ?p ?o } } }"
+    with pytest.raises(QueryError, match="Cannot bind parameters in this query"):
+        sparql.with_values(query, {"x": ox.NamedNode("http://x/s")})
+
+
+def test_shipped_queries_never_import_rdflib():
+    script = textwrap.dedent("""
+        import sys
+        import kg
+        g = kg.load()
+        g.named("skills-for-role", role="Head of AI")
+        from kg import catalogue, sparql
+        g.run(sparql.with_limit(catalogue.get("search").text, 5), {"text": "python"})
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("rdflib", "pyparsing")))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

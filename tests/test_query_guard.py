@@ -137,6 +137,7 @@ def hidden_load_or_from(draw, port):
 
 
 # -- the guard alone --------------------------------------------------------------------
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_hidden_service_never_connects(listener, small, data):
@@ -148,6 +149,7 @@ def test_hidden_service_never_connects(listener, small, data):
     assert refusal.startswith(("SERVICE is refused", "Malformed SPARQL")), refusal
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_hidden_load_and_from_are_refused(listener, small, data):
@@ -177,6 +179,7 @@ def test_the_listener_sees_a_query_the_guard_did_not_check(listener):
     assert listener.settled() == before + 1
 
 
+@pytest.mark.slow
 def test_every_shipped_query_passes_the_guard_untrusted():
     from kg import catalogue
 
@@ -300,6 +303,7 @@ def test_with_values_refuses_a_place_the_parse_tree_does_not_confirm():
         sparql.with_values(query, {"x": ox.NamedNode("http://x/s")})
 
 
+@pytest.mark.slow
 def test_shipped_queries_never_import_rdflib():
     script = textwrap.dedent("""
         import sys

@@ -44,6 +44,7 @@ def inspect(query: str, allow_from: bool = False, allow_service: bool = False) -
     """
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
+    query = as_pyoxigraph_reads(query)
     tree, error = _parse(Query, query)
     if tree is None:
         update, _ = _parse(UpdateUnit, query)
@@ -59,6 +60,18 @@ def inspect(query: str, allow_from: bool = False, allow_service: bool = False) -
         if node.name == "DatasetClause" and not allow_from:
             raise _refused("FROM")
     return form
+
+
+def as_pyoxigraph_reads(query: str) -> str:
+    """The text with its comments ending where pyoxigraph ends them.
+
+    pyoxigraph ends a ``#`` comment at a carriage return as well as a line feed; rdflib only
+    at a line feed, so ``# x\rSERVICE <...> {}`` would be a comment to rdflib and a call to
+    pyoxigraph. A CR becomes a line feed (CR LF a space and a line feed: columns and line
+    numbers stay). Nowhere else does it change how the text splits into tokens: IRIs and
+    short strings cannot hold a CR, long strings hold either.
+    """
+    return query.replace("\r\n", " \n").replace("\r", "\n")
 
 
 def _parse(grammar, query: str):
@@ -135,7 +148,7 @@ def values_lead_where(query: str, names: list[str]) -> bool:
     there: :func:`kg.sparql.with_values` put it in the right place, not in a string)."""
     from rdflib.plugins.sparql.parser import Query
 
-    tree, _ = _parse(Query, query)
+    tree, _ = _parse(Query, as_pyoxigraph_reads(query))
     if tree is None or "where" not in tree[1]:
         return False
     parts = tree[1]["where"]["part"] if "part" in tree[1]["where"] else []

@@ -161,6 +161,23 @@ def test_hidden_service_never_connects(listener, small, data, legal):
     assert refusal is None or refusal.startswith(("SERVICE is refused", "Malformed SPARQL"))
 
 
+SOUP = st.text(alphabet=list("\"'\\#<>{}() \n\rabtu0.:?;,^@_-"), max_size=14)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=SOUP, after=SOUP, head=st.sampled_from(["BIND(1 AS ?one) ", "?s ?p ?o . ", ""]))
+def test_lexical_soup_around_service_never_connects(listener, small, before, after, head):
+    """Quotes, backslashes, comment marks and brackets in any order around a SERVICE: where
+    the engines split the text differently, the guard must not be the one that misses it."""
+    query = (f"SELECT * WHERE {{ {head}{before} SERVICE <http://127.0.0.1:{listener.port}/x> "
+             f"{{ ?s ?p ?o }}{after}\n}}")
+    count = listener.accepted
+    refusal = _run(small, query) or ""
+    ran = not refusal.startswith(("SERVICE is refused", "Malformed SPARQL"))
+    assert (listener.settled() if ran else listener.accepted) == count, query
+
+
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

@@ -261,6 +261,23 @@ def test_allow_network_lets_service_through_and_skips_the_cut(aikg, listener, ne
     assert still.exit_code == 1 and "LOAD is refused" in still.stderr
 
 
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_cli_property_hidden_service_exits_1_in_one_line(aikg, listener, data):
+    import rdflib.plugins.sparql.parser  # noqa: F401 - imported once here, not in each child
+
+    query = data.draw(hidden_service(listener.port, legal=True))
+    before = listener.accepted
+    result = aikg("query", query)
+    assert listener.settled() == before, query
+    assert "Traceback" not in result.output
+    if result.exit_code != 0:  # else it ran, with the SERVICE in a comment for both engines
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+
+
 def _aikg(*args, timeout=60, **kwargs):
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
                           timeout=timeout, **kwargs)

@@ -9,6 +9,7 @@ overflows its stack (:func:`check_limits`).
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -164,6 +165,27 @@ def check_safe(query: str, allow_from: bool = False, allow_service: bool = False
     if query in _trusted:
         form = _FORM.search(_INERT.sub(" ", query))
         return form.group(1).upper() if form else "SELECT"
+    if len(query) > _CACHED_LENGTH:
+        return _verdict(query, allow_from, allow_service)
+    form, refusal = _cached_verdict(query, allow_from, allow_service)
+    if refusal is not None:
+        raise QueryError(refusal)
+    return form
+
+
+#: an endpoint sees the same queries again and again; rdflib takes ~50 ms to parse one
+_CACHED_LENGTH = 10_000
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_verdict(query: str, allow_from: bool, allow_service: bool):
+    try:
+        return _verdict(query, allow_from, allow_service), None
+    except QueryError as error:
+        return None, str(error)
+
+
+def _verdict(query: str, allow_from: bool, allow_service: bool) -> str:
     check_limits(query)
     from kg.query_guard import inspect
 

@@ -374,3 +374,12 @@ def test_shipped_queries_never_import_rdflib():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_cached_verdict_refuses_again(small, listener):
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+    before = listener.accepted
+    for _ in range(3):
+        assert _run(small, query).startswith("SERVICE is refused")
+    assert sparql.check_safe(query, allow_service=True) == "SELECT"  # the flag is in the key
+    assert listener.settled() == before

@@ -7,7 +7,9 @@ messages with exit code 1; nothing here prints a traceback for bad input.
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -22,9 +24,11 @@ __version__ = "0.1.0"
 class Context:
     """What the global options say; the graph is loaded on first use only."""
 
-    def __init__(self, extra: tuple[str, ...], workspace: str | None = None):
+    def __init__(self, extra: tuple[str, ...], workspace: str | None = None,
+                 allow_network: bool = False):
         self.extra = tuple(Path(p) for p in extra)
         self.workspace_dir = Path(workspace) if workspace else None
+        self.allow_network = allow_network
         self._kg = None
 
     def workspace(self):
@@ -32,12 +36,18 @@ class Context:
 
         return Workspace(self.workspace_dir)
 
-    def kg(self):
+    def kg(self, sandbox: bool = True):
+        """The local graph. Unless ``--allow-network`` was given (or ``sandbox`` is False,
+        for ``serve``'s main process, which must listen), this process is cut off the network
+        first: the second wall behind the query guard, for anything pyoxigraph runs here."""
         if self._kg is None:
             import kg
 
+            if sandbox and not self.allow_network:
+                _cut_network()  # before the first query, before pyoxigraph starts threads
             self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
                                progress=progress_printer())
+            self._kg.allow_network = self.allow_network
         return self._kg
 
     @property
@@ -60,9 +70,43 @@ def progress_printer():
     return say
 
 
-def get_kg(ctx: click.Context):
+def _cut_network() -> str:
+    """Cut this process off the network (:func:`kg.sandbox.deny_network`). Tests that run
+    commands in-process replace this function: the cut would hold for the whole session."""
+    from kg import sandbox
+
+    return sandbox.deny_network()
+
+
+def _deny_network(ctx: click.Context) -> None:
+    """Cut this process off the network unless the user passed ``--allow-network``."""
+    if not ctx.find_object(Context).allow_network:
+        _cut_network()
+
+
+def get_kg(ctx: click.Context, sandbox: bool = True):
     """The loaded graph for this invocation (release plus any ``--with`` files)."""
-    return ctx.find_object(Context).kg()
+    context = ctx.find_object(Context)
+    return context.kg() if sandbox else context.kg(sandbox=False)
+
+
+class OutputError(click.ClickException):
+    """Standard output cannot be written (a full disk, a closed terminal)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(f"Cannot write the output: {error.strerror or error}.")
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so Python's last flush at exit fails no more."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def handle_errors(func):
@@ -73,8 +117,11 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except KGError as error:
-            raise click.ClickException(str(error)) from None
+            from kg.terminal import escape  # messages may echo labels or a remote's reply
+
+            raise click.ClickException(escape(str(error))) from None
         except BrokenPipeError:
+            _silence_stdout()
             sys.stderr.close()
             sys.exit(0)
 
@@ -84,12 +131,17 @@ def handle_errors(func):
 def write_output(text: str | bytes, output: str | None) -> None:
     """Write to stdout, or atomically to a file (a failed write leaves no partial file)."""
     if output in (None, "-"):
-        if isinstance(text, bytes):
-            # W3C JSON/XML results end without a newline; a terminal prompt should not follow
-            sys.stdout.buffer.write(text if text.endswith(b"\n") or not text else text + b"\n")
+        try:
+            if isinstance(text, bytes):
+                # W3C JSON/XML results end without a newline; a prompt should not follow
+                sys.stdout.buffer.write(text if text.endswith(b"\n") or not text else text + b"\n")
+            else:
+                click.echo(text, nl=not text.endswith("\n"))
             sys.stdout.flush()
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
         return
     from kg.io import atomic_write
 
@@ -102,6 +154,29 @@ class UsageLine(click.ClickException):
     exit_code = 2
 
 
+def _stop_cleanly(method):
+    """Ctrl-C exits 130 without a traceback; stdout that cannot be flushed is one error line."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            result = method(*args, **kwargs)
+            sys.stdout.flush()
+            return result
+        except KeyboardInterrupt:
+            _silence_stdout()
+            raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+                raise
+            raise OutputError(error) from None
+
+    return wrapper
+
+
 def _one_line_usage(method):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
@@ -111,7 +186,9 @@ def _one_line_usage(method):
             hint = ""
             if error.ctx is not None and error.ctx.command is not None:
                 hint = f" See '{error.ctx.command_path} --help'."
-            raise UsageLine(error.format_message() + hint) from None
+            from kg.terminal import escape
+
+            raise UsageLine(escape(error.format_message()) + hint) from None
 
     return wrapper
 
@@ -128,7 +205,7 @@ class Command(click.Command):
 class Group(click.Group):
     command_class = Command
     make_context = _one_line_usage(click.Group.make_context)
-    invoke = _one_line_usage(click.Group.invoke)
+    invoke = _stop_cleanly(_one_line_usage(click.Group.invoke))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,16 +222,24 @@ class Group(click.Group):
     help="Where 'aikg add' keeps your files' merged graph (default: "
          "~/.local/share/ai-leadership-kg/workspace; env AIKG_WORKSPACE).",
 )
+@click.option(
+    "--allow-network", is_flag=True,
+    help="Let queries reach the network: SERVICE is no longer refused and the local engine "
+         "is not cut off the network. Off by default; updates and LOAD stay refused.",
+)
 @click.pass_context
-def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None) -> None:
+def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None,
+         allow_network: bool) -> None:
     """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
-    ctx.obj = Context(extra, workspace)
+    ctx.obj = Context(extra, workspace, allow_network)
     warnings.showwarning = _show_warning
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     """Library warnings as one ``Warning: ...`` line on stderr, without file and line."""
-    click.echo(f"Warning: {message}", err=True)
+    from kg.terminal import escape
+
+    click.echo(f"Warning: {escape(str(message))}", err=True)
 
 
 # ==== core commands (lead) ============================================================
@@ -217,14 +302,16 @@ def _looks_like_name(text: str) -> bool:
 @click.option("--labels/--no-labels", default=None,
               help="Show labels next to IRIs in table and md output (default: on locally; off "
                    "with --endpoint, where it fetches every label of the store).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS", help="Stop a query that runs longer (0 = no limit).")
 @click.pass_context
 @handle_errors
-def query(ctx, query, file, params, fmt, output, endpoint, labels):
+def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
     """Run SPARQL: a named query, text, -f FILE or - (stdin).
 
     The ontology's prefixes (ail:, rdfs:, skos:, dcterms:, owl:, xsd:, schema:, ...) are
     predeclared. Updates, SERVICE, LOAD and FROM are refused. Run 'aikg queries' for the
-    named queries and their parameters.
+    named queries and their parameters. Ctrl-C stops a running query at once.
 
     \b
     Examples:
@@ -250,7 +337,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels):
     if endpoint:
         from kg.remote import RemoteGraph
 
-        graph = RemoteGraph(endpoint)
+        graph = RemoteGraph(endpoint, timeout=timeout or None)
+        graph.allow_network = ctx.find_object(Context).allow_network
     else:
         graph = get_kg(ctx)
     values = {}
@@ -261,11 +349,49 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels):
                 raise ParameterError(f"Parameter '{name}' is given twice; give it once.")
             given[name] = value
         values = graph.bind_params(named, given)
-    results = graph.run(text, values)
     if labels is None:
         labels = not endpoint
-    names = graph.labels() if labels and fmt in ("table", "md") else None
-    write_output(formats.render(results, fmt, names, graph.prefixes), output)
+
+    def work(out):
+        results = graph.run(text, values)
+        names = graph.labels() if labels and fmt in ("table", "md") else None
+        formats.write(results, fmt, out, names, graph.prefixes)
+
+    if endpoint:  # Python waits on the socket: Ctrl-C and the socket timeout work here
+        import io
+
+        buffer = io.BytesIO()
+        work(buffer)
+        write_output(buffer.getvalue(), output)
+    else:
+        _run_killable(work, output, timeout)
+
+
+def _run_killable(work, output: str | None, timeout: float) -> None:
+    """Run ``work`` in a child process that --timeout and Ctrl-C can kill; its bytes go to
+    stdout as they come, or to ``output`` whole and atomically when it succeeded."""
+    from kg import killable
+
+    kept, last = [], [b"\n"]
+
+    def sink(chunk: bytes) -> None:
+        if output not in (None, "-"):
+            kept.append(chunk)
+            return
+        try:
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
+        last[0] = chunk[-1:]
+
+    killable.run(work, sink, timeout or None)
+    if output not in (None, "-"):
+        write_output(b"".join(kept), output)
+    elif last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
+        sink(b"\n")
 
 
 @main.command()
@@ -380,11 +506,13 @@ def export(ctx, fmt, tbox, output):
               help="Write the release here (default: release/ in a checkout; for an "
                    "installed package, the user cache: never the installation itself).")
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
+@click.pass_context
 @handle_errors
-def build(target, no_reason):
+def build(ctx, target, no_reason):
     """Check the sources and write the release files (atomic, deterministic)."""
     from kg import build as building
 
+    _deny_network(ctx)
     result = building.build(Path(target) if target else None, reason=not no_reason)
     click.echo(f"Built {result.directory} ({result.triples} triples):", err=True)
     for name, digest in result.files.items():
@@ -401,6 +529,7 @@ def validate(ctx, no_reason, fmt):
     from kg import build as building
     from kg.graph import parse_turtle
 
+    _deny_network(ctx)
     try:
         _, quads = building.parse_sources()
         for path in ctx.find_object(Context).extra:
@@ -594,7 +723,7 @@ def serve(ctx, host, port, timeout, max_rows, workers, cors):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
     from kg import server
 
-    graph = get_kg(ctx)
+    graph = get_kg(ctx, sandbox=False)  # this process listens; its workers are cut off
     settings = server.Settings(timeout=timeout, max_rows=max_rows, workers=workers,
                                cors=tuple(cors), extra=ctx.find_object(Context).user_files)
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg import catalogue
+from kg.terminal import escape
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -58,7 +59,8 @@ def _ref(graph, iri, row) -> dict:
 
 
 def render(card: dict, markdown: bool = False) -> str:
-    """The card as text for a terminal, or as Markdown."""
+    """The card as text for a terminal, or as Markdown; control characters in the data show
+    as escapes (:mod:`kg.terminal`)."""
     head = "## " if markdown else ""
     item = "- " if markdown else "  "
     out = [f"{head}{card['label']}  ({card['curie']})"]
@@ -84,7 +86,8 @@ def render(card: dict, markdown: bool = False) -> str:
     for link in card["editorial"]:
         note = f" -- {link['note']}" if link.get("note") else ""
         out.append(f"{item}{link['basis']}: {link['property']} {link['label']}{note}")
-    return "\n".join(out) + "\n"
+    # each line is ours; a control character (a line feed included) can only come from data
+    return "\n".join(escape(line) for line in out) + "\n"
 
 
 def _show(value) -> str:

@@ -2,7 +2,9 @@
 
 CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph itself.
 ``table`` (aligned, for a terminal) and ``md`` (Markdown) are for people: IRIs are shortened
-to CURIEs and, where the graph has one, the label follows in brackets.
+to CURIEs and, where the graph has one, the label follows in brackets. Their cells show
+control characters as visible escapes (:mod:`kg.terminal`), so data cannot drive the
+terminal; the W3C formats and RDF keep the data exact.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import pyoxigraph as ox
 
 from kg import sparql
 from kg.errors import QueryError
+from kg.terminal import clip, escape
 
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -91,10 +94,14 @@ def _cell(term, labels: dict[str, str], prefixes: dict[str, str]) -> str:
 
 
 def table(names, rows, max_width: int | None = 80, count: bool = True) -> str:
-    """An aligned plain-text table; cells wider than ``max_width`` are cut with '…'."""
+    """An aligned plain-text table; cells wider than ``max_width`` are cut with '…'.
+
+    Control characters show as escapes, counted in the width and never cut in half.
+    """
     if not names:
         return ""
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    widths = [max([len(escape(n)), *(len(escape(r[i])) for r in rows)])
+              for i, n in enumerate(names)]
     if max_width:
         widths = [min(w, max_width) for w in widths]
 
@@ -109,14 +116,25 @@ def table(names, rows, max_width: int | None = 80, count: bool = True) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(text, width)
 
 
 def markdown(names, rows) -> str:
-    """A Markdown table; '|' inside cells is escaped."""
+    """A Markdown table; '|' and control characters inside cells are escaped."""
     def esc(text):
-        return text.replace("|", "\\|")
+        return escape(text).replace("|", "\\|")
 
-    out = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in names) + "|"]
+    out = ["| " + " | ".join(esc(n) for n in names) + " |",
+           "|" + "|".join("---" for _ in names) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(out) + "\n"
+
+
+def write(results, fmt: str, out, labels: dict[str, str] | None = None,
+          prefixes: dict[str, str] | None = None) -> None:
+    """Write results in ``fmt`` to the binary file ``out``; W3C result formats stream, so a
+    large CSV answer is never held in memory whole."""
+    if fmt in RESULT_FORMATS and isinstance(results, ox.QuerySolutions):
+        results.serialize(out, format=RESULT_FORMATS[fmt])
+    else:
+        out.write(render(results, fmt, labels, prefixes))

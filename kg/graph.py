@@ -83,6 +83,8 @@ class KnowledgeGraph:
         self.prefixes = {**store.PREFIXES,
                          **{k: v for k, v in (prefixes or {}).items() if k and k not in store.PREFIXES}}
         self._labels: dict[str, str] | None = None
+        #: let SERVICE through the guard (``aikg --allow-network``); never updates or LOAD
+        self.allow_network = False
 
     # -- queries -----------------------------------------------------------------------
     def run(self, query: str, bindings: dict | None = None):
@@ -92,7 +94,7 @@ class KnowledgeGraph:
         substitutes variables of the SELECT projection; others are bound by a ``VALUES``
         block of serialised terms opening the WHERE clause.
         """
-        sparql.check_safe(query)
+        sparql.check_safe(query, allow_service=self.allow_network)
         terms = {k: _term(v) for k, v in (bindings or {}).items()}
         try:
             return self._execute(query, terms)

@@ -2,6 +2,7 @@
 
 The JSON is each result's ``to_dict()``; the two text forms are for people and carry the
 same facts (new skills grouped by kind, essential before preferred, running totals).
+Labels in them are escaped for the terminal (:mod:`kg.terminal`); the JSON keeps them exact.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from itertools import groupby
 
 from kg import formats
 from kg.errors import KGError
+from kg.terminal import escape
 
 FORMATS = ("table", "json", "md")
 
@@ -36,7 +38,8 @@ def render(result, fmt: str, verbose: bool = False) -> str:
         lines = _path(result, md, verbose=md or verbose)
     else:
         lines = {"Gap": _gap, "NextRoles": _next, "Ready": _ready}[kind](result, md)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # each line is ours; a control character (a line feed included) can only come from data
+    return "\n".join(escape(line) for line in lines).rstrip("\n") + "\n"
 
 
 def skill_groups(skills) -> list[tuple[str, str, list[str]]]:

@@ -39,7 +39,7 @@ class RemoteGraph(KnowledgeGraph):
         self.timeout = timeout
 
     def run(self, query: str, bindings: dict | None = None):
-        form = sparql.check_safe(query, allow_from=True)
+        form = sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
         text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
         accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
         body = urllib.parse.urlencode({"query": text}).encode()

@@ -2,11 +2,14 @@
 
 The graph is read-only and must not reach the network or the file system. pyoxigraph runs
 SERVICE and LOAD over HTTP from Rust, where Python's audit hooks cannot see them, so such
-queries are refused here, before any engine sees them.
+queries are refused before any engine sees them (:func:`check_safe`, deciding on the
+parse tree), and queries too big for pyoxigraph's recursive parser are refused before it
+overflows its stack (:func:`check_limits`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -17,33 +20,85 @@ from kg.store import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-# Strings, IRIs, comments, variables and prefixed names cannot hold keywords; blank them first.
-_NOT_KEYWORDS = re.compile(
+#: Limits checked before any parser sees an untrusted query. pyoxigraph's parser recurses
+#: and overflows the stack (the process dies, exit 139) at about 3,000 nested brackets or
+#: 7,000 terms in one flat expression or group; real queries stay far below both (the
+#: largest shipped query has 111 marks). rdflib's parser (the guard) needs about 5 ms per
+#: term of a flat arithmetic chain, which bounds the terms further. Pass other values to
+#: :func:`check_limits`.
+MAX_DEPTH = 200
+MAX_TERMS = 2_000
+MAX_LENGTH = 200_000
+
+# Where a closing bracket closes nothing: strings, IRIs, comments. Reading more text as one
+# of these than an engine does only raises the depth counted (see check_limits).
+_INERT = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*"
-    r"|[?$][A-Za-z0-9_\u00b7-\uffff]+"
-    r"|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*",
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*",
+    re.S,
 )
-_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
-_FORBIDDEN = re.compile(r"\b(" + "|".join(_UPDATE) + r"|SERVICE|FROM|WITH|USING)\b", re.I)
+_MARK = re.compile(r"[{}()\[\]!&|+\-*/^.,;<>=]")
+_BRACKET = re.compile(r"[{(\[\])}]")
+_OPENERS = "{(["
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 
+_trusted: set[str] = set()
 
-def keywords_text(query: str) -> str:
-    """The query with strings, IRIs, comments, variables and prefixed names blanked out.
 
-    Blanks keep their length, so a position in the result is the same position in ``query``.
+def trust(query: str) -> str:
+    """Mark ``query`` as shipped with the program (the named-query catalogue): it skips the
+    parse-level guard, so commands that only run shipped queries never import rdflib."""
+    _trusted.add(query)
+    return query
+
+
+def check_limits(query: str, max_depth: int = MAX_DEPTH, max_terms: int = MAX_TERMS,
+                 max_length: int = MAX_LENGTH) -> None:
+    """Refuse a query too long, too deeply nested or with too many terms for the parsers.
+
+    It runs before any parser, so it reads characters, and it errs on the side of refusing:
+    every opening bracket counts, even inside a string or IRI, while a closing one counts
+    only outside them (else ``"}}}"`` could hide 3,000 ``{``); every operator, bracket and
+    separator counts as a term, wherever it is.
+
+    >>> check_limits("SELECT * WHERE " + "{" * 300 + "}" * 300)
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: The query nests brackets 300 deep; the limit is 200. Flatten its groups and expressions.
     """
-    return _NOT_KEYWORDS.sub(lambda m: " " * len(m.group(0)), query)
+    if len(query) > max_length:
+        raise QueryError(f"The query is {len(query):,} characters long; the limit is "
+                         f"{max_length:,}. Shorten it (e.g. move long VALUES lists into data).")
+    depth = deepest = position = 0
+    for inert in [*_INERT.finditer(query), None]:
+        end = inert.start() if inert else len(query)
+        for bracket in _BRACKET.findall(query, position, end):
+            depth = depth + 1 if bracket in _OPENERS else max(depth - 1, 0)
+            deepest = max(deepest, depth)
+        if inert:
+            depth += sum(inert.group(0).count(c) for c in _OPENERS)
+            deepest = max(deepest, depth)
+            position = inert.end()
+    if deepest > max_depth:
+        raise QueryError(f"The query nests brackets {deepest} deep; the limit is {max_depth}. "
+                         "Flatten its groups and expressions.")
+    terms = len(_MARK.findall(query))
+    if terms > max_terms:
+        raise QueryError(f"The query has {terms:,} operators, brackets and separators; the "
+                         f"limit is {max_terms:,}. Split it into smaller queries.")
 
 
 def where_body_start(query: str) -> int:
-    """The index just after the ``{`` that opens the query's WHERE clause (WHERE is optional)."""
-    bare = keywords_text(query)
+    """The index just after the ``{`` that opens the query's WHERE clause (WHERE is optional).
+
+    Found on the text with strings, IRIs and comments blanked; :func:`with_values` checks on
+    the parse tree that the place is right before it uses an untrusted result.
+    """
+    bare = _INERT.sub(lambda m: " " * len(m.group(0)), query)
     match = re.search(r"\bWHERE\s*\{", bare, re.I)
     if match:
         return match.end()
@@ -60,7 +115,8 @@ def with_values(query: str, terms: dict) -> str:
     For engines without term binding (a remote endpoint, an unprojected variable in
     pyoxigraph). Terms are pyoxigraph terms, serialised by pyoxigraph, so an IRI is validated
     and a literal escaped: user text never becomes query syntax. Placed first in the WHERE
-    clause, the values are seen by its FILTERs, unlike a trailing VALUES.
+    clause, the values are seen by its FILTERs, unlike a trailing VALUES. In a query that is
+    not a trusted catalogue query, the parse tree must show the block there.
     """
     if not terms:
         return query
@@ -68,7 +124,15 @@ def with_values(query: str, terms: dict) -> str:
     values = " ".join(str(_as_term(terms[n])) for n in names)
     block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + values + ") } "
     at = where_body_start(query)
-    return query[:at] + block + query[at:]
+    result = query[:at] + block + query[at:]
+    if query in _trusted:
+        return trust(result)
+    from kg.query_guard import values_lead_where
+
+    if not values_lead_where(result, names):
+        raise QueryError("Cannot bind parameters in this query: its WHERE clause was not "
+                         "found; bind the values in the query text instead.")
+    return result
 
 
 def _as_term(value):
@@ -81,11 +145,15 @@ def with_limit(query: str, limit: int) -> str:
     """The query with ``LIMIT n`` appended; ``n`` must be a non-negative int, never text."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise QueryError(f"LIMIT must be a whole number of rows, not {limit!r}.")
-    return f"{query.rstrip()}\nLIMIT {limit}\n"
+    result = f"{query.rstrip()}\nLIMIT {limit}\n"
+    return trust(result) if query in _trusted else result
 
 
-def check_safe(query: str, allow_from: bool = False) -> str:
-    """Refuse updates, SERVICE, LOAD and dataset clauses; return the query form (SELECT, ...).
+def check_safe(query: str, allow_from: bool = False, allow_service: bool = False) -> str:
+    """Refuse updates, LOAD, SERVICE and dataset clauses; return the query form (SELECT, ...).
+
+    Decided on the parse tree (:mod:`kg.query_guard`), after :func:`check_limits`. Shipped
+    catalogue queries (:func:`trust`) only get their form read, without rdflib.
 
     >>> check_safe("SELECT * WHERE { ?s ?p ?o }")
     'SELECT'
@@ -94,24 +162,34 @@ def check_safe(query: str, allow_from: bool = False) -> str:
     ...
     kg.errors.QueryError: SERVICE is refused: the graph is read-only and queries may not reach the network or files; remove the SERVICE clause.
     """
-    bare = keywords_text(query)
-    for match in _FORBIDDEN.finditer(bare):
-        word = match.group(1).upper()
-        if word == "FROM" and allow_from:
-            continue
-        if word in _UPDATE or word in ("WITH", "USING"):
-            raise QueryError(
-                f"{word} is refused: this is a read-only query command; "
-                "use SELECT, ASK, CONSTRUCT or DESCRIBE."
-            )
-        raise QueryError(
-            f"{word} is refused: the graph is read-only and queries may not reach the network "
-            f"or files; remove the {word} clause."
-        )
-    form = _FORM.search(bare)
-    if not form:
-        raise QueryError("Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE.")
-    return form.group(1).upper()
+    if query in _trusted:
+        form = _FORM.search(_INERT.sub(" ", query))
+        return form.group(1).upper() if form else "SELECT"
+    if len(query) > _CACHED_LENGTH:
+        return _verdict(query, allow_from, allow_service)
+    form, refusal = _cached_verdict(query, allow_from, allow_service)
+    if refusal is not None:
+        raise QueryError(refusal)
+    return form
+
+
+#: an endpoint sees the same queries again and again; rdflib takes ~50 ms to parse one
+_CACHED_LENGTH = 10_000
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_verdict(query: str, allow_from: bool, allow_service: bool):
+    try:
+        return _verdict(query, allow_from, allow_service), None
+    except QueryError as error:
+        return None, str(error)
+
+
+def _verdict(query: str, allow_from: bool, allow_service: bool) -> str:
+    check_limits(query)
+    from kg.query_guard import inspect
+
+    return inspect(query, allow_from=allow_from, allow_service=allow_service)
 
 
 def prefix_lines(query: str) -> str:

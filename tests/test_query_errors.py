@@ -16,7 +16,7 @@ def one_error_line(result) -> str:
 def test_malformed_sparql_names_line_and_column(aikg):
     result = aikg("query", "SELECT ?s WHERE {\n  ?s ?p \n}")
     assert result.exit_code == 1
-    assert one_error_line(result).startswith("Error: Malformed SPARQL at line 3, column ")
+    assert one_error_line(result).startswith("Error: Malformed SPARQL at line 2, column 3: ")
 
 
 def test_unknown_query_name_offers_closest(aikg):

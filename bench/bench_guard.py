@@ -1,0 +1,73 @@
+"""What the query guard and the killable query process cost.
+
+In-process: the parse-level guard (rdflib) on each shipped query as if it were ad hoc, the
+trusted path the catalogue takes, the pre-parse limits on the largest shipped query, and the
+guard on the biggest flat expression the limits let through. Whole process: CPU time (user +
+system, less sensitive to a shared machine than wall time) of ``aikg query ladder`` and of an
+ad hoc query, median of N runs after a warm-up.
+
+    .venv/bin/python bench/bench_guard.py [--runs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _median_ms(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def _cpu_ms(args: list[str], runs: int) -> float:
+    command = [sys.executable, "-m", "kg", *args]
+    subprocess.run(command, check=True, capture_output=True)  # warm-up (and rebuild if stale)
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(command, check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    runs = parser.parse_args().runs
+
+    from kg import catalogue, sparql
+    from kg.query_guard import inspect
+
+    queries = [q.text for q in catalogue.catalogue().values()]
+    largest = max(queries, key=len)
+    started = time.perf_counter()
+    import rdflib.plugins.sparql.parser  # noqa: F401 - the import an ad hoc query pays
+
+    print(f"rdflib SPARQL parser import: {(time.perf_counter() - started) * 1000:.0f} ms")
+    per_query = statistics.median(_median_ms(lambda q=q: inspect(q), 3) for q in queries)
+    print(f"guard, parse tree of a shipped query run as ad hoc (median of {len(queries)}): "
+          f"{per_query:.1f} ms")
+    print(f"guard, trusted catalogue query: {_median_ms(lambda: sparql.check_safe(largest), 1000):.3f} ms")
+    print(f"limits on the largest shipped query ({len(largest)} chars): "
+          f"{_median_ms(lambda: sparql.check_limits(largest), 1000):.3f} ms")
+    flat = "SELECT * WHERE { BIND(" + "+".join(["1"] * 990) + " AS ?x) }"  # ~1,990 marks
+    print(f"guard, flat sum of 990 terms (near the 2,000-mark limit): "
+          f"{_median_ms(lambda: sparql.check_safe(flat), 1):.0f} ms")
+    print(f"aikg query ladder, CPU: {_cpu_ms(['query', 'ladder'], runs):.0f} ms")
+    adhoc = ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]
+    print(f"aikg query 'SELECT (COUNT(*) ...)', CPU: {_cpu_ms(adhoc, runs):.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Text from the graph made safe to print on a terminal.
+
+Labels come from users' ``--with`` files and from remote endpoints. Printed raw, an ESC
+sequence can clear the screen, OSC 0 set the window title, OSC 52 write the clipboard and
+OSC 8 disguise a link. Human-readable output (tables, Markdown, ``describe``, path text,
+error messages) therefore shows every control character (C0, DEL, C1) as a visible escape
+such as ``\\x1b``; machine formats (CSV, TSV, JSON, XML, RDF) keep the data exact.
+
+>>> escape("a\\x1b[2Jb")
+'a\\\\x1b[2Jb'
+>>> clip("\\x1b[31mred", 5)
+'\\\\x1b…'
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_NOT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_SHORT = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
+
+
+def _visible(match: re.Match) -> str:
+    char = match.group(0)
+    return _SHORT.get(char) or f"\\x{ord(char):02x}"
+
+
+def escape(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with each control character shown as ``\\xNN`` (``\\t``, ``\\r``, ``\\n``).
+
+    ``keep_newlines`` leaves line feeds alone, for multi-line text rendered by this program.
+    """
+    pattern = _CONTROL_NOT_NEWLINE if keep_newlines else _CONTROL
+    return pattern.sub(_visible, text)
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` escaped and cut to ``width`` characters with '…', never inside an escape."""
+    shown = escape(text)
+    if len(shown) <= width:
+        return shown
+    out, used = [], 0
+    for char in text:
+        piece = escape(char)
+        if used + len(piece) > width - 1:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out) + "…"

@@ -61,7 +61,7 @@ def hostile_graph(hostile_file):
 @pytest.fixture()
 def run(aikg, hostile_file, hostile_graph, monkeypatch):
     """``aikg --with hostile.ttl ARGS`` on the graph loaded once."""
-    monkeypatch.setattr(kg, "load", lambda extra=(), check=True: hostile_graph)
+    monkeypatch.setattr(kg, "load", lambda extra=(), check=True, **options: hostile_graph)
 
     def invoke(*args):
         result = aikg("--with", str(hostile_file), *args)

@@ -145,6 +145,21 @@ def run_checks(quads: list[ox.Quad], reason: bool = True):
     return validate.check_all(quads, reason=reason)
 
 
+def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
+    """The check report of the release plus the user's Turtle ``paths``, focused on what the
+    files add (:func:`kg.validate.check_focused`): the release itself was checked when built."""
+    from kg import validate
+    from kg.graph import read_turtle
+
+    added: list[ox.Quad] = []
+    for path in paths:  # syntax errors before any other work
+        added += read_turtle(Path(path))[0]
+    memory = ox.Store()
+    memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
+    memory.extend(added)
+    return validate.check_focused(memory, added, reason=reason)
+
+
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
     """Build the release into ``target`` (default: the release folder); returns what it wrote."""
     target = Path(target) if target is not None else store.release_dir()
@@ -194,16 +209,43 @@ def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def check_extra(memory: ox.Store, paths: tuple[Path, ...]) -> None:
-    """Hold a user's Turtle to the shipped shapes; one-line error naming the first problem."""
+def check_extra(memory: ox.Store, paths: tuple[Path, ...],
+                added: list[ox.Quad] | None = None) -> None:
+    """Hold a user's files to the shipped shapes and violation queries.
+
+    ``memory`` is the merged store (release + the user's quads), ``added`` the user's quads:
+    only what they can have changed is checked (:func:`kg.validate.check_focused`). With
+    ``added`` None all of ``memory`` is checked. Raises :class:`kg.errors.CheckFailed` naming
+    the file, the entity and the rule of the first problem.
+    """
     from kg import validate
 
-    report = validate.check_all(list(memory.quads_for_pattern(None, None, None)), reason=False,
-                                queries=False)
-    if not report.conforms:
-        names = ", ".join(str(p) for p in paths)
-        raise CheckFailed(
-            f"{names} does not conform to the shapes: {report.first_problem()} "
-            f"({report.summary()}). Run 'aikg --with {paths[0]} validate' for the full report.",
-            report,
-        )
+    if added is None:
+        report = validate.check_all(memory, reason=False)
+    else:
+        report = validate.check_focused(memory, added)
+    if report.conforms:
+        return
+    problem = report.problems[0]
+    where = _file_of(problem.focus, paths)
+    more = len(report.problems) - 1
+    raise CheckFailed(
+        f"{where}: {problem.focus or 'the graph'} fails {problem.check}: {problem.message}"
+        + (f" ({more} more problem{'s' if more > 1 else ''})" if more else "")
+        + f". Fix the file, or run 'aikg --with {where} validate' for the full report.",
+        report,
+    )
+
+
+def _file_of(entity: str, paths: tuple[Path, ...]) -> str:
+    """The user file that describes ``entity`` (as reports write it), else all of them."""
+    if len(paths) == 1:
+        return str(paths[0])
+    from kg.graph import read_turtle
+
+    full = entity if ":" in entity else store.PREFIXES.get("ail", "") + entity
+    for path in paths:
+        quads, _ = read_turtle(path)
+        if any(q.subject.value == full for q in quads if not isinstance(q.subject, ox.Triple)):
+            return str(path)
+    return ", ".join(str(p) for p in paths)

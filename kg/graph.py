@@ -280,5 +280,5 @@ def load(extra: Iterable[str | Path] = (), check: bool = True) -> KnowledgeGraph
     if check:
         from kg.build import check_extra  # pyshacl: only when a user file is given
 
-        check_extra(memory, extra_paths)
+        check_extra(memory, extra_paths, quads)
     return KnowledgeGraph(memory, extra_paths, prefixes)

@@ -11,15 +11,14 @@ statements, the types of the nodes it points to (``sh:class``), the statements o
 and the subgraph handed to pySHACL holds the focus nodes' statements, the statements of the
 nodes they point to, the types of the nodes those point to, and every ``rdfs:subClassOf``.
 Additions that change the vocabulary itself (subclass or subproperty axioms, shapes) make the
-whole graph the focus: :func:`neighbourhood` returns None and the caller checks everything.
+whole graph the focus: :func:`focus_nodes` returns None and the caller checks everything.
+:mod:`kg.screen` then narrows the focus to the nodes pySHACL must see.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
-__all__ = ["Focus", "neighbourhood"]
+__all__ = ["focus_nodes", "subgraph"]
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
@@ -34,25 +33,14 @@ VOCABULARY = frozenset({
 SHACL = "http://www.w3.org/ns/shacl#"
 
 
-@dataclass
-class Focus:
-    """The nodes whose shape verdicts can change, and the triples pySHACL needs to judge them."""
-
-    nodes: set            # pyoxigraph NamedNode / BlankNode
-    triples: list         # pyoxigraph Triple
-
-    def __len__(self) -> int:
-        return len(self.triples)
-
-
 def _out(store: ox.Store, node) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object)
             for q in store.quads_for_pattern(node, None, None)]
 
 
-def neighbourhood(store: ox.Store, added: list[ox.Quad]) -> Focus | None:
-    """The focus of ``added`` (quads already in ``store``), or None when everything must be
-    checked (the additions change the vocabulary)."""
+def focus_nodes(store: ox.Store, added: list[ox.Quad]) -> set | None:
+    """The nodes whose verdicts ``added`` (quads already in ``store``) can change, or None when
+    everything must be checked (the additions change the vocabulary)."""
     subjects = set()
     for quad in added:
         if quad.predicate.value in VOCABULARY or quad.predicate.value.startswith(SHACL):
@@ -61,6 +49,12 @@ def neighbourhood(store: ox.Store, added: list[ox.Quad]) -> Focus | None:
     nodes = set(subjects)
     for subject in subjects:  # whoever points at a changed node may change verdict too
         nodes.update(q.subject for q in store.quads_for_pattern(None, None, subject))
+    return nodes
+
+
+def subgraph(store: ox.Store, nodes: set) -> list[ox.Triple]:
+    """What pySHACL needs to judge ``nodes``: their statements, the statements of the nodes
+    they point to, the types of the nodes those point to, and the class hierarchy."""
     triples: set[ox.Triple] = set()
     first_hop = set()
     for node in nodes:
@@ -79,4 +73,4 @@ def neighbourhood(store: ox.Store, added: list[ox.Quad]) -> Focus | None:
                        for q in store.quads_for_pattern(node, RDF_TYPE, None))
     triples.update(ox.Triple(q.subject, q.predicate, q.object)
                    for q in store.quads_for_pattern(None, SUBCLASS, None))
-    return Focus(nodes, list(triples))
+    return list(triples)

@@ -392,20 +392,24 @@ def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
     ``added``), judging only what ``added`` can have changed; the same verdict as
     ``check_all(store, reason=False)``.
 
-    pySHACL sees the focus subgraph of :func:`kg.focus.neighbourhood` (the whole store when the
-    additions change the vocabulary). The violation queries run on the whole store: on
+    The focus is :func:`kg.focus.focus_nodes` (everything when the additions change the
+    vocabulary); :func:`kg.screen.suspects` evaluates the shapes on pyoxigraph and pySHACL sees
+    only the nodes that might fail, with their :func:`kg.focus.subgraph`. The violation queries run on the whole store: on
     pyoxigraph they take milliseconds, and as the release conforms every row they return comes
     from the additions.
     """
     from kg import focus as focusing
+    from kg import screen
 
-    added = list(added)
     report = Report()
-    area = focusing.neighbourhood(store, added)
-    if area is None:
+    nodes = focusing.focus_nodes(store, list(added))
+    if nodes is None:
         shacl_report = shacl(to_rdflib(store))
     else:
-        shacl_report = shacl(rdflib_graph(area.triples), focus=area.nodes)
+        suspects = screen.suspects(store, nodes, shapes_path())
+        shacl_report = Report(shacl_conforms=True)
+        if suspects:
+            shacl_report = shacl(rdflib_graph(focusing.subgraph(store, suspects)), focus=suspects)
     report.shacl_conforms = shacl_report.shacl_conforms
     report.shacl_problems = shacl_report.shacl_problems
     report.shacl_warnings = shacl_report.shacl_warnings

@@ -14,15 +14,14 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import ToolMissing
+from kg.owl import NO_JAVA, find_java, owl_consistency  # noqa: F401  (part of this API)
+from kg.owl import owl_on as _owl_on
 from kg.store import ontology_dir, source_files
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -73,12 +72,6 @@ def merged_store(data=None) -> ox.Store:
 
 def _is_rdflib_graph(data) -> bool:
     return type(data).__module__.startswith("rdflib") and hasattr(data, "serialize")
-
-
-def _ntriples(store: ox.Store) -> bytes:
-    """Every quad of the store, whatever its graph, as N-Triples."""
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 @contextlib.contextmanager
@@ -313,56 +306,6 @@ def violations(store_or_graph=None, queries: Iterable[Path] | None = None) -> li
             rows.append(row)
         out.append((Path(path).name.removesuffix(".rq"), rows))
     return out
-
-
-# ---------------------------------------------------------------------------- OWL
-
-NO_JAVA = ("HermiT needs Java: install a Java runtime (apt-get install default-jre-headless) "
-           "or pass --no-reason.")
-
-
-def find_java() -> str | None:
-    """The Java executable HermiT would run (owlready2's setting, else ``java`` on PATH)."""
-    import owlready2
-
-    return shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
-
-
-def owl_consistency(path) -> tuple[bool, str]:
-    """Check an RDF/XML (``.rdf``/``.owl``/``.xml``) or N-Triples (``.nt``) file with HermiT.
-
-    Returns ``(True, message)`` when consistent and ``(False, message)`` when inconsistent.
-    Raises :class:`kg.errors.ToolMissing` when there is no Java: a check that cannot run is
-    an error, not a verdict. Never hand owlready2 Turtle: it silently drops triples. A fresh
-    ``World`` per call keeps inferences from leaking between checks.
-    """
-    import owlready2
-
-    java = find_java()
-    if java is None:
-        raise ToolMissing(NO_JAVA)
-    owlready2.JAVA_EXE = java
-    path = Path(path)
-    fmt = "ntriples" if path.suffix == ".nt" else "rdfxml"
-    world = owlready2.World()
-    try:
-        with path.open("rb") as handle:
-            world.get_ontology(path.resolve().as_uri()).load(fileobj=handle, format=fmt)
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        return False, "HermiT found the ontology inconsistent."
-    except owlready2.OwlReadyJavaError as error:
-        return False, "HermiT failed: " + " ".join(str(error).split())[:400]
-    finally:
-        world.close()
-    return True, "HermiT found the ontology consistent."
-
-
-def _owl_on(store: ox.Store) -> tuple[bool, str]:
-    with tempfile.TemporaryDirectory(prefix="aikg-owl-") as folder:
-        target = Path(folder) / "graph.nt"
-        target.write_bytes(_ntriples(store))
-        return owl_consistency(target)
 
 
 # ---------------------------------------------------------------------------- everything

@@ -208,3 +208,18 @@ def test_check_extra_passes_a_clean_file():
     path = CHECKS / "progression-violation" / "pass.ttl"
     store, added = _store(path)
     check_extra(store, (path,), added)  # no exception
+
+
+def test_a_user_role_may_not_take_a_shipped_label(aikg, tmp_path):
+    """Issue 9: "Chief AI Officer" is an alternative label of the shipped Head of AI
+    Engineering; a user's role named so would make the name ambiguous."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text((CHECKS / "progression-violation" / "pass.ttl").read_text().replace(
+        'rdfs:label "Head"@en', 'rdfs:label "Chief AI Officer"@en'))
+    result = aikg("--with", str(mine), "stats")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {mine}: https://example.org/fixture#Head fails "
+                                    "duplicate-label-violation: ")
+    assert "chief ai officer" in result.stderr and len(result.stderr.splitlines()) == 1
+    report = aikg("--with", str(mine), "validate", "--no-reason")
+    assert report.exit_code == 1 and "label=chief ai officer" in report.stdout

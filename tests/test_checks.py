@@ -158,22 +158,20 @@ def test_additions_to_the_vocabulary_check_everything():
     assert focus_nodes(store, [*added, axiom]) is None
 
 
-@pytest.mark.parametrize("shape", sorted(p.name.removesuffix("-invalid.ttl")
-                                         for p in SHAPES.glob("*-invalid.ttl")))
-def test_the_screen_sends_every_failing_node_to_pyshacl(shape):
-    """What pySHACL reports on an invalid fixture is among the screen's suspects; on the valid
-    fixture of a shape the screen understands, nothing is (so pySHACL is skipped)."""
-    from kg import focus, screen
-
-    store, added = _store(SHAPES / f"{shape}-invalid.ttl")
-    suspects = screen.suspects(store, focus.focus_nodes(store, added), validate.shapes_path())
-    full = validate.shacl(store)
-    failing = {p.focus for p in full.shacl_problems}
-    assert failing and failing <= {validate._short(n.value) for n in suspects}
-    store, added = _store(SHAPES / f"{shape}-valid.ttl")
-    suspects = screen.suspects(store, focus.focus_nodes(store, added), validate.shapes_path())
-    if shape != "ValueRangeShape":  # sh:sparql: always left to pySHACL
-        assert suspects == set()
+def test_a_vocabulary_change_is_checked_in_full():
+    """Making a class two levels above a node a kind of ail:Skill turns that node into a skill
+    target without touching it or anything it points to: only the full fallback sees it."""
+    ex = "https://example.org/fixture#"
+    subclass = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    store, _ = _store(CHECKS / "progression-violation" / "pass.ttl")
+    store.extend([ox.Quad(ox.NamedNode(ex + "Card"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode(ex + "Trick")),
+                  ox.Quad(ox.NamedNode(ex + "Trick"), subclass, ox.NamedNode(ex + "Magic"))])
+    added = [ox.Quad(ox.NamedNode(ex + "Magic"), subclass, ox.NamedNode(validate.AIL + "Skill"))]
+    store.extend(added)
+    focused = validate.check_focused(store, added)
+    assert _verdict(focused) == _verdict(validate.check_all(store, reason=False))
+    assert ("ail:SkillShape", ex + "Card") in {(p.check, p.focus) for p in focused.problems}
 
 
 # ---------------------------------------------------------------------------- the contract

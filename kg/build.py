@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,6 @@ from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
 FORMATS = ("ttl", "nt", "rdf", "jsonld")
-ASSERTED_FORMATS = ("ttl", "nt")  # the graph without entailments, for diffing and reasoners
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -139,18 +138,6 @@ def parse_sources(files: list[Path] | None = None) -> tuple[list[ox.Quad], list[
     return tbox, everything
 
 
-def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
-    """The asserted triples plus what :mod:`kg.inference` derives from them, sorted.
-
-    The release and the store answer natural queries (``?s a ail:Skill``, either direction of
-    an inverse); ``ai_leadership-asserted.*`` keeps the sources' own statements.
-    """
-    from kg.inference import entail
-
-    both = asserted + entail(asserted)
-    return sorted(both, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
 def run_checks(quads: list[ox.Quad], reason: bool = True):
     """The full check report (SHACL, violation queries, OWL consistency) of a set of quads."""
     from kg import validate
@@ -158,10 +145,24 @@ def run_checks(quads: list[ox.Quad], reason: bool = True):
     return validate.check_all(quads, reason=reason)
 
 
+def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
+    """The check report of the release plus the user's Turtle ``paths``, focused on what the
+    files add (:func:`kg.validate.check_focused`): the release itself was checked when built."""
+    from kg import validate
+    from kg.graph import read_turtle
+
+    added: list[ox.Quad] = []
+    for path in paths:  # syntax errors before any other work
+        added += read_turtle(Path(path))[0]
+    memory = ox.Store()
+    memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
+    memory.extend(added)
+    return validate.check_focused(memory, added, reason=reason)
+
+
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
-    """Build the release into ``target`` (default :func:`kg.store.build_dir`: the checkout's
-    release folder, or the user cache for an installed package); returns what it wrote."""
-    target = Path(target) if target is not None else store.build_dir()
+    """Build the release into ``target`` (default: the release folder); returns what it wrote."""
+    target = Path(target) if target is not None else store.release_dir()
     digest = store.sources_digest()
     tbox_quads, quads = parse_sources()
     report = None
@@ -172,18 +173,14 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
                 f"The sources fail {report.summary()}; nothing was written. "
                 "Run 'aikg validate' for the full report.", report
             )
-    asserted, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
-    graph = with_entailments(asserted)
+    graph, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
     outputs: dict[str, bytes] = {}
     for ext in FORMATS:
         outputs[f"{store.RELEASE_NAME}.{ext}"] = _serialize(graph, ext)
-    for ext in ASSERTED_FORMATS:
-        outputs[f"{store.RELEASE_NAME}-asserted.{ext}"] = _serialize(asserted, ext)
     for ext in ("ttl", "nt", "rdf"):
         outputs[f"{store.RELEASE_NAME}-tbox.{ext}"] = _serialize(tbox, ext)
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
-    manifest = {"sources_sha256": digest, "triples": len(graph), "asserted_triples": len(asserted),
-                "files": hashes}
+    manifest = {"sources_sha256": digest, "triples": len(graph), "files": hashes}
     outputs[store.MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_all(target, outputs)
     if len(graph) > store.IN_MEMORY_LIMIT:
@@ -195,50 +192,60 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
 
 
 def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
-    """Write every file to a staging folder, then publish them together, the manifest last.
-
-    The release is always whole, old or new: SIGINT waits for the moves to end, and a run
-    killed during them (SIGKILL) is finished by the next one (:func:`kg.io.recover_staged`,
-    also run by every command opening the release), which removes abandoned staging folders.
-    """
-    from kg import io
-
+    """Write every file to a staging folder first, then move them in; the manifest last."""
     try:
-        io.ensure_folder(target)
-        io.recover_staged(target, last=store.MANIFEST)
-        for name in outputs:
-            io.refuse_read_only(target / name)
-        staging, lock = io.staging_folder(target)
+        target.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
     except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        raise KGError(f"Cannot write the release to '{target}': {reason}; "
+        raise KGError(f"Cannot write the release to '{target}': {error.strerror.lower()}; "
                       "choose a writable folder with -o.") from None
     try:
         for name, data in outputs.items():
             (staging / name).write_bytes(data)
-        io.publish(staging, target, last=store.MANIFEST)
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        raise KGError(f"Cannot write the release to '{target}': {reason}; "
-                      "choose a writable folder with -o.") from None
+        (target / store.MANIFEST).unlink(missing_ok=True)  # a half-swapped release is stale
+        for name in sorted(outputs, key=lambda n: n == store.MANIFEST):
+            (staging / name).replace(target / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        os.close(lock)
 
 
-def check_extra(memory: ox.Store, paths: tuple[Path, ...], added: list | None = None) -> None:
-    """Hold a user's Turtle to the shipped shapes; one-line error naming the first problem.
+def check_extra(memory: ox.Store, paths: tuple[Path, ...],
+                added: list[ox.Quad] | None = None) -> None:
+    """Hold a user's files to the shipped shapes and violation queries.
 
-    ``memory``: the merged store; ``added``: the user's quads (None: check all of memory).
+    ``memory`` is the merged store (release + the user's quads), ``added`` the user's quads:
+    only what they can have changed is checked (:func:`kg.validate.check_focused`). With
+    ``added`` None all of ``memory`` is checked. Raises :class:`kg.errors.CheckFailed` naming
+    the file, the entity and the rule of the first problem.
     """
     from kg import validate
 
-    report = validate.check_all(list(memory.quads_for_pattern(None, None, None)), reason=False,
-                                queries=False)
-    if not report.conforms:
-        names = ", ".join(str(p) for p in paths)
-        raise CheckFailed(
-            f"{names} does not conform to the shapes: {report.first_problem()} "
-            f"({report.summary()}). Run 'aikg --with {paths[0]} validate' for the full report.",
-            report,
-        )
+    if added is None:
+        report = validate.check_all(memory, reason=False)
+    else:
+        report = validate.check_focused(memory, added)
+    if report.conforms:
+        return
+    problem = report.problems[0]
+    where = _file_of(problem.focus, paths)
+    more = len(report.problems) - 1
+    raise CheckFailed(
+        f"{where}: {problem.focus or 'the graph'} fails {problem.check}: {problem.message}"
+        + (f" ({more} more problem{'s' if more > 1 else ''})" if more else "")
+        + f". Fix the file, or run 'aikg --with {where} validate' for the full report.",
+        report,
+    )
+
+
+def _file_of(entity: str, paths: tuple[Path, ...]) -> str:
+    """The user file that describes ``entity`` (as reports write it), else all of them."""
+    if len(paths) == 1:
+        return str(paths[0])
+    from kg.graph import read_turtle
+
+    full = entity if ":" in entity else store.PREFIXES.get("ail", "") + entity
+    for path in paths:
+        quads, _ = read_turtle(path)
+        if any(q.subject.value == full for q in quads if not isinstance(q.subject, ox.Triple)):
+            return str(path)
+    return ", ".join(str(p) for p in paths)

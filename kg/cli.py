@@ -525,16 +525,20 @@ def build(ctx, target, no_reason):
               type=click.Choice(["text", "json"]), help="Report format.")
 @click.pass_context
 def validate(ctx, no_reason, fmt):
-    """Check the graph (and any --with files): exit 0 conforms, 1 does not, 2 error."""
+    """Check the graph (with your workspace and --with files): exit 0 conforms, 1 not, 2 error."""
     from kg import build as building
-    from kg.graph import parse_turtle
 
     _deny_network(ctx)
+    context = ctx.find_object(Context)
+    # the workspace's files, then --with: what the commands answer with is what is checked
+    extra = tuple(dict.fromkeys(
+        [Path(e["path"]) for e in context.workspace().recorded()] + list(context.extra)))
     try:
-        _, quads = building.parse_sources()
-        for path in ctx.find_object(Context).extra:
-            quads.extend(parse_turtle(path))
-        report = building.run_checks(quads, reason=not no_reason)
+        if extra:  # the release was checked when built: check what the files add
+            report = building.run_checks_with(extra, reason=not no_reason)
+        else:
+            _, quads = building.parse_sources()
+            report = building.run_checks(quads, reason=not no_reason)
     except KGError as error:
         click.echo(f"Error: {error}", err=True)
         ctx.exit(2)

@@ -14,20 +14,23 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import ToolMissing
+from kg.owl import NO_JAVA, find_java, owl_consistency  # noqa: F401  (part of this API)
+from kg.owl import owl_on as _owl_on
 from kg.store import ontology_dir, source_files
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 
 __all__ = [
     "Problem", "Report", "ontology_dir", "shapes_path", "check_queries", "merged_store",
-    "to_rdflib", "shacl", "violations", "owl_consistency", "check_all",
+    "to_rdflib", "rdflib_graph", "shacl", "violations", "owl_consistency", "check_all",
+    "check_focused",
 ]
 
 
@@ -71,12 +74,6 @@ def _is_rdflib_graph(data) -> bool:
     return type(data).__module__.startswith("rdflib") and hasattr(data, "serialize")
 
 
-def _ntriples(store: ox.Store) -> bytes:
-    """Every quad of the store, whatever its graph, as N-Triples."""
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-
-
 @contextlib.contextmanager
 def _quiet_literals():
     """Silence rdflib's "Failed to convert Literal" warning and traceback.
@@ -95,39 +92,44 @@ def _quiet_literals():
 
 def to_rdflib(data):
     """``data`` (see :func:`merged_store`) as an ``rdflib.Graph``; a Graph is returned as is."""
-    import rdflib
-
     if _is_rdflib_graph(data):
         return data
+    store = merged_store(data)
+    return rdflib_graph(ox.Triple(q.subject, q.predicate, q.object) for q in store)
+
+
+def rdflib_graph(triples) -> "rdflib.Graph":  # noqa: F821
+    """pyoxigraph triples as an ``rdflib.Graph``, term by term.
+
+    Building the terms directly (blank nodes keep their labels) avoids writing and re-parsing
+    N-Triples, whose parser slows down with the square of a literal's length.
+    """
+    import rdflib
+
     graph = rdflib.Graph()
-    with _quiet_literals():
-        # Term by term, not through N-Triples text: rdflib's N-Triples parser takes time
-        # growing with the square of a literal's length (a 1 MB literal: 7 s, 2 MB: 40 s).
-        graph.addN((*triple, graph) for triple in _rdflib_triples(merged_store(data), rdflib))
-    return graph
-
-
-def _rdflib_triples(store: ox.Store, rdflib):
-    """Every quad of ``store``, whatever its graph, as an rdflib triple (what rdflib's
-    N-Triples parser would give: plain literals for xsd:string, fresh blank nodes)."""
-    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
-    bnodes: dict[str, object] = {}
+    nodes: dict = {}
 
     def term(t):
-        if isinstance(t, ox.NamedNode):
-            return rdflib.URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            if t.value not in bnodes:
-                bnodes[t.value] = rdflib.BNode()
-            return bnodes[t.value]
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        if t.datatype.value == xsd_string:
-            return rdflib.Literal(t.value)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+        found = nodes.get(t)
+        if found is None:
+            if isinstance(t, ox.NamedNode):
+                found = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                found = rdflib.BNode(t.value)
+            elif t.language:
+                found = rdflib.Literal(t.value, lang=t.language)
+            elif t.datatype.value == XSD_STRING:  # as rdflib's parsers give a plain literal
+                found = rdflib.Literal(t.value)
+            else:
+                found = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+            nodes[t] = found
+        return found
 
-    for quad in store:
-        yield term(quad.subject), term(quad.predicate), term(quad.object)
+    add = graph.add
+    with _quiet_literals():
+        for t in triples:
+            add((term(t.subject), term(t.predicate), term(t.object)))
+    return graph
 
 
 # ---------------------------------------------------------------------------- report
@@ -221,10 +223,14 @@ class Report:
 
 # ---------------------------------------------------------------------------- SHACL
 
-def shacl(data_graph, shapes=None) -> Report:
+def shacl(data_graph, shapes=None, focus=None) -> Report:
     """Validate ``data_graph`` (an rdflib.Graph, or anything :func:`merged_store` takes)
     against ``ontology/shapes.ttl`` (or ``shapes``, a path or rdflib.Graph); no inference,
-    so pass the TBox along with the data for subclass targets to work."""
+    so pass the TBox along with the data for subclass targets to work.
+
+    ``focus`` (pyoxigraph nodes), when given, keeps only the results about those nodes: the
+    other nodes of a focus subgraph (:mod:`kg.focus`) are there as context.
+    """
     import rdflib
     from pyshacl import validate as _validate
 
@@ -233,47 +239,51 @@ def shacl(data_graph, shapes=None) -> Report:
         shapes_graph = rdflib.Graph().parse(str(shapes or shapes_path()), format="turtle")
     else:
         shapes_graph = shapes
-    conforms, results, _ = _validate(graph, shacl_graph=shapes_graph, inference="none",
-                                     advanced=True, allow_warnings=True)
-    report = Report(shacl_conforms=bool(conforms), ran=["shacl"])
+    with _quiet_literals():
+        _, results, _ = _validate(graph, shacl_graph=shapes_graph, inference="none",
+                                  advanced=True, allow_warnings=True)
+    keep = None if focus is None else {n.value for n in focus}
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    rows = []
+    rows, warnings = [], []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
+        focus_node = results.value(result, SH.focusNode)
+        if keep is not None and str(focus_node) not in keep:
+            continue
         path = results.value(result, SH.resultPath)
         shape = results.value(result, SH.sourceShape)
         message = results.value(result, SH.resultMessage)
         shape_name = _shape_name(results, shapes_graph, shape)
         severity = _short(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         text = f"{message or 'constraint violated'}" + (f" (path {_short(path)})" if path else "")
-        problem = Problem(shape_name, _short(focus), text)
-        (report.shacl_warnings if severity != "Violation" else rows).append(problem)
+        problem = Problem(shape_name, _short(focus_node), text)
+        (warnings if severity != "Violation" else rows).append(problem)
+    report = Report(shacl_conforms=not rows, ran=["shacl"])
     report.shacl_problems = sorted(rows, key=lambda p: (p.check, p.focus, p.message))
-    report.shacl_warnings.sort(key=lambda p: (p.check, p.focus, p.message))
+    report.shacl_warnings = sorted(warnings, key=lambda p: (p.check, p.focus, p.message))
     return report
 
 
 def _shape_name(results, shapes_graph, shape) -> str:
-    """The CURIE of the named node shape a result comes from (property shapes are blank
-    nodes), e.g. ``ail:DescribedIndividualShape``: the name the shapes file gives it."""
+    """The named node shape a result comes from (property shapes are blank nodes)."""
     import rdflib
-
-    from kg import sparql
-    from kg.store import PREFIXES
 
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     if isinstance(shape, rdflib.BNode):
         parent = shapes_graph.value(None, SH.property, shape) or shapes_graph.value(None, SH.sparql, shape)
         if parent is not None:
             shape = parent
-    if isinstance(shape, rdflib.URIRef):
-        return sparql.curie(str(shape), PREFIXES)
-    return "sh:shape"  # an anonymous shape: the report has no better name for it
+    return _shape_curie(shape)
 
 
 def _short(term) -> str:
     text = str(term) if term is not None else ""
-    return text.split("#", 1)[1] if text.startswith("https://w3id.org/ai-leadership-kg/ontology#") else text
+    return text.split("#", 1)[1] if text.startswith(AIL) else text
+
+
+def _shape_curie(term) -> str:
+    """A shape's name as written in shapes.ttl (``ail:RoleShape``)."""
+    text = str(term) if term is not None else ""
+    return "ail:" + text[len(AIL):] if text.startswith(AIL) else text
 
 
 # ---------------------------------------------------------------------------- SPARQL checks
@@ -298,56 +308,6 @@ def violations(store_or_graph=None, queries: Iterable[Path] | None = None) -> li
     return out
 
 
-# ---------------------------------------------------------------------------- OWL
-
-NO_JAVA = ("HermiT needs Java: install a Java runtime (apt-get install default-jre-headless) "
-           "or pass --no-reason.")
-
-
-def find_java() -> str | None:
-    """The Java executable HermiT would run (owlready2's setting, else ``java`` on PATH)."""
-    import owlready2
-
-    return shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
-
-
-def owl_consistency(path) -> tuple[bool, str]:
-    """Check an RDF/XML (``.rdf``/``.owl``/``.xml``) or N-Triples (``.nt``) file with HermiT.
-
-    Returns ``(True, message)`` when consistent and ``(False, message)`` when inconsistent.
-    Raises :class:`kg.errors.ToolMissing` when there is no Java: a check that cannot run is
-    an error, not a verdict. Never hand owlready2 Turtle: it silently drops triples. A fresh
-    ``World`` per call keeps inferences from leaking between checks.
-    """
-    import owlready2
-
-    java = find_java()
-    if java is None:
-        raise ToolMissing(NO_JAVA)
-    owlready2.JAVA_EXE = java
-    path = Path(path)
-    fmt = "ntriples" if path.suffix == ".nt" else "rdfxml"
-    world = owlready2.World()
-    try:
-        with path.open("rb") as handle:
-            world.get_ontology(path.resolve().as_uri()).load(fileobj=handle, format=fmt)
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        return False, "HermiT found the ontology inconsistent."
-    except owlready2.OwlReadyJavaError as error:
-        return False, "HermiT failed: " + " ".join(str(error).split())[:400]
-    finally:
-        world.close()
-    return True, "HermiT found the ontology consistent."
-
-
-def _owl_on(store: ox.Store) -> tuple[bool, str]:
-    with tempfile.TemporaryDirectory(prefix="aikg-owl-") as folder:
-        target = Path(folder) / "graph.nt"
-        target.write_bytes(_ntriples(store))
-        return owl_consistency(target)
-
-
 # ---------------------------------------------------------------------------- everything
 
 def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool = True) -> Report:
@@ -365,6 +325,40 @@ def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool
         report.violation_rows = violations(store)
         report.ran.append("queries")
     if reason:
+        report.owl_ok, report.owl_message = _owl_on(store)
+        report.ran.append("owl")
+    return report
+
+
+def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
+    """Shapes and violation queries over ``store`` (a conforming release plus the user's quads
+    ``added``), judging only what ``added`` can have changed; the same verdict as
+    ``check_all(store, reason=False)``.
+
+    The focus is :func:`kg.focus.focus_nodes` (everything when the additions change the
+    vocabulary); :func:`kg.screen.suspects` evaluates the shapes on pyoxigraph and pySHACL sees
+    only the nodes that might fail, with their :func:`kg.focus.subgraph`. The violation queries run on the whole store: on
+    pyoxigraph they take milliseconds, and as the release conforms every row they return comes
+    from the additions.
+    """
+    from kg import focus as focusing
+    from kg import screen
+
+    report = Report()
+    nodes = focusing.focus_nodes(store, list(added))
+    if nodes is None:
+        shacl_report = shacl(to_rdflib(store))
+    else:
+        suspects = screen.suspects(store, nodes, shapes_path())
+        shacl_report = Report(shacl_conforms=True)
+        if suspects:
+            shacl_report = shacl(rdflib_graph(focusing.subgraph(store, suspects)), focus=suspects)
+    report.shacl_conforms = shacl_report.shacl_conforms
+    report.shacl_problems = shacl_report.shacl_problems
+    report.shacl_warnings = shacl_report.shacl_warnings
+    report.violation_rows = violations(store)
+    report.ran += ["shacl", "queries"]
+    if reason:  # OWL consistency is global: HermiT sees the whole merged graph
         report.owl_ok, report.owl_message = _owl_on(store)
         report.ran.append("owl")
     return report

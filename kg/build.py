@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
 FORMATS = ("ttl", "nt", "rdf", "jsonld")
+ASSERTED_FORMATS = ("ttl", "nt")  # the graph without entailments, for diffing and reasoners
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -138,6 +139,18 @@ def parse_sources(files: list[Path] | None = None) -> tuple[list[ox.Quad], list[
     return tbox, everything
 
 
+def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
+    """The asserted triples plus what :mod:`kg.inference` derives from them, sorted.
+
+    The release and the store answer natural queries (``?s a ail:Skill``, either direction of
+    an inverse); ``ai_leadership-asserted.*`` keeps the sources' own statements.
+    """
+    from kg.inference import entail
+
+    both = asserted + entail(asserted)
+    return sorted(both, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
 def run_checks(quads: list[ox.Quad], reason: bool = True):
     """The full check report (SHACL, violation queries, OWL consistency) of a set of quads."""
     from kg import validate
@@ -161,8 +174,9 @@ def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
 
 
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
-    """Build the release into ``target`` (default: the release folder); returns what it wrote."""
-    target = Path(target) if target is not None else store.release_dir()
+    """Build the release into ``target`` (default :func:`kg.store.build_dir`: the checkout's
+    release folder, or the user cache for an installed package); returns what it wrote."""
+    target = Path(target) if target is not None else store.build_dir()
     digest = store.sources_digest()
     tbox_quads, quads = parse_sources()
     report = None
@@ -173,14 +187,18 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
                 f"The sources fail {report.summary()}; nothing was written. "
                 "Run 'aikg validate' for the full report.", report
             )
-    graph, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
+    asserted, tbox = canonical_triples(quads), canonical_triples(tbox_quads)
+    graph = with_entailments(asserted)
     outputs: dict[str, bytes] = {}
     for ext in FORMATS:
         outputs[f"{store.RELEASE_NAME}.{ext}"] = _serialize(graph, ext)
+    for ext in ASSERTED_FORMATS:
+        outputs[f"{store.RELEASE_NAME}-asserted.{ext}"] = _serialize(asserted, ext)
     for ext in ("ttl", "nt", "rdf"):
         outputs[f"{store.RELEASE_NAME}-tbox.{ext}"] = _serialize(tbox, ext)
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
-    manifest = {"sources_sha256": digest, "triples": len(graph), "files": hashes}
+    manifest = {"sources_sha256": digest, "triples": len(graph), "asserted_triples": len(asserted),
+                "files": hashes}
     outputs[store.MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _write_all(target, outputs)
     if len(graph) > store.IN_MEMORY_LIMIT:
@@ -192,21 +210,35 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
 
 
 def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
-    """Write every file to a staging folder first, then move them in; the manifest last."""
+    """Write every file to a staging folder, then publish them together, the manifest last.
+
+    The release is always whole, old or new: SIGINT waits for the moves to end, and a run
+    killed during them (SIGKILL) is finished by the next one (:func:`kg.io.recover_staged`,
+    also run by every command opening the release), which removes abandoned staging folders.
+    """
+    from kg import io
+
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+        io.ensure_folder(target)
+        io.recover_staged(target, last=store.MANIFEST)
+        for name in outputs:
+            io.refuse_read_only(target / name)
+        staging, lock = io.staging_folder(target)
     except OSError as error:
-        raise KGError(f"Cannot write the release to '{target}': {error.strerror.lower()}; "
+        reason = (error.strerror or str(error)).lower()
+        raise KGError(f"Cannot write the release to '{target}': {reason}; "
                       "choose a writable folder with -o.") from None
     try:
         for name, data in outputs.items():
             (staging / name).write_bytes(data)
-        (target / store.MANIFEST).unlink(missing_ok=True)  # a half-swapped release is stale
-        for name in sorted(outputs, key=lambda n: n == store.MANIFEST):
-            (staging / name).replace(target / name)
+        io.publish(staging, target, last=store.MANIFEST)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise KGError(f"Cannot write the release to '{target}': {reason}; "
+                      "choose a writable folder with -o.") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
 
 
 def check_extra(memory: ox.Store, paths: tuple[Path, ...],

@@ -132,6 +132,7 @@ def rdflib_graph(triples) -> "rdflib.Graph":  # noqa: F821
     return graph
 
 
+
 # ---------------------------------------------------------------------------- report
 
 @dataclass
@@ -264,7 +265,8 @@ def shacl(data_graph, shapes=None, focus=None) -> Report:
 
 
 def _shape_name(results, shapes_graph, shape) -> str:
-    """The named node shape a result comes from (property shapes are blank nodes)."""
+    """The CURIE of the named node shape a result comes from (property shapes are blank
+    nodes), e.g. ``ail:DescribedIndividualShape``: the name the shapes file gives it."""
     import rdflib
 
     SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

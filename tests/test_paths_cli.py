@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from kg import cli
 from tests.paths_support import AIL, ladder_graph
+SEARCHED = (" Searched the labels and alternative labels of {} {}s (vocabularies: ail); "
+            "run 'aikg search \"{}\"' to look in definitions too.")
 
 
 @pytest.fixture()
@@ -144,18 +146,22 @@ def test_ready(run):
     out = ok(run("ready", "--have", "Python", "--have", "ML", "--have", "PyTorch"))
     lines = out.splitlines()
     assert lines[0] == "Roles ranked for: Python, Machine learning, PyTorch"
-    assert lines[4].split() == ["AI", "Engineer", "3/5", "60%", "-"]
+    assert lines[4].split() == ["AI", "Engineer", "3", "3/3", "3/5", "60%", "-"]
     data = json.loads(ok(run("ready", "--have", "Python", "--format", "json")))
-    assert data["roles"][0]["share"] >= data["roles"][-1]["share"]
+    assert data["roles"][0]["score"] >= data["roles"][-1]["score"]
     md = ok(run("ready", "--have", "Python", "--format", "md"))
-    assert "| role | held | share | missing essential skills |" in md
+    assert "| role | score | essential | held | share | missing essential skills |" in md
+    limited = json.loads(ok(run("ready", "--have", "Python", "--limit", "2", "--format", "json")))
+    assert limited["roles"] == data["roles"][:2]
 
 
 @pytest.mark.parametrize("args, line", [
     (["path", "Junior AI Engineer", "Head of A1"],
-     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'?"),
+     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'? Searched the labels and "
+     "alternative labels of 10 roles (vocabularies: ail); run 'aikg search \"Head of A1\"' to "
+     "look in definitions too."),
     (["path", "Junior AI Engineer", "Head of AI", "--have", "Pythn"],
-     "Error: No skill matches 'Pythn'. Did you mean 'Python'?"),
+     "Error: No skill matches 'Pythn'. Did you mean 'Python'?" + SEARCHED.format(15, 'skill', 'Pythn')),
     (["path", "AI Engineer", "AI Engineer"],
      "Error: 'AI Engineer' is both the start and the goal; pick another goal, or run "
      "'aikg next \"AI Engineer\"' to see where it leads."),
@@ -182,9 +188,9 @@ def test_ready(run):
      "'Senior AI Engineer', though there is one without --via/--avoid; drop or change them "
      "(run 'aikg path \"Junior AI Engineer\" \"Head of AI Engineering\"' to see it)."),
     (["gap", "AI Enginer", "Head of AI"],
-     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'?"),
-    (["next", "Chief Wizard"], "Error: No role matches 'Chief Wizard'."),
-    (["ready", "--have", "Quantum knitting"], "Error: No skill matches 'Quantum knitting'."),
+     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'?" + SEARCHED.format(10, 'role', 'AI Enginer')),
+    (["next", "Chief Wizard"], "Error: No role matches 'Chief Wizard'." + SEARCHED.format(10, 'role', 'Chief Wizard')),
+    (["ready", "--have", "Quantum knitting"], "Error: No skill matches 'Quantum knitting'." + SEARCHED.format(15, 'skill', 'Quantum knitting')),
 ])
 def test_errors_are_one_line(run, args, line):
     assert error_line(run(*args)) == line

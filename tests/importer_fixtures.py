@@ -1,0 +1,125 @@
+"""Small O*NET fixtures in the published format (one-sheet .xlsx with shared strings).
+
+``python -m tests.importer_fixtures`` rewrites tests/data/onet/ from the rows below; tests
+copy that folder to make bad variants (a renamed column, a truncated sheet).
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ONET = Path(__file__).parent / "data" / "onet"
+CODE = "O*NET-SOC Code"
+SD, DS, CIRS, CISM, SEMI, OTHER = ("15-1252.00", "15-2051.00", "15-1221.00", "11-3021.00",
+                                   "51-9141.00", "15-1299.09")
+TITLES = {SD: "Software Developers", DS: "Data Scientists",
+          CIRS: "Computer and Information Research Scientists",
+          CISM: "Computer and Information Systems Managers",
+          SEMI: "Semiconductor Processors", OTHER: "Information Technology Project Managers"}
+ZONES = {SD: 4, DS: 5, CIRS: 5, CISM: 4, SEMI: 3}  # OTHER has no job zone
+
+
+def _tech(code, example, hot, demand, commodity=("43232408", "Web platform development software")):
+    return [code, TITLES[code], example, commodity[0], commodity[1], hot, demand]
+
+
+def _rated(code, element, name, im, lv):
+    base = [code, TITLES[code], element, name]
+    tail = ["8", "0.1", "3", "5", "N"]
+    return [base + ["IM", "Importance", im] + tail + ["", "08/2023", "Analyst"],
+            base + ["LV", "Level", lv] + tail + ["N", "08/2023", "Analyst"]]
+
+
+SHEETS = {
+    "Occupation Data.xlsx": [[CODE, "Title", "Description"]] + [
+        [code, title, f"What {title.lower()} do."] for code, title in TITLES.items()],
+    "Alternate Titles.xlsx": [[CODE, "Title", "Alternate Title", "Short Title", "Source(s)"],
+                              [SD, TITLES[SD], "Application Developer", "", "08"],
+                              [SD, TITLES[SD], "Software Engineer", "", "08"],
+                              [DS, TITLES[DS], "Machine Learning Scientist", "ML Scientist", "10"]],
+    "Job Zone Reference.xlsx": [["Job Zone", "Name", "Experience", "Education", "Job Training",
+                                 "Examples", "SVP Range"]] + [
+        [str(z), f"Job Zone {z}", f"Experience for zone {z}.", f"Education for zone {z}.",
+         "", "", ""] for z in range(1, 6)],
+    "Job Zones.xlsx": [[CODE, "Title", "Job Zone", "Date", "Domain Source"]] + [
+        [code, TITLES[code], str(z), "08/2023", "Analyst"] for code, z in ZONES.items()],
+    "Related Occupations.xlsx": [[CODE, "Title", "Related O*NET-SOC Code", "Related Title",
+                                  "Relatedness Tier", "Index"],
+                                 [SD, TITLES[SD], DS, TITLES[DS], "Primary-Short", "1"],
+                                 [SD, TITLES[SD], CISM, TITLES[CISM], "Primary-Short", "2"],
+                                 [DS, TITLES[DS], CIRS, TITLES[CIRS], "Primary-Long", "1"],
+                                 [CIRS, TITLES[CIRS], SD, TITLES[SD], "Primary-Short", "1"],
+                                 [SEMI, TITLES[SEMI], SD, TITLES[SD], "Supplemental", "3"]],
+    "Content Model Reference.xlsx": [["Element ID", "Element Name", "Description"],
+                                     ["2.A.1.e", "Mathematics", "Using mathematics to solve problems."],
+                                     ["2.B.3.l", "Repairing", "Repairing machines using the needed tools."],
+                                     ["2.C.4.a", "Mathematics", "Knowledge of arithmetic, algebra and statistics."]],
+    "Technology Skills.xlsx": [[CODE, "Title", "Example", "Commodity Code", "Commodity Title",
+                                "Hot Technology", "In Demand"],
+                               _tech(SD, "Kubernetes", "Y", "Y"), _tech(SD, "Python", "Y", "Y"),
+                               _tech(SD, "C++", "Y", "N"), _tech(DS, "Python", "Y", "Y"),
+                               _tech(DS, "PyTorch", "Y", "N"), _tech(DS, "Kubernetes", "Y", "N"),
+                               _tech(SEMI, "Kubernetes", "N", "N")],
+    "Skills.xlsx": [[CODE, "Title", "Element ID", "Element Name", "Scale ID", "Scale Name",
+                     "Data Value", "N", "Standard Error", "Lower CI Bound", "Upper CI Bound",
+                     "Recommend Suppress", "Not Relevant", "Date", "Domain Source"]]
+    + _rated(SD, "2.A.1.e", "Mathematics", "3.62", "4.12") + _rated(SD, "2.B.3.l", "Repairing", "1.12", "0.5")
+    + _rated(DS, "2.A.1.e", "Mathematics", "4.5", "5.25") + _rated(SEMI, "2.B.3.l", "Repairing", "3.75", "3.1"),
+    "Knowledge.xlsx": [[CODE, "Title", "Element ID", "Element Name", "Scale ID", "Scale Name",
+                        "Data Value", "N", "Standard Error", "Lower CI Bound", "Upper CI Bound",
+                        "Recommend Suppress", "Not Relevant", "Date", "Domain Source"]]
+    + _rated(DS, "2.C.4.a", "Mathematics", "4.1", "5"),
+}
+README = "O*NET 29.2 Database\nFebruary 2025 Release\n---------------------\n"
+
+
+def write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    """A one-sheet workbook as Excel writes it: shared strings for text, numbers as values."""
+    strings: dict[str, int] = {}
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if value == "":
+                continue
+            if r > 1 and _is_number(value):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                index = strings.setdefault(value, len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+        body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{"".join(body)}</sheetData></worksheet>'
+    sst = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook {ns}><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="{len(strings)}">{sst}</sst>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2025, 2, 1, 0, 0, 0))  # same bytes each time
+            book.writestr(info, text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_onet(folder: Path = ONET, sheets: dict | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Read Me.txt").write_text(README)
+    for name, rows in (sheets or SHEETS).items():
+        write_xlsx(folder / name, rows)
+    return folder
+
+
+if __name__ == "__main__":
+    print(write_onet())

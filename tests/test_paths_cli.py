@@ -218,8 +218,8 @@ def test_by_years_without_years(run, monkeypatch):
 
     real = paths.project
 
-    def no_years(g):
-        graph = real(g).copy()
+    def no_years(g, lateral=False):
+        graph = real(g, lateral).copy()
         for _, data in graph.nodes(data=True):
             data["years"] = None
         graph.graph.pop("_index", None)

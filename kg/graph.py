@@ -205,11 +205,10 @@ class KnowledgeGraph:
         )
 
     def _vocabulary(self, iri: str) -> str:
-        """The prefix an IRI is shortened with, else its host (``www.onetonline.org``)."""
-        curie = self.curie(iri)
-        if curie != iri and ":" in curie:
-            return curie.split(":", 1)[0]
-        return iri.split("//", 1)[-1].split("/", 1)[0]
+        """The prefix whose namespace is the longest start of an IRI, else its host."""
+        best = max(((ns, name) for name, ns in self.prefixes.items() if iri.startswith(ns)),
+                   default=None, key=lambda pair: len(pair[0]))
+        return best[1] if best else iri.split("//", 1)[-1].split("/", 1)[0]
 
     def equivalents(self) -> dict[str, str]:
         """Skills linked by ``skos:exactMatch`` mapped to one representative (see

@@ -510,6 +510,18 @@ def import_onet(folder, output):
 
     _import_summary(onet.import_onet(folder, output, _progress()), output, "O*NET")
 
+
+@import_.command("esco")
+@click.argument("folder", metavar="DIR")
+@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
+              help="The Turtle file to write (replaced atomically).")
+@handle_errors
+def import_esco(folder, output):
+    """The ESCO v1.2.0 CSV files and occupation profiles in DIR as Turtle (attribution: ESCO)."""
+    from kg.importers import esco
+
+    _import_summary(esco.import_esco(folder, output, _progress()), output, "ESCO")
+
 # ==== end import commands ==============================================================
 
 # ==== viz commands (viz helper) ========================================================

@@ -123,3 +123,80 @@ def write_onet(folder: Path = ONET, sheets: dict | None = None) -> Path:
 
 if __name__ == "__main__":
     print(write_onet())
+
+
+# -- ESCO ---------------------------------------------------------------------------------------
+ESCO = Path(__file__).parent / "data" / "esco"
+E = "http://data.europa.eu/esco/"
+AI_ENGINEER = E + "occupation/35553663-deab-4d9a-bf22-15c1625d28e8"
+DATA_SCIENTIST = E + "occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
+ISCO_2511, ISCO_251 = E + "isco/C2511", E + "isco/C251"
+PYTHON_SKILL = E + "skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+INITIATIVE = E + "skill/001115fb-569f-4ee6-8381-c6807ef2527f"
+ESCO_CSV = {
+    "occupations_en.csv": [
+        ["conceptType", "conceptUri", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels",
+         "status", "modifiedDate", "regulatedProfessionNote", "scopeNote", "definition",
+         "inScheme", "description", "code"],
+        ["Occupation", AI_ENGINEER, "2511", "artificial intelligence engineer",
+         "machine learning engineer\nAI engineer", "", "released", "", "", "", "", "",
+         "Artificial intelligence engineers design intelligent programs.", "2511.1"],
+        ["Occupation", DATA_SCIENTIST, "2511", "data scientist", "data science specialist", "",
+         "released", "", "", "", "", "", "Data scientists find and interpret data.", "2511.4"]],
+    "ISCOGroups_en.csv": [
+        ["conceptType", "conceptUri", "code", "preferredLabel", "status", "altLabels", "inScheme",
+         "description"],
+        ["ISCOGroup", ISCO_251, "251", "Software and applications developers and analysts",
+         "released", "", "", "They research, analyse and develop software."],
+        ["ISCOGroup", ISCO_2511, "2511", "Systems analysts", "released", "", "",
+         "Systems analysts evaluate information technology requirements."]],
+    "broaderRelationsOccPillar_en.csv": [
+        ["conceptType", "conceptUri", "broaderType", "broaderUri"],
+        ["ISCOGroup", ISCO_2511, "ISCOGroup", ISCO_251],
+        ["Occupation", AI_ENGINEER, "ISCOGroup", ISCO_2511],
+        ["Occupation", DATA_SCIENTIST, "ISCOGroup", ISCO_2511]],
+    "digitalSkillsCollection_en.csv": [
+        ["conceptType", "conceptUri", "preferredLabel", "status", "skillType", "reuseLevel",
+         "altLabels", "description", "broaderConceptUri", "broaderConceptPT"],
+        ["KnowledgeSkillCompetence", PYTHON_SKILL, "Python (computer programming)", "released",
+         "knowledge", "cross-sector", "Python", "Programming in Python.", "", ""]],
+    "transversalSkillsCollection_en.csv": [
+        ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "status",
+         "altLabels", "description", "broaderConceptUri", "broaderConceptPT"],
+        ["KnowledgeSkillCompetence", INITIATIVE, "skill/competence", "transversal",
+         "show initiative", "released", "take the initiative | be a driving force",
+         "Take the first step in an action.", "", ""]],
+    "skillSkillRelations_en.csv": [
+        ["originalSkillUri", "originalSkillType", "relationType", "relatedSkillType",
+         "relatedSkillUri"],
+        [PYTHON_SKILL, "knowledge", "optional", "skill/competence", INITIATIVE],
+        [PYTHON_SKILL, "knowledge", "optional", "knowledge", E + "skill/not-in-these-files"]],
+}
+ESCO_PROFILES = [
+    {"occupation_uri": AI_ENGINEER, "essential_skills": ["Python (computer programming)", "deep learning"],
+     "optional_skills": ["show initiative", "R"], "essential_knowledge": ["deep learning"],
+     "transversal_skills": []},
+    {"occupation_uri": DATA_SCIENTIST, "essential_skills": ["data mining", "R"],
+     "optional_skills": ["Python (computer programming)"], "essential_knowledge": ["data mining"],
+     "transversal_skills": []},
+]
+
+
+def write_esco(folder: Path = ESCO, profiles: list[dict] | None = None) -> Path:
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in ESCO_CSV.items():
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    profiles = profiles if profiles is not None else ESCO_PROFILES
+    table = pa.table({k: [p[k] for p in profiles] for k in profiles[0]})
+    pq.write_table(table, folder / "esco_occupation_profiles.parquet")
+    return folder
+
+
+if __name__ == "__main__":
+    print(write_esco())

@@ -296,3 +296,86 @@ def test_real_onet_counts_match_its_readme(tmp_path):
     assert c["related occupations"] == 18460  # "~18,460 links"
     assert 32_000 <= c["technology links"] <= 33_000  # "~32,600"
     assert (c["skills"], c["knowledge"]) == (35, 33)
+
+
+# -- ESCO ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def esco_store(tmp_path_factory):
+    out = tmp_path_factory.mktemp("esco") / "esco.ttl"
+    result = invoke("import", "esco", str(fx.ESCO), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    s = ox.Store()
+    s.load(path=str(out), format=ox.RdfFormat.TURTLE)
+    return out, s
+
+
+def test_esco_occupations_groups_and_skills(esco_store):
+    from kg.importers import esco
+
+    _, s = esco_store
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert objects(s, fx.AI_ENGINEER, skos + "altLabel") == {"machine learning engineer", "AI engineer"}
+    assert objects(s, fx.AI_ENGINEER, skos + "broader") == {fx.ISCO_2511}
+    assert objects(s, fx.ISCO_2511, skos + "broader") == {fx.ISCO_251}
+    essential = objects(s, fx.AI_ENGINEER, AIL + "requiresEssentialSkill")
+    # a label a collection names gets the collection's ESCO URI; any other label a minted IRI
+    assert essential == {fx.PYTHON_SKILL, esco.SKILL_BASE + "deep_learning"}
+    kind = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    assert AIL + "KnowledgeArea" in objects(s, esco.SKILL_BASE + "deep_learning", kind)
+    assert AIL + "TransversalSkill" in objects(s, fx.INITIATIVE, kind)
+    assert AIL + "OccupationalSkill" in objects(s, esco.SKILL_BASE + "R", kind)
+    assert objects(s, fx.AI_ENGINEER, AIL + "requiresPreferredSkill") == {
+        fx.INITIATIVE, esco.SKILL_BASE + "R"}
+    # the relation to a skill these files do not describe is not kept
+    assert objects(s, fx.PYTHON_SKILL, skos + "related") == {fx.INITIATIVE}
+
+
+def test_esco_and_onet_together_pass_the_shapes(esco_store, imported):
+    import kg
+
+    kg.load(extra=[esco_store[0], imported])  # raises CheckFailed if not
+
+
+def test_esco_same_bytes(esco_store, tmp_path):
+    from kg.importers import esco
+
+    esco.import_esco(fx.ESCO, tmp_path / "again.ttl")
+    assert (tmp_path / "again.ttl").read_bytes() == esco_store[0].read_bytes()
+
+
+def _esco_copy(tmp_path) -> Path:
+    folder = tmp_path / "esco"
+    shutil.copytree(fx.ESCO, folder)
+    return folder
+
+
+@pytest.mark.parametrize("damage,expected", [
+    (lambda f: (f / "occupations_en.csv").write_text(
+        (f / "occupations_en.csv").read_text().replace("preferredLabel", "prefLabel", 1)),
+     "occupations_en.csv, row 1: no column 'preferredLabel'"),
+    (lambda f: (f / "esco_occupation_profiles.parquet").write_bytes(
+        (f / "esco_occupation_profiles.parquet").read_bytes()[:300]),
+     "esco_occupation_profiles.parquet: not a readable parquet file"),
+    (lambda f: (f / "ISCOGroups_en.csv").unlink(), "no 'ISCOGroups_en.csv'"),
+    (lambda f: (f / "broaderRelationsOccPillar_en.csv").write_text(
+        "conceptType,conceptUri,broaderType,broaderUri\nOccupation,http://x/o,ISCOGroup,http://x/g\n"),
+     "broaderRelationsOccPillar_en.csv, row 2: 'http://x/o' is neither an occupation"),
+])
+def test_esco_bad_input(tmp_path, damage, expected):
+    folder = _esco_copy(tmp_path)
+    damage(folder)
+    out = tmp_path / "out.ttl"
+    line = error_line(invoke("import", "esco", str(folder), "-o", str(out)))
+    assert line.startswith("Error: ") and expected in line, line
+    assert not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATASETS / "esco-1.2.0").is_dir(), reason="../shared/datasets absent")
+def test_real_esco_counts_match_its_readme(tmp_path):
+    from kg.importers import esco
+
+    summary = esco.import_esco(DATASETS / "esco-1.2.0", tmp_path / "esco.ttl")
+    assert summary.counts["occupations"] == 3039  # "3,039 occupations"
+    assert summary.counts["ISCO groups"] == 619
+    assert summary.counts["essential links"] > 60_000

@@ -48,6 +48,11 @@ def string(text: str) -> ox.Literal:
     return ox.Literal(text)
 
 
+def code(text: str) -> ox.Literal:
+    """A classification code for skos:notation, typed ``ail:Code`` (an identifier, not a number)."""
+    return ox.Literal(text, datatype=ox.NamedNode(AIL + "Code"))
+
+
 def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 

@@ -40,7 +40,7 @@ from kg.errors import SourceError
 from kg.importers import xlsx
 from kg.importers.common import (
     DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, boolean, decimal, en, integer,
-    iri, require, slug, string, triple, write_turtle,
+    iri, require, slug, string, triple, write_turtle, code as code_literal,
 )
 
 RELEASES = ("29.2",)
@@ -182,7 +182,7 @@ class _Converter:
             yield triple(node, A, ail("Occupation"))
             yield triple(node, LABEL, en(title))
             yield triple(node, DEFINITION, en(row["Description"] or title))
-            yield triple(node, NOTATION, string(code))
+            yield triple(node, NOTATION, code_literal(code))
             yield triple(node, SOURCE, source)
             self.summary.add("occupations")
 
@@ -302,7 +302,7 @@ class _Converter:
                 yield triple(element, A, kind)
                 yield triple(element, LABEL, en(require(name, "Element Name", where)))
                 yield triple(element, DEFINITION, en(text or name))
-                yield triple(element, NOTATION, string(element_id))
+                yield triple(element, NOTATION, code_literal(element_id))
                 yield triple(element, SOURCE, model)
                 self.summary.add(key)
             scale = row["Scale ID"]

@@ -379,3 +379,21 @@ def test_real_esco_counts_match_its_readme(tmp_path):
     assert summary.counts["occupations"] == 3039  # "3,039 occupations"
     assert summary.counts["ISCO groups"] == 619
     assert summary.counts["essential links"] > 60_000
+
+
+# -- catalogue queries that need an import -----------------------------------------------------
+def test_queries_that_need_an_import_answer_on_the_fixture(imported):
+    import kg
+    from kg import catalogue
+    from tests.test_catalogue import NEEDS_IMPORT
+
+    assert {"hot-technologies", "in-demand-technologies"} <= set(NEEDS_IMPORT)
+    g = kg.load(extra=[imported], check=False)
+    for name in NEEDS_IMPORT:
+        assert g.named(name), f"{name} returned no rows on the O*NET fixture"
+    hot = {r["label"]: r for r in g.named("hot-technologies")}
+    assert (hot["Kubernetes"]["occupations"], hot["Kubernetes"]["inDemand"]) == (3, 1)
+    assert hot["Kubernetes"]["aiOccupations"] == 2  # Software Developers, Data Scientists
+    rows = g.named("in-demand-technologies", occupation="Software Developers")
+    assert {r["technologyLabel"] for r in rows} == {"Kubernetes", "Python"}
+    assert "occupation" in {p.name for p in catalogue.get("in-demand-technologies").params}

@@ -54,6 +54,7 @@ class KnowledgeGraph:
                          **{k: v for k, v in (prefixes or {}).items() if k and k not in store.PREFIXES}}
         self._labels: dict[str, str] | None = None
         self._same: dict[str, str] | None = None
+        self._label_rows: dict[str | None, list[dict]] = {}
 
     # -- queries -----------------------------------------------------------------------
     def run(self, query: str, bindings: dict | None = None):
@@ -220,10 +221,15 @@ class KnowledgeGraph:
         return self._same
 
     def named_labels(self, cls: str | None) -> list[dict]:
+        """The ``labels`` query's rows for ``cls`` (cached: with an import loaded it is the
+        slowest part of resolving a name, and a command resolves several)."""
         from kg import catalogue
 
-        cls_term = ox.NamedNode(sparql.expand(cls, self.prefixes)) if cls else None
-        return self.query(catalogue.get("labels").text, **({"class": cls_term} if cls else {}))
+        if cls not in self._label_rows:
+            cls_term = ox.NamedNode(sparql.expand(cls, self.prefixes)) if cls else None
+            self._label_rows[cls] = self.query(catalogue.get("labels").text,
+                                               **({"class": cls_term} if cls else {}))
+        return self._label_rows[cls]
 
     def _described(self, iri: str, cls: str | None) -> bool:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""

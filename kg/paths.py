@@ -52,12 +52,16 @@ def project(g, lateral: bool = False):
     """
     cached = _PROJECTIONS.setdefault(g, {})
     if lateral not in cached:
+        if "rows" not in cached:  # the same rows serve both projections
+            cached["rows"] = {name: g.named(name) for name in (
+                "role-progression", "skills-for-role", "responsibilities-by-area",
+                "qualifications", "experience-requirements", "skill-matches")}
+        rows = cached["rows"]
         cached[lateral] = build_projection(
-            g.named("role-progression"), g.named("skills-for-role"),
-            g.named("responsibilities-by-area"), g.named("qualifications"),
-            g.named("experience-requirements"),
+            rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
+            rows["qualifications"], rows["experience-requirements"],
             moves=g.named("occupation-moves") if lateral else (),
-            matches=g.named("skill-matches"),
+            matches=rows["skill-matches"],
         )
     return cached[lateral]
 

@@ -70,6 +70,22 @@ SHEETS = {
                         "Data Value", "N", "Standard Error", "Lower CI Bound", "Upper CI Bound",
                         "Recommend Suppress", "Not Relevant", "Date", "Domain Source"]]
     + _rated(DS, "2.C.4.a", "Mathematics", "4.1", "5"),
+    "Education, Training, and Experience Categories.xlsx": [
+        ["Element ID", "Element Name", "Scale ID", "Scale Name", "Category", "Category Description"],
+        ["2.D.1", "Required Level of Education", "RL", "Required Level Of Education", "6", "Bachelor's Degree"],
+        ["2.D.1", "Required Level of Education", "RL", "Required Level Of Education", "8", "Master's Degree"],
+        ["3.A.1", "Related Work Experience", "RW", "Related Work Experience", "7",
+         "Over 2 years, up to and including 4 years"],
+        ["3.A.1", "Related Work Experience", "RW", "Related Work Experience", "8",
+         "Over 4 years, up to and including 6 years"]],
+    "Education, Training, and Experience.xlsx": [
+        [CODE, "Title", "Element ID", "Element Name", "Scale ID", "Scale Name", "Category",
+         "Data Value", "N", "Standard Error", "Lower CI Bound", "Upper CI Bound",
+         "Recommend Suppress", "Date", "Domain Source"],
+        [DS, TITLES[DS], "2.D.1", "Required Level of Education", "RL", "RL", "6", "30.5", "20", "", "", "", "N", "08/2023", "Incumbent"],
+        [DS, TITLES[DS], "2.D.1", "Required Level of Education", "RL", "RL", "8", "52.25", "20", "", "", "", "N", "08/2023", "Incumbent"],
+        [DS, TITLES[DS], "3.A.1", "Related Work Experience", "RW", "RW", "7", "40", "20", "", "", "", "N", "08/2023", "Incumbent"],
+        [DS, TITLES[DS], "3.A.1", "Related Work Experience", "RW", "RW", "8", "40", "20", "", "", "", "N", "08/2023", "Incumbent"]],
 }
 README = "O*NET 29.2 Database\nFebruary 2025 Release\n---------------------\n"
 

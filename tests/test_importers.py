@@ -78,6 +78,14 @@ def test_occupations_zones_and_alt_labels(store):
     assert objects(store, OCC + fx.OTHER, AIL + "jobZone") == set()  # no zone in the file
 
 
+def test_typical_education_and_experience(store):
+    """The category with the largest share wins; on a tie (40% and 40%) the lower one."""
+    assert objects(store, OCC + fx.DS, AIL + "typicalEducation") == {"Master's Degree"}
+    assert objects(store, OCC + fx.DS, AIL + "typicalExperience") == {
+        "Over 2 years, up to and including 4 years"}
+    assert objects(store, OCC + fx.SD, AIL + "typicalEducation") == set()  # not given
+
+
 def test_related_occupations_rule(store):
     """Higher zone: progression; same zone: lateral; lower zone: career change;
     Supplemental: a relation node only."""

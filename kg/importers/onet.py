@@ -27,6 +27,10 @@ What becomes what (the documented rules):
 - **Provenance**: every resource cites the file(s) it comes from, an ``ail:SourceSection``
   ``dcterms:isPartOf ail:SourceDocument_ONET``; the attribution the licence asks for is in
   ``dcterms:rights`` on each section and in a comment at the top of the output.
+- **Education and experience** (``Education, Training, and Experience.xlsx``): the Required
+  Level of Education and Related Work Experience categories most respondents report become
+  ``ail:typicalEducation`` and ``ail:typicalExperience`` (the category's words, from
+  ``Education, Training, and Experience Categories.xlsx``).
 """
 
 from __future__ import annotations
@@ -66,7 +70,13 @@ FILES = {
                     "In Demand")),
     "skills": ("Skills.xlsx", (CODE, "Element ID", "Element Name", "Scale ID", "Data Value")),
     "knowledge": ("Knowledge.xlsx", (CODE, "Element ID", "Element Name", "Scale ID", "Data Value")),
+    "education": ("Education, Training, and Experience.xlsx",
+                  (CODE, "Scale ID", "Category", "Data Value")),
+    "categories": ("Education, Training, and Experience Categories.xlsx",
+                   ("Scale ID", "Category", "Category Description")),
 }
+#: the scales of the education file that are kept, and the property each becomes
+EDUCATION_SCALES = {"RL": "typicalEducation", "RW": "typicalExperience"}
 
 A, LABEL, DEFINITION, ALT = RDF_TYPE, iri(RDFS + "label"), iri(SKOS + "definition"), iri(SKOS + "altLabel")
 NOTATION, SOURCE = iri(SKOS + "notation"), iri(DCT + "source")
@@ -156,6 +166,7 @@ class _Converter:
         elements = self.content_model()
         yield from self.ratings("skills", ail("TransversalSkill"), elements)
         yield from self.ratings("knowledge", ail("KnowledgeArea"), elements)
+        yield from self.education()
 
     def sections(self) -> Iterator:
         rights = en(ATTRIBUTION.format(release=self.release))
@@ -323,6 +334,47 @@ class _Converter:
                     self.summary.add(f"{key} required")
             else:
                 yield triple(rating, ail("level"), value)
+
+
+    def education(self) -> Iterator:
+        """Per occupation, the Required Level of Education and Related Work Experience
+        categories with the largest share of respondents (ties: the lower category)."""
+        names = {}
+        for where, row in self.table("categories"):
+            if row["Scale ID"] in EDUCATION_SCALES:
+                text = require(row["Category Description"], "Category Description", where)
+                names[(row["Scale ID"], row["Category"])] = text.split(" - ")[0].strip()
+        source = self.section("education")
+        best: dict[tuple[str, str], tuple[float, int, str]] = {}
+        current = None
+        for where, row in self.table("education"):
+            scale = row["Scale ID"]
+            if scale not in EDUCATION_SCALES:
+                continue
+            code = require(row[CODE], CODE, where)
+            if code != current:
+                yield from self._typical(best, source)
+                best, current = {}, code
+            self.occupation(code, where)
+            category = require(row["Category"], "Category", where)
+            if (scale, category) not in names:
+                raise SourceError(f"{where}: category {category} of scale {scale} is not in "
+                                  f"'{FILES['categories'][0]}'.")
+            share = float(decimal(require(row["Data Value"], "Data Value", where), where).value)
+            key = (-share, int(float(category)))
+            if (code, scale) not in best or key < best[(code, scale)][:2]:
+                best[(code, scale)] = (*key, names[(scale, category)])
+        yield from self._typical(best, source)
+
+    def _typical(self, best: dict, source) -> Iterator:
+        cited = set()
+        for (code, scale), (_, _, text) in sorted(best.items()):
+            node = iri(OCCUPATION + code)
+            yield triple(node, ail(EDUCATION_SCALES[scale]), string(text))
+            self.summary.add(EDUCATION_SCALES[scale])
+            if node not in cited:
+                cited.add(node)
+                yield triple(node, SOURCE, source)
 
 
 def _link(zone_from: int | None, zone_to: int | None) -> str:

@@ -594,6 +594,9 @@ HAVE = click.option(
               "Repeatable.")
 @click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
+@click.option("--lateral", is_flag=True,
+              help="Also use lateral moves and career changes (ail:canMoveTo); ranked by "
+                   "steps, each counts its ail:moveCost.")
 @PATH_FORMAT
 @click.option("--verbose", "-v", is_flag=True,
               help="List every responsibility a step gains (a table otherwise counts them per "
@@ -603,12 +606,13 @@ HAVE = click.option(
               help="Also write the path as an interactive page (opens offline) to FILE.")
 @click.pass_context
 @handle_errors
-def path(ctx, source, target, have, by, via, avoid, alternatives, fmt, verbose, html):
+def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, verbose,
+         html):
     """The skill path from one role to another: every step, what to learn, running totals."""
     from kg import path_render, paths
 
     result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
-                             avoid=avoid, alternatives=alternatives)
+                             avoid=avoid, alternatives=alternatives, lateral=lateral)
     page = None
     if html is not None:  # the page first: if it cannot be written, print no answer either
         from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
@@ -651,16 +655,70 @@ def next_(ctx, role, have, fmt):
               help="A skill you hold (label, alternative label, CURIE or IRI). Repeatable.")
 @click.option("--role", "role", metavar="ROLE", callback=not_empty,
               help="Your current role: the skills it requires count as held.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Show only the N best-ranked roles.")
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
-def ready(ctx, have, role, fmt):
-    """Roles ranked by the share of their required skills you already hold (--have, --role)."""
+def ready(ctx, have, role, limit, fmt):
+    """Roles ranked by the essential skills you hold (--have, --role), weighted by importance."""
     from kg import path_render, paths
 
-    write_output(path_render.render(paths.ready(get_kg(ctx), have, role), fmt), None)
+    write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
 
 # ==== end path commands ================================================================
+
+# ==== import commands (importers helper) ==============================================
+
+@main.group("import", cls=Group)
+def import_():
+    """Turn O*NET or ESCO files into Turtle for --with."""
+
+
+def _progress():
+    """A progress line on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(name: str, rows: int) -> None:
+        click.echo(f"\r{name}: {rows:,} rows", err=True, nl=False)
+        sys.stderr.write("\x1b[K")
+
+    return show
+
+
+def _import_summary(summary, output: str, source: str) -> None:
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    counts = ", ".join(f"{n:,} {kind}" for kind, n in summary.counts.items())
+    click.echo(f"Wrote {output} from {source} {summary.release} in {summary.seconds:.1f} s: "
+               f"{counts}.", err=True)
+
+
+@import_.command("onet")
+@click.argument("folder", metavar="DIR")
+@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
+              help="The Turtle file to write (replaced atomically).")
+@handle_errors
+def import_onet(folder, output):
+    """The O*NET 29.2 Excel files in DIR as Turtle (attribution: O*NET, USDOL/ETA, CC BY 4.0)."""
+    from kg.importers import onet
+
+    _import_summary(onet.import_onet(folder, output, _progress()), output, "O*NET")
+
+
+@import_.command("esco")
+@click.argument("folder", metavar="DIR")
+@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
+              help="The Turtle file to write (replaced atomically).")
+@handle_errors
+def import_esco(folder, output):
+    """The ESCO v1.2.0 CSV files and occupation profiles in DIR as Turtle (attribution: ESCO)."""
+    from kg.importers import esco
+
+    _import_summary(esco.import_esco(folder, output, _progress()), output, "ESCO")
+
+# ==== end import commands ==============================================================
 
 # ==== viz commands (viz helper) ========================================================
 

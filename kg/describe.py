@@ -15,7 +15,8 @@ OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 
 
 def describe(graph, iri: str) -> dict:
-    """A card: label, alternative labels, classes, definition, facts, links, provenance."""
+    """A card: label, alternative labels, classes, definition, facts, links, provenance
+    (with the attribution the cited sources' licences ask for, ``dcterms:rights``)."""
     rows = graph.query(catalogue.get("entity-facts").text, entity=iri)
     card = {"iri": iri, "curie": graph.curie(iri), "label": graph.label(iri),
             "altLabels": [], "classes": [], "definition": None, "facts": {},
@@ -46,6 +47,8 @@ def describe(graph, iri: str) -> dict:
         else:
             facts[name].append(value)
     card["facts"], card["links"], card["linked_from"] = dict(facts), dict(links), dict(linked_from)
+    rights = graph.query(catalogue.get("attributions").text, entity=iri)
+    card["attribution"] = sorted({row["rights"] for row in rights})
     return card
 
 
@@ -83,6 +86,8 @@ def render(card: dict, markdown: bool = False) -> str:
     out.append(f"{'### ' if markdown else ''}Provenance")
     sources = ", ".join(s["label"] for s in card["sources"]) or "none recorded"
     out.append(f"{item}source: {sources}")
+    for text in card.get("attribution", ()):
+        out.append(f"{item}attribution: {text}")
     for link in card["editorial"]:
         note = f" -- {link['note']}" if link.get("note") else ""
         out.append(f"{item}{link['basis']}: {link['property']} {link['label']}{note}")

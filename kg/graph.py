@@ -85,6 +85,8 @@ class KnowledgeGraph:
         self._labels: dict[str, str] | None = None
         #: let SERVICE through the guard (``aikg --allow-network``); never updates or LOAD
         self.allow_network = False
+        self._same: dict[str, str] | None = None
+        self._label_rows: dict[str | None, list[dict]] = {}
 
     # -- queries -----------------------------------------------------------------------
     def run(self, query: str, bindings: dict | None = None):
@@ -215,13 +217,18 @@ class KnowledgeGraph:
         """``iri`` shortened with this graph's prefixes (a ``--with`` file's ones included)."""
         return sparql.curie(iri, self.prefixes)
 
-    def resolve(self, text: str, cls: str | None = None) -> str:
+    def resolve(self, text: str, cls: str | None = None, noun: str | None = None) -> str:
         """An IRI from a label, alternative label, CURIE or IRI; case-insensitive on labels.
 
-        Raises :class:`UnknownEntity` naming the closest labels when nothing matches.
+        Labels and alternative labels of everything loaded count (the release and every
+        ``--with`` file, e.g. an O*NET import). Several entities that are ``skos:exactMatch``
+        of one another count as one: the graph's own (``ail:``) IRI is returned. Raises
+        :class:`UnknownEntity` naming the closest labels, the vocabularies searched and
+        ``aikg search`` when nothing matches. ``noun`` names the kind in messages
+        (default: from ``cls``).
         """
         kind = (self.curie(sparql.expand(cls, self.prefixes)).split(":")[-1] if cls else "entity")
-        kind_word = _words(kind)
+        kind_word = noun or _words(kind)
         iri = sparql.expand(text, self.prefixes)
         if iri is not None:
             if self._described(iri, cls):
@@ -234,20 +241,51 @@ class KnowledgeGraph:
         for kinds in (("label",), ("altLabel",)):
             hits = sorted({r["entity"] for r in rows if r["kind"] in kinds
                            and r["label"].casefold() == wanted})
+            if len(hits) > 1:
+                same = self.equivalents()
+                merged = sorted({same.get(h, h) for h in hits})
+                hits = merged if len(merged) == 1 else hits
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
                 names = ", ".join(self.curie(h) for h in hits)
                 raise UnknownEntity(f"'{text}' names several {kind_word}s ({names}); use a CURIE.")
+        entities = {r["entity"] for r in rows}
+        vocabularies = sorted({self._vocabulary(e) for e in entities})
+        searched = (f" Searched the labels and alternative labels of {len(entities):,} "
+                    f"{kind_word}s (vocabularies: {', '.join(vocabularies) or 'none'}); "
+                    f"run 'aikg search \"{text}\"' to look in definitions too.")
         raise UnknownEntity(
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
+            + searched
         )
 
+    def _vocabulary(self, iri: str) -> str:
+        """The prefix whose namespace is the longest start of an IRI, else its host."""
+        best = max(((ns, name) for name, ns in self.prefixes.items() if iri.startswith(ns)),
+                   default=None, key=lambda pair: len(pair[0]))
+        return best[1] if best else iri.split("//", 1)[-1].split("/", 1)[0]
+
+    def equivalents(self) -> dict[str, str]:
+        """Skills linked by ``skos:exactMatch`` mapped to one representative (see
+        :func:`kg.paths.skill_equivalents`)."""
+        if self._same is None:
+            from kg.paths import skill_equivalents
+
+            self._same = skill_equivalents(self.named("skill-matches"))
+        return self._same
+
     def named_labels(self, cls: str | None) -> list[dict]:
-        if not cls:
-            return self.named_cached("labels")
-        term = ox.NamedNode(sparql.expand(cls, self.prefixes))
-        return self.named_cached("labels", **{"class": term})
+        """The ``labels`` query's rows for ``cls``, cached in this process and beside a
+        workspace store (with an import loaded it is the slowest part of resolving a name,
+        and a command resolves several)."""
+        if cls not in self._label_rows:
+            if not cls:
+                self._label_rows[cls] = self.named_cached("labels")
+            else:
+                term = ox.NamedNode(sparql.expand(cls, self.prefixes))
+                self._label_rows[cls] = self.named_cached("labels", **{"class": term})
+        return self._label_rows[cls]
 
     def _described(self, iri: str, cls: str | None) -> bool:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""

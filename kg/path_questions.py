@@ -10,20 +10,20 @@ from __future__ import annotations
 from kg.errors import PathError, UnknownEntity
 from kg.path_search import MODES
 
-ROLE, SKILL = "ail:Role", "ail:Skill"
+ROLE, SKILL = "ail:Occupation", "ail:Skill"
 
 
 def resolve_role(g, text: str) -> str:
     """A role's IRI; a skill given instead, or no match, is an UnknownEntity that says so."""
     try:
-        return g.resolve(text, cls=ROLE)
+        return g.resolve(text, cls=ROLE, noun="role")
     except UnknownEntity as error:
         skill = _other(g, text, SKILL)
         if skill is not None:
             raise UnknownEntity(
                 f"'{text}' is a skill{_named(g, text, skill)}, not a role: give roles as FROM, TO, "
                 "--via, --avoid or --role, and the skills you hold with --have SKILL.") from None
-        raise UnknownEntity(f"{error} Run 'aikg query ladder' to list the roles.") from None
+        raise UnknownEntity(f"{error} 'aikg query ladder' lists the roles.") from None
 
 
 def resolve_skill(g, text: str) -> str:
@@ -37,8 +37,7 @@ def resolve_skill(g, text: str) -> str:
                 f"'{text}' is a role{_named(g, text, role)}, not a skill: --have takes skills you "
                 "hold; to count a role's skills as held, start the path there (FROM) or "
                 "give it to 'aikg ready --role'.") from None
-        raise UnknownEntity(f"{error} Run 'aikg query skills' to list the skills, or "
-                            f"'aikg search \"{text}\"' to look for one.") from None
+        raise UnknownEntity(f"{error} 'aikg query skills' lists the skills.") from None
 
 
 def _named(g, text: str, iri: str) -> str:

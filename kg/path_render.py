@@ -111,7 +111,7 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
     lines = ([f"# {title}", "", f"Ranked by {result.by} ({how}): {_summary(best, result.by)}.", ""]
              if md else [f"{title}  (by {result.by}, {how})", ""])
     for number, step in enumerate(best.steps, 1):
-        head = f"{step.from_.label} -> {step.to.label}"
+        head = f"{step.from_.label} -> {step.to.label}" + (f" [{step.move}]" if step.move else "")
         count = f"+{len(step.new_skills)} (total {step.running_total})"
         lines.append(f"## {number}. {head} (+{len(step.new_skills)}, total {step.running_total})"
                      if md else f"{number}. {head}   {count}")
@@ -179,9 +179,10 @@ def _ready(result, md: bool) -> list[str]:
     have = ", ".join(h.label for h in result.have)
     if result.role is not None:
         have = f"the skills of {result.role.label}" + (f", plus {have}" if have else "")
-    rows = [(r.role.label, f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r.missing))
+    rows = [(r.role.label, f"{r.score:g}", f"{r.essential_held}/{r.essential}",
+             f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r.missing))
             for r in result.roles]
-    head = ("role", "held", "share", "missing essential skills")
+    head = ("role", "score", "essential", "held", "share", "missing essential skills")
     if md:
         lines = [f"# Roles ranked for: {have}", "", *formats.markdown(head, rows).splitlines()]
     else:

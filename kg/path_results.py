@@ -70,10 +70,11 @@ class Step:
     experience: tuple[Experience, ...]
     minimum_years: int | None
     running_total: int
+    move: str = ""  # the kind of lateral move or career change; "" for a step up the ladder
 
     def to_dict(self) -> dict:
         return {
-            "from": self.from_.to_dict(), "to": self.to.to_dict(),
+            "from": self.from_.to_dict(), "to": self.to.to_dict(), "move": self.move or None,
             "new_skills": [s.to_dict() for s in self.new_skills],
             "new_skill_count": len(self.new_skills),
             "responsibilities": [r.to_dict() for r in self.responsibilities],
@@ -203,14 +204,18 @@ class Readiness:
     held: int
     required: int
     missing: tuple[Skill, ...]
+    score: float = 0.0  # essential skills held, each weighted by importance/5 where rated
+    essential_held: int = 0
+    essential: int = 0
 
     @property
     def share(self) -> float:
         return self.held / self.required
 
     def to_dict(self) -> dict:
-        return {"role": self.role.to_dict(), "level": self.level, "held": self.held,
-                "required": self.required, "share": round(self.share, 4),
+        return {"role": self.role.to_dict(), "level": self.level, "score": self.score,
+                "essential_held": self.essential_held, "essential": self.essential,
+                "held": self.held, "required": self.required, "share": round(self.share, 4),
                 "missing": [s.to_dict() for s in self.missing]}
 
 

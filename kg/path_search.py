@@ -47,6 +47,11 @@ class Ladder:
     succ: list[list[int]]
     mask: list[int]
     years: list[int] = field(default_factory=list)
+    #: steps an edge counts for when it is not 1 (lateral moves and career changes)
+    cost: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def step_cost(self, u: int, v: int) -> int:
+        return self.cost.get((u, v), 1) if self.cost else 1
 
     def __post_init__(self):
         if not self.years:
@@ -80,7 +85,8 @@ class Ladder:
         """A power of two above any sum of per-step gaps or steps along a simple path."""
         if self._cost_scale is None:
             widest = max((m.bit_count() for m in self.mask), default=0)
-            self._cost_scale = 1 << (len(self.succ) * (widest + 1) + 1).bit_length()
+            step = max(self.cost.values(), default=1) if self.cost else 1
+            self._cost_scale = 1 << (len(self.succ) * (widest + max(step, 1)) + 1).bit_length()
         return self._cost_scale
 
 
@@ -119,7 +125,7 @@ def evaluate(ladder: Ladder, query: Query, path: tuple[int, ...]) -> Found:
         held |= ladder.mask[v]
         years = max(years, ladder.years[v])
     new = held.bit_count() - start.bit_count()
-    steps = len(path) - 1
+    steps = sum(ladder.step_cost(u, v) for u, v in zip(path, path[1:]))
     return Found(path, new, steps, years, _final_key(query.by, new, steps, years) + (path,))
 
 
@@ -195,7 +201,7 @@ def best_path(
     first = root[-1]
     if dist[first] == INF:
         return None
-    steps0 = len(root) - 1
+    steps0 = sum(ladder.step_cost(u, v) for u, v in zip(root, root[1:]))
     entry = [held, steps0, years, via, frozenset(root) if cyclic else None, True]
     labels[first].append(entry)
     heap = [(key(held, steps0, years, first), root, entry)]
@@ -218,7 +224,7 @@ def best_path(
             if cyclic and nxt in path:
                 continue
             n_held = held | mask[nxt]
-            n_steps = steps + 1
+            n_steps = steps + ladder.step_cost(node, nxt)
             n_years = max(years, years_of[nxt]) if by == "years" else 0
             n_via = via | via_bit.get(nxt, 0)
             n_nodes = label[4] | {nxt} if cyclic else None
@@ -327,7 +333,8 @@ def gap_dijkstra(
                 continue
             if ban is not None and nxt in ban:
                 continue
-            n_cost = cost + (mask[nxt] & missing).bit_count() * gap_unit + step_unit
+            n_cost = (cost + (mask[nxt] & missing).bit_count() * gap_unit
+                      + step_unit * ladder.step_cost(node, nxt))
             if year_unit and years_of[nxt] > node_years:
                 n_cost += (years_of[nxt] - node_years) * year_unit
             n_via = via | via_bit[nxt] if nxt in via_bit else via

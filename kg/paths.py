@@ -30,6 +30,7 @@ from kg.path_results import (  # noqa: F401  (re-exported: the answers of this m
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
 resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
@@ -41,31 +42,67 @@ _PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # -- projection ------------------------------------------------------------------------------
-def project(g):
+def project(g, lateral: bool = False):
     """The role ladder of a loaded graph as a ``networkx.DiGraph`` (cached per graph).
 
-    Nodes are role IRIs with data ``label``, ``level``, ``years``, ``skills`` (a tuple of
-    :class:`Skill`, essential first), ``mask`` (the skills as bits of an int, see
-    ``graph.graph["skill_bits"]``), ``responsibilities``, ``qualifications``, ``experience``.
-    Edges are ``ail:progressesTo`` (or ``ail:progressesFrom`` read backwards).
+    Nodes are role and labelled occupation IRIs with data ``label``, ``level``, ``years``,
+    ``skills`` (a tuple of :class:`Skill`, essential first), ``mask`` (the skills as bits of an
+    int, see ``graph.graph["skill_bits"]``), ``responsibilities``, ``qualifications``,
+    ``experience``. Edges are ``ail:progressesTo`` (or ``ail:progressesFrom`` read backwards);
+    with ``lateral`` also ``ail:canMoveTo`` and its subproperties, whose edges carry ``move``
+    (the kind's label) and ``cost`` (its ``ail:moveCost``, default 1). Skills linked by
+    ``skos:exactMatch`` count as one skill (see :func:`skill_equivalents`).
     """
-    cached = _PROJECTIONS.get(g)
-    if cached is None:
-        cached = build_projection(
-            *(getattr(g, "named_cached", g.named)(name) for name in (
+    cached = _PROJECTIONS.setdefault(g, {})
+    if lateral not in cached:
+        if "rows" not in cached:  # the same rows serve both projections
+            named = getattr(g, "named_cached", g.named)  # cached beside a workspace store
+            cached["rows"] = {name: named(name) for name in (
                 "role-progression", "skills-for-role", "responsibilities-by-area",
-                "qualifications", "experience-requirements")),
+                "qualifications", "experience-requirements", "skill-matches")}
+        rows = cached["rows"]
+        cached[lateral] = build_projection(
+            rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
+            rows["qualifications"], rows["experience-requirements"],
+            moves=g.named("occupation-moves") if lateral else (),
+            matches=rows["skill-matches"],
         )
-        _PROJECTIONS[g] = cached
-    return cached
+    return cached[lateral]
+
+
+def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
+    """Each skill IRI that has exact matches mapped to one representative of its group.
+
+    The representative is this graph's own skill when the group has one (``ail:`` IRIs),
+    else the smallest IRI, so answers speak the shipped vocabulary where they can.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def rank(x: str) -> tuple:
+        return (not x.startswith(AIL), x)
+
+    for row in matches:
+        a, b = find(row["skill"]), find(row["match"])
+        if a != b:
+            low, high = sorted((a, b), key=rank)
+            parent[high] = low
+    return {x: find(x) for x in list(parent)}
 
 
 def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
-                     experience: Iterable[dict] = ()):
+                     experience: Iterable[dict] = (), moves: Iterable[dict] = (),
+                     matches: Iterable[dict] = ()):
     """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
     import networkx as nx
 
+    same = skill_equivalents(matches)
     graph = nx.DiGraph()
     for row in progression:
         role = row["role"]
@@ -77,16 +114,20 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                 # a stub until the role's own row fills it in (or stays so if not a Role)
                 graph.add_node(row["next"], label=row.get("nextLabel") or _local(row["next"]),
                                level=None, years=None, stub=True)
-            graph.add_edge(role, row["next"])
+            graph.add_edge(role, row["next"], move=None, cost=1)
+    _add_moves(graph, moves)
     bits: dict[str, int] = {}
     interned: dict[tuple[str, bool], Skill] = {}
     per_role: dict[str, list[Skill]] = {}
-    for row in skills:
-        iri, essential = row["skill"], bool(row.get("essential"))
+    skill_rows = list(skills)
+    own = {row["skill"]: row for row in skill_rows}  # a representative's own label and kind
+    for row in skill_rows:
+        iri, essential = same.get(row["skill"], row["skill"]), bool(row.get("essential"))
         skill = interned.get((iri, essential))
         if skill is None:
-            skill = Skill(iri, row.get("skillLabel") or _local(iri), row.get("kind") or "Skill",
-                          essential)
+            named = own.get(iri, row)
+            skill = Skill(iri, named.get("skillLabel") or _local(iri),
+                          named.get("kind") or "Skill", essential)
             interned[(iri, essential)] = skill
             bits.setdefault(iri, len(bits))
         per_role.setdefault(row["role"], []).append(skill)
@@ -101,6 +142,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         data.setdefault("responsibilities", ())
         data.setdefault("qualifications", ())
         data.setdefault("experience", ())
+        data.setdefault("importance", {})
     _attach(graph, "responsibilities", responsibilities, lambda r: Responsibility(
         r["responsibility"], r.get("responsibilityLabel") or _local(r["responsibility"]),
         r.get("areaLabel")))
@@ -109,9 +151,36 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         r.get("requirement") == "mandatory"))
     _attach(graph, "experience", experience, lambda r: Experience(
         r["requirement"], r.get("requirementLabel") or _local(r["requirement"]), r.get("years")))
+    for row in skill_rows:
+        if row.get("importance") is not None and row["role"] in graph:
+            skill = same.get(row["skill"], row["skill"])
+            graph.nodes[row["role"]]["importance"][skill] = float(row["importance"])
     graph.graph["skill_bits"] = bits
     graph.graph["skills"] = {s.iri: s for s in interned.values()}
+    graph.graph["same_skill"] = same
     return graph
+
+
+def _add_moves(graph, moves: Iterable[dict]) -> None:
+    """Lateral and career-change edges between nodes already on the ladder.
+
+    A move stated with several kinds (a subproperty and, once inferences are materialised,
+    ail:canMoveTo itself) keeps the kind with an explicit cost, the highest one; a progression
+    between the same two occupations wins over any move.
+    """
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in moves:
+        edge = (row["role"], row["next"])
+        if edge[0] not in graph or edge[1] not in graph or edge[0] == edge[1]:
+            continue
+        cost = int(row["cost"]) if row.get("cost") is not None else None
+        kind = row.get("kind") or "can move to"
+        known = found.get(edge)
+        if known is None or (cost is not None and (known[0] is None or cost > known[0])):
+            found[edge] = (cost, kind)
+    for (start, end), (cost, kind) in sorted(found.items()):
+        if not graph.has_edge(start, end):
+            graph.add_edge(start, end, move=kind, cost=max(cost or 1, 1))
 
 
 def _attach(graph, name: str, rows: Iterable[dict], make) -> None:
@@ -141,6 +210,8 @@ class _Index:
             succ=[sorted(self.index[v] for v in graph.successors(n)) for n in self.order],
             mask=[graph.nodes[n]["mask"] for n in self.order],
             years=[graph.nodes[n]["years"] or 0 for n in self.order],
+            cost={(self.index[u], self.index[v]): d["cost"] for u, v, d in graph.edges(data=True)
+                  if d.get("cost", 1) != 1},
         )
         self.has_years = any(graph.nodes[n]["years"] is not None for n in self.order)
 
@@ -154,13 +225,15 @@ def _index(graph) -> _Index:
 # -- the questions ------------------------------------------------------------------------------
 def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable[str] = (),
               via: Iterable[str] = (), avoid: Iterable[str] = (), alternatives: int = 1,
-              max_labels: int | None = DEFAULT_MAX_LABELS) -> PathResult:
+              max_labels: int | None = DEFAULT_MAX_LABELS, lateral: bool = False) -> PathResult:
     """The best path from ``source`` to ``target`` on a loaded graph; names are resolved.
 
-    Roles and skills may be given as labels, alternative labels, CURIEs or IRIs.
+    Roles and skills may be given as labels, alternative labels, CURIEs or IRIs. With
+    ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too; ranked
+    by steps, each counts its kind's ``ail:moveCost`` (a step up counts 1).
     """
     result = shortest_paths(
-        project(g), resolve_role(g, source), resolve_role(g, target), by=by,
+        project(g, lateral), resolve_role(g, source), resolve_role(g, target), by=by,
         have=[resolve_skill(g, s) for s in have], via=[resolve_role(g, v) for v in via],
         avoid=[resolve_role(g, a) for a in avoid], alternatives=alternatives,
         max_labels=max_labels,
@@ -182,7 +255,9 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     Exact unless the search needs more than ``max_labels`` labels; then the result says
     ``exact=False`` and carries a :class:`Bound`.
     """
-    have, via, avoid = list(dict.fromkeys(have)), list(dict.fromkeys(via)), set(avoid)
+    same = graph.graph.get("same_skill", {})
+    have = list(dict.fromkeys(same.get(h, h) for h in have))
+    via, avoid = list(dict.fromkeys(via)), set(avoid)
     for iri in (source, target, *via, *avoid):
         if iri not in graph:
             raise UnknownEntity(f"'{iri}' is not a role on the ladder; run 'aikg ready' "
@@ -306,6 +381,7 @@ def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
             from_=Ref(before, graph.nodes[before]["label"]), to=Ref(after, info["label"]),
             new_skills=new, responsibilities=gained, qualifications=info["qualifications"],
             experience=info["experience"], minimum_years=info["years"], running_total=total,
+            move=graph.edges[before, after].get("move") or "",
         ))
     known = [d["years"] for d in data[1:] if d["years"] is not None]
     return Path(
@@ -327,7 +403,9 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
 
 def _have_mask(graph, have: Iterable[str]) -> int:
     bits, mask = graph.graph["skill_bits"], 0
+    same = graph.graph.get("same_skill", {})
     for iri in have:
+        iri = same.get(iri, iri)
         if iri in bits:
             mask |= 1 << bits[iri]
     return mask
@@ -351,10 +429,23 @@ def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options))
 
 
-def ready(g, have: Iterable[str] = (), role: str | None = None) -> Ready:
-    """Roles ranked by the share of their required skills the person holds.
+#: the top of the importance scale of skill ratings (O*NET: 1-5); a rated skill weighs
+#: importance / IMPORTANCE_SCALE, an unrated one 1
+IMPORTANCE_SCALE = 5.0
 
+
+def ready(g, have: Iterable[str] = (), role: str | None = None,
+          limit: int | None = None) -> Ready:
+    """Occupations ranked by the essential skills held, weighted by importance where rated.
+
+    The score of an occupation is the sum, over the essential skills it requires that the
+    person holds, of ``importance / 5`` when the graph rates the skill for that occupation
+    (``ail:SkillRating``, e.g. O*NET's importance) and 1 otherwise. Ties go to the larger
+    share of all required skills held, then more skills held, then higher seniority. Unlike
+    a plain share, the score does not punish occupations for long lists of tools the person
+    need not know, nor reward short lists: 2 essential skills held out of 85 rank above 1 of 12.
     ``role`` is the person's current role: the skills it requires count as held.
+    ``limit`` keeps the best ``limit`` occupations.
     """
     graph = project(g)
     have_iris = list(dict.fromkeys(resolve_skill(g, s) for s in have))
@@ -365,6 +456,8 @@ def ready(g, have: Iterable[str] = (), role: str | None = None) -> Ready:
     if current is not None and current not in graph:
         raise UnknownEntity(f"'{role}' is not a role on the ladder; run 'aikg query ladder' "
                             "to see the roles.")
+    if limit is not None and limit < 1:
+        raise PathError(f"--limit must be 1 or more (got {limit}).")
     mask = _have_mask(graph, have_iris) | (graph.nodes[current]["mask"] if current else 0)
     bits = graph.graph["skill_bits"]
     rated, unrated = [], []
@@ -373,9 +466,18 @@ def ready(g, have: Iterable[str] = (), role: str | None = None) -> Ready:
             unrated.append(Ref(iri, data["label"]))
             continue
         missing = tuple(s for s in data["skills"] if not mask & (1 << bits[s.iri]))
+        held_essential = [s for s in data["skills"] if s.essential and mask & (1 << bits[s.iri])]
+        weights = data["importance"]
+        score = sum(weights.get(s.iri, IMPORTANCE_SCALE) / IMPORTANCE_SCALE
+                    for s in held_essential)
         rated.append(Readiness(Ref(iri, data["label"]), data["level"],
-                               len(data["skills"]) - len(missing), len(data["skills"]), missing))
-    rated.sort(key=lambda r: (-r.share, -r.held, -(r.level or 0), r.role.label.casefold()))
+                               len(data["skills"]) - len(missing), len(data["skills"]), missing,
+                               score=round(score, 4), essential_held=len(held_essential),
+                               essential=sum(1 for s in data["skills"] if s.essential)))
+    rated.sort(key=lambda r: (-r.score, -r.share, -r.held, -(r.level or 0),
+                              r.role.label.casefold()))
+    if limit is not None:
+        rated = rated[:limit]
     return Ready(tuple(Ref(i, _skill_label(graph, i)) for i in have_iris), tuple(rated),
                  tuple(sorted(unrated, key=lambda r: r.label.casefold())),
                  Ref(current, graph.nodes[current]["label"]) if current else None)

@@ -13,6 +13,10 @@ from click.testing import CliRunner
 
 from kg import cli
 from tests.paths_support import AIL, ladder_graph
+SEARCHED = (" Searched the labels and alternative labels of {} {}s (vocabularies: ail); "
+            "run 'aikg search \"{}\"' to look in definitions too.")
+LADDER = " 'aikg query ladder' lists the roles."
+SKILLS = " 'aikg query skills' lists the skills."
 
 
 @pytest.fixture()
@@ -148,20 +152,22 @@ def test_ready(run):
     out = ok(run("ready", "--have", "Python", "--have", "ML", "--have", "PyTorch"))
     lines = out.splitlines()
     assert lines[0] == "Roles ranked for: Python, Machine learning, PyTorch"
-    assert lines[4].split() == ["AI", "Engineer", "3/5", "60%", "-"]
+    assert lines[4].split() == ["AI", "Engineer", "3", "3/3", "3/5", "60%", "-"]
     data = json.loads(ok(run("ready", "--have", "Python", "--format", "json")))
-    assert data["roles"][0]["share"] >= data["roles"][-1]["share"]
+    assert data["roles"][0]["score"] >= data["roles"][-1]["score"]
     md = ok(run("ready", "--have", "Python", "--format", "md"))
-    assert "| role | held | share | missing essential skills |" in md
+    assert "| role | score | essential | held | share | missing essential skills |" in md
+    limited = json.loads(ok(run("ready", "--have", "Python", "--limit", "2", "--format", "json")))
+    assert limited["roles"] == data["roles"][:2]
 
 
 @pytest.mark.parametrize("args, line", [
     (["path", "Junior AI Engineer", "Head of A1"],
-     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'? Run 'aikg query ladder' "
-     "to list the roles."),
+     "Error: No role matches 'Head of A1'. Did you mean 'Head of AI'?"
+     + SEARCHED.format(10, 'role', 'Head of A1') + LADDER),
     (["path", "Junior AI Engineer", "Head of AI", "--have", "Pythn"],
-     "Error: No skill matches 'Pythn'. Did you mean 'Python'? Run 'aikg query skills' to list "
-     "the skills, or 'aikg search \"Pythn\"' to look for one."),
+     "Error: No skill matches 'Pythn'. Did you mean 'Python'?"
+     + SEARCHED.format(15, 'skill', 'Pythn') + SKILLS),
     (["path", "AI Engineer", "AI Engineer"],
      "Error: 'AI Engineer' is both the start and the goal; pick another goal, or run "
      "'aikg next \"AI Engineer\"' to see where it leads."),
@@ -188,13 +194,13 @@ def test_ready(run):
      "'Senior AI Engineer', though there is one without --via/--avoid; drop or change them "
      "(run 'aikg path \"Junior AI Engineer\" \"Head of AI Engineering\"' to see it)."),
     (["gap", "AI Enginer", "Head of AI"],
-     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'? Run 'aikg query ladder' "
-     "to list the roles."),
+     "Error: No role matches 'AI Enginer'. Did you mean 'AI Engineer'?"
+     + SEARCHED.format(10, 'role', 'AI Enginer') + LADDER),
     (["next", "Chief Wizard"],
-     "Error: No role matches 'Chief Wizard'. Run 'aikg query ladder' to list the roles."),
+     "Error: No role matches 'Chief Wizard'." + SEARCHED.format(10, 'role', 'Chief Wizard') + LADDER),
     (["ready", "--have", "Quantum knitting"],
-     "Error: No skill matches 'Quantum knitting'. Run 'aikg query skills' to list the skills, "
-     "or 'aikg search \"Quantum knitting\"' to look for one."),
+     "Error: No skill matches 'Quantum knitting'."
+     + SEARCHED.format(15, 'skill', 'Quantum knitting') + SKILLS),
     (["path", "Python", "Head of AI"],
      "Error: 'Python' is a skill, not a role: give roles as FROM, TO, --via, --avoid or --role, "
      "and the skills you hold with --have SKILL."),
@@ -233,8 +239,8 @@ def test_by_years_without_years(run, monkeypatch):
 
     real = paths.project
 
-    def no_years(g):
-        graph = real(g).copy()
+    def no_years(g, lateral=False):
+        graph = real(g, lateral).copy()
         for _, data in graph.nodes(data=True):
             data["years"] = None
         graph.graph.pop("_index", None)

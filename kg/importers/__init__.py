@@ -1,0 +1,10 @@
+"""Importers: the public O*NET and ESCO files as Turtle in this graph's vocabulary.
+
+``kg.importers.onet.import_onet(DIR, FILE)`` and ``kg.importers.esco.import_esco(DIR, FILE)``
+read the files as published (O*NET's Excel sheets, ESCO's CSV and profiles parquet), stream
+them row by row and write one deterministic Turtle file atomically (nothing is left behind
+on an error). Every resource cites the file it comes from (an ``ail:SourceSection`` that is
+part of ``ail:SourceDocument_ONET`` / ``ail:SourceDocument_ESCO``, which carry the licence's
+attribution in ``dcterms:rights``). Bad input raises :class:`kg.errors.SourceError` naming
+the file and row. :mod:`kg.importers.xlsx` is the streaming spreadsheet reader.
+"""

@@ -39,23 +39,35 @@ TRANSITIVE = ox.NamedNode("http://www.w3.org/2002/07/owl#TransitiveProperty")
 SCHEMA_PREDICATES = frozenset({SUBCLASS, SUBPROPERTY, INVERSE})
 
 
-class Rules:
-    """The axioms of a graph, compiled into look-ups for :func:`entail`."""
+VOCABULARY = {"type": RDF_TYPE, "subclass": SUBCLASS, "subproperty": SUBPROPERTY,
+              "inverse": INVERSE, "transitive": TRANSITIVE}
 
-    def __init__(self, triples: Iterable[ox.Triple]):
+
+class Rules:
+    """The axioms of a graph, compiled into look-ups for :func:`entail`.
+
+    ``triples`` are ``(subject, predicate, object)`` of any hashable terms: pyoxigraph terms
+    by default, or the integers :func:`entail` interns them as (then ``vocabulary`` gives the
+    keys of rdf:type, rdfs:subClassOf... and ``is_literal`` tells literals apart).
+    """
+
+    def __init__(self, triples: Iterable, vocabulary: dict | None = None, is_literal=None):
+        v = vocabulary or VOCABULARY
+        is_literal = is_literal or (lambda term: isinstance(term, ox.Literal))
         subclass, subproperty = defaultdict(set), defaultdict(set)
         inverse = defaultdict(set)
-        self.transitive = {SUBCLASS, SUBPROPERTY}
-        for t in triples:
-            if t.predicate == SUBCLASS:
-                subclass[t.subject].add(t.object)
-            elif t.predicate == SUBPROPERTY:
-                subproperty[t.subject].add(t.object)
-            elif t.predicate == INVERSE and not isinstance(t.object, ox.Literal):
-                inverse[t.subject].add(t.object)
-                inverse[t.object].add(t.subject)
-            elif t.predicate == RDF_TYPE and t.object == TRANSITIVE:
-                self.transitive.add(t.subject)
+        self.type = v["type"]
+        self.transitive = {v["subclass"], v["subproperty"]}
+        for s, p, o in triples:
+            if p == v["subclass"]:
+                subclass[s].add(o)
+            elif p == v["subproperty"]:
+                subproperty[s].add(o)
+            elif p == v["inverse"] and not is_literal(o):
+                inverse[s].add(o)
+                inverse[o].add(s)
+            elif p == v["type"] and o == v["transitive"]:
+                self.transitive.add(s)
         self.superclasses = {c: _reachable(c, subclass) for c in subclass}
         # A property's statements also hold as (property, flipped?) for every property
         # reached by going up the hierarchy or across an inverse (which flips direction).
@@ -85,63 +97,100 @@ def _reachable(start, edges) -> set:
     return found
 
 
-def entail(triples: Iterable[ox.Triple], new: Iterable[ox.Triple] | None = None,
-           rules: Rules | None = None) -> list[ox.Triple]:
-    """The triples the rules derive that are not already in ``triples``, sorted.
+def entail(triples: Iterable[ox.Triple],
+           new: Iterable[ox.Triple] | None = None) -> list[ox.Triple]:
+    """The triples the rules derive that are not already in ``triples`` (in no set order).
 
-    ``triples`` is the whole graph; ``new`` (default: all of it) the triples whose
-    consequences are wanted, so adding a user's file to an entailed release only reasons
-    over that file. The rules come from ``triples`` unless given.
+    ``triples`` is the whole graph (the rules come from it); ``new`` (default: all of it) the
+    triples whose consequences are wanted, so adding a user's file to an entailed release
+    only reasons over that file. Terms are interned as integers first: hashing pyoxigraph
+    objects costs a call into Rust each time, an integer does not.
     """
-    known = set(triples)
-    rules = rules or Rules(known)
+    ids: dict[object, int] = {}
+    terms: list = []
+    literal: list[bool] = []
+
+    def key(term) -> int:
+        found = ids.get(term)
+        if found is None:
+            found = ids[term] = len(terms)
+            terms.append(term)
+            literal.append(isinstance(term, ox.Literal))
+        return found
+
+    known = {(key(s), key(p), key(o)) for s, p, o in triples}
+    vocabulary = {name: key(term) for name, term in VOCABULARY.items()}
+    rules = Rules(known, vocabulary, literal.__getitem__)
+    seeds = known if new is None else [(key(s), key(p), key(o)) for s, p, o in new]
+    derived = _closure(known, seeds, rules, literal)
+    return [ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in derived]
+
+
+def _closure(known: set, seeds, rules: Rules, literal: list[bool]) -> list[tuple]:
+    """Forward chaining from ``seeds`` to a fixpoint; adds to and reads ``known``."""
     # Transitive properties need their existing pairs both ways to extend chains.
     forward, backward = defaultdict(set), defaultdict(set)
-    for t in known:
-        if t.predicate in rules.transitive:
-            forward[t.predicate, t.subject].add(t.object)
-            backward[t.predicate, t.object].add(t.subject)
-    derived: list[ox.Triple] = []
-    todo = list(known if new is None else new)
+    for s, p, o in known:
+        if p in rules.transitive:
+            forward[p, s].add(o)
+            backward[p, o].add(s)
+    derived: list[tuple] = []
+    todo = list(seeds)
+    rdf_type, superclasses, views, transitive = (rules.type, rules.superclasses, rules.views,
+                                                 rules.transitive)
 
     def add(s, p, o) -> None:
-        if isinstance(s, ox.Literal):
+        if literal[s]:
             return  # an inverse of a datatype statement says nothing in RDF
-        t = ox.Triple(s, p, o)
+        t = (s, p, o)
         if t not in known:
             known.add(t)
             derived.append(t)
             todo.append(t)
-            if p in rules.transitive:
+            if p in transitive:
                 forward[p, s].add(o)
                 backward[p, o].add(s)
 
     while todo:
         s, p, o = todo.pop()
-        if p == RDF_TYPE:
-            for cls in rules.superclasses.get(o, ()):
-                add(s, RDF_TYPE, cls)
-        for other, flipped in rules.views.get(p, ()):
-            add(o, other, s) if flipped else add(s, other, o)
-        if p in rules.transitive:
+        if p == rdf_type:
+            for cls in superclasses.get(o, ()):
+                add(s, rdf_type, cls)
+        for other, flipped in views.get(p, ()):
+            if flipped:
+                add(o, other, s)
+            else:
+                add(s, other, o)
+        if p in transitive:
             for after in list(forward.get((p, o), ())):
                 add(s, p, after)
             for before in list(backward.get((p, s), ())):
                 add(before, p, o)
-    return sorted(derived, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return derived
 
 
 def entail_store(memory: ox.Store, added: list[ox.Quad]) -> int:
     """Add to ``memory`` (an entailed release plus ``added``) what ``added`` entails.
 
-    Only the added triples are reasoned over, unless they change the axioms (a subclass,
-    sub-property or inverse declared by the user), in which case the whole graph is.
-    Returns the number of triples added.
+    Only the added triples are reasoned over, against the graph's axioms and the statements
+    of its transitive properties (the rest of an entailed release cannot combine with them
+    under these rules), unless they change the axioms (a subclass, sub-property or inverse
+    declared by the user): then the whole graph is. Returns the number of triples added.
     """
-    triples = [ox.Triple(q.subject, q.predicate, q.object)
-               for q in memory.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    changes_rules = any(q.predicate in SCHEMA_PREDICATES or q.object == TRANSITIVE for q in added)
-    new = None if changes_rules else [ox.Triple(q.subject, q.predicate, q.object) for q in added]
-    derived = entail(triples, new)
-    memory.extend(ox.Quad(t.subject, t.predicate, t.object) for t in derived)
-    return len(derived)
+    def triples(pattern):
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in memory.quads_for_pattern(*pattern, ox.DefaultGraph())]
+
+    new = [ox.Triple(q.subject, q.predicate, q.object) for q in added]
+    if any(t.predicate in SCHEMA_PREDICATES or t.object == TRANSITIVE for t in new):
+        derived = entail(triples((None, None, None)))
+    else:
+        context = [t for predicate in SCHEMA_PREDICATES for t in triples((None, predicate, None))]
+        context += triples((None, RDF_TYPE, TRANSITIVE))
+        for transitive in {t.subject for t in context if t.object == TRANSITIVE}:
+            context += triples((None, transitive, None))
+        derived = entail(context + new, new)
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in derived]
+    quads = [q for q in quads if q not in memory]  # the release may state them already
+    memory.extend(quads)
+    return len(quads)

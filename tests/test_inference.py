@@ -283,3 +283,21 @@ def test_every_named_query_answers_the_same_with_or_without_the_entailments(both
     params = example_params(catalogue.get(name))
     asserted, entailed = (g.named(name, **params) for g in both_graphs)
     assert entailed == asserted
+
+
+def test_entailing_added_triples_in_a_store_matches_entailing_everything():
+    """entail_store reasons over the added triples only; the result is the full closure."""
+    from kg.inference import entail_store
+
+    base = _triples(""":C rdfs:subClassOf :B . :B rdfs:subClassOf :A . :in a owl:TransitiveProperty .
+                       :p owl:inverseOf :q . :a :in :b . :x a :B .""")
+    base += entail(base)
+    added = _triples(":y a :C . :b :in :c . :y :p :x .")
+    memory = ox.Store()
+    memory.extend(ox.Quad(t.subject, t.predicate, t.object) for t in base + added)
+    count = entail_store(memory, [ox.Quad(t.subject, t.predicate, t.object) for t in added])
+    expected = set(base + added) | set(entail(base + added))
+    got = {ox.Triple(q.subject, q.predicate, q.object) for q in memory}
+    assert got == expected
+    assert count == len(expected) - len(set(base + added))
+    assert _says(got, "a", "in", "c") and _says(got, "x", "q", "y")

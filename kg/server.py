@@ -10,9 +10,11 @@ Routes:
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
   documentation.
 
-Queries run in killable worker processes (:mod:`kg.query_worker`) with a timeout and a cap on
-the number of rows. Updates, SERVICE, LOAD and dataset clauses are refused before any engine
-sees them.
+Queries run in killable worker processes (:mod:`kg.serving.pool`, :mod:`kg.query_worker`)
+cut off the network, with a timeout and caps on memory, rows and bytes; a query whose client
+has gone is stopped. Updates, SERVICE, LOAD and dataset clauses are refused before any
+engine sees them. HTTP-level limits (Host, framing, body, slow connections) are in
+:mod:`kg.serving.protection`.
 
 >>> from kg.server import running_server  # doctest: +SKIP
 >>> with running_server() as url:         # doctest: +SKIP
@@ -33,12 +35,14 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg import query_worker, sparql, store
-from kg.errors import KGError, QueryError
+from kg.errors import KGError
+from kg.serving import protection
+from kg.serving.pool import Busy, WorkerPool
 
 log = logging.getLogger("aikg.serve")
 
@@ -67,10 +71,22 @@ class Settings:
 
     timeout: float = 10.0
     max_rows: int = 10000
-    workers: int = 1
+    workers: int = 2
     cors: tuple[str, ...] = ()
     release: Path | None = None
     extra: tuple[Path, ...] = field(default_factory=tuple)
+    max_response_mb: float = 32
+    worker_memory_mb: int = 1024  #: 0: no cap
+    max_body_kb: int = 1024
+    queue: int = 16  #: requests waiting for a worker; more get 503
+    allow_network: bool = False  #: let queries that pass the guard reach the network
+    allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
+
+    def limits(self) -> query_worker.Limits:
+        return query_worker.Limits(max_rows=self.max_rows,
+                                   max_bytes=int(self.max_response_mb * 2**20),
+                                   memory_bytes=self.worker_memory_mb * 2**20,
+                                   allow_network=self.allow_network)
 
 
 # -- content negotiation -----------------------------------------------------------------
@@ -147,9 +163,18 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
     query = None
     if request.method == "POST":
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = (await request.body()).decode("utf-8", errors="replace")
         if media == "application/sparql-update":
             return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+        settings: Settings = request.app.state.settings
+        try:
+            raw = await protection.read_body(request, settings.max_body_kb * 1024)
+        except protection.BodyRefused as refused:
+            return None, params, PlainTextResponse(refused.message + "\n", refused.status,
+                                                   headers={"Connection": "close"})
+        except ClientDisconnect:
+            request.state.note = "client hung up mid-body"
+            return None, params, Response(status_code=400)  # nobody reads it
+        body = raw.decode("utf-8", errors="replace")
         if media == "application/x-www-form-urlencoded":
             form = parse_qs(body, keep_blank_values=True)
             for key, values in form.items():
@@ -181,9 +206,11 @@ async def sparql_endpoint(request: Request) -> Response:
     query, params, refusal = await _read_request(request)
     if refusal is not None:
         return refusal
-    try:
-        form = sparql.check_safe(query)
-    except QueryError as error:
+    from starlette.concurrency import run_in_threadpool
+
+    try:  # off the event loop: parsing a long query must not stall every other client
+        form = await run_in_threadpool(sparql.check_safe, query)
+    except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
         return _refuse(400, str(error))
     request.state.note = form
     fmt = (params.get("format") or params.get("output") or [None])[0]
@@ -192,12 +219,24 @@ async def sparql_endpoint(request: Request) -> Response:
         offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
         return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
                             f"ask for one of: {offered}.")
-    from starlette.concurrency import run_in_threadpool
-
-    pool = request.app.state.pool
-    answer = await run_in_threadpool(pool.run, query, kinds)
+    pool: WorkerPool = request.app.state.pool
+    client = request.client.host if request.client else "-"
+    try:
+        answer = await pool.run(query, kinds, client, lambda: _client_gone(request.receive))
+    except Busy as busy:
+        return PlainTextResponse(str(busy) + "\n", 503,
+                                 headers={"Retry-After": str(busy.retry_after)})
+    if answer is None:
+        request.state.note = f"{form}; client gone, query stopped"
+        return Response(status_code=503)  # nobody reads it
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers={"Vary": "Accept"})
+
+
+async def _client_gone(receive) -> None:
+    """Resolve when the client closes its connection (the body has been read by then)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def ontology_document(request: Request) -> Response:
@@ -297,10 +336,16 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        app.state.pool = query_worker.WorkerPool(
+        from starlette.concurrency import run_in_threadpool
+
+        app.state.pool = WorkerPool(
             str(snapshot), store.PREFIXES, size=settings.workers, timeout=settings.timeout,
-            max_rows=settings.max_rows)
+            limits=settings.limits(), queue_size=settings.queue)
         try:
+            app.state.network = await run_in_threadpool(app.state.pool.wait_ready)
+            if app.state.network == {"none"}:
+                log.warning("The query workers could not be cut off the network (no network "
+                            "namespace, no Landlock); the query guard stands alone.")
             yield
         finally:
             app.state.pool.close()
@@ -322,8 +367,26 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type"])
+    hosts = settings.allowed_hosts or protection.default_allowed_hosts("127.0.0.1")
+    app.add_middleware(protection.Protect, allowed_hosts=hosts)
     app.add_middleware(_LogRequests)
     return app
+
+
+def _uvicorn_config(app):
+    import uvicorn
+
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on",
+        http=protection.TimedH11Protocol,  # closes connections whose request head is slow
+        timeout_keep_alive=5,  # idle keep-alive connections
+        limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 at once
+        h11_max_incomplete_event_size=64 * 1024,  # request line + headers (long GET queries)
+    )
+
+
+#: open connections (and requests in progress) before new requests get 503
+MAX_CONNECTIONS = 256
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -363,10 +426,10 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
         import kg
 
         graph = kg.load(extra=extra)
+    settings.setdefault("allowed_hosts", protection.default_allowed_hosts(host))
     app = create_app(graph, Settings(extra=tuple(Path(p) for p in extra), **settings))
     sock = listening_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(_uvicorn_config(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -392,11 +455,13 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     import uvicorn
 
     sock = sock or listening_socket(host, port)
+    settings = settings or Settings()
+    if not settings.allowed_hosts:
+        settings.allowed_hosts = protection.default_allowed_hosts(host)
     app = create_app(graph, settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     try:
         with _request_log_to_stderr():
-            uvicorn.Server(config).run(sockets=[sock])
+            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
     finally:
         sock.close()
 

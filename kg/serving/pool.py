@@ -1,0 +1,265 @@
+"""Query worker processes behind a bounded, fair queue; queries of departed clients are killed.
+
+pyoxigraph cannot be interrupted, so a query is bounded by killing its process. The pool:
+
+- runs each query in one of ``size`` worker processes (:func:`kg.query_worker.worker_main`),
+  forked from a clean fork server that has pyoxigraph preloaded (a replacement is ready in
+  tens of milliseconds, not the half second of a fresh interpreter);
+- kills a worker when its query passes the timeout, when its client goes away (``gone``
+  resolves), or when the worker dies (memory cap), and starts a fresh one;
+- keeps at most ``queue_size`` requests waiting (beyond that :class:`Busy`, HTTP 503), at most
+  half of them from one client, and lets one client run at most ``size - 1`` queries at
+  once, so a client looping runaway queries always leaves a worker to the others.
+
+Everything but the blocking pipe read runs on the event loop thread: no locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import concurrent.futures
+import logging
+import multiprocessing
+import signal
+from typing import Awaitable, Callable
+
+from kg.errors import KGError
+from kg.query_worker import MEMORY_EXIT, Answer, Limits, _error, worker_main
+
+log = logging.getLogger("aikg.serve")
+
+
+class Busy(KGError):
+    """Every worker is busy and the queue (or this client's share of it) is full."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _context():
+    # A fork server: forked once, before the server's threads matter, single-threaded, with
+    # pyoxigraph and the worker module imported; every worker is a cheap fork of it.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pyoxigraph", "kg.query_worker", "kg.sandbox"])
+    return ctx
+
+
+class _Worker:
+    def __init__(self, ctx, snapshot: str, prefixes: dict, limits: Limits):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, snapshot, prefixes, limits),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.mechanism: str | None = None  # how its network was cut, once ready
+        self.dead = False
+
+    def kill(self) -> None:
+        """SIGKILL; the thread reading its pipe sees end-of-file at once."""
+        self.dead = True
+        if self.process.pid is not None and self.process.exitcode is None:
+            try:
+                self.process.kill()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait for the worker's ready message (blocking); False if it did not come."""
+        if self.mechanism is None:
+            if not self.conn.poll(timeout):
+                self.kill()
+                return False
+            self.mechanism = self.conn.recv()[1]
+        return True
+
+    def call(self, job, timeout: float, start_timeout: float) -> Answer:
+        """Send ``job`` and wait for the answer (in a pool thread, never on the event loop)."""
+        try:
+            if not self.wait_ready(start_timeout):
+                return _error(503, "The query worker failed to start; try again.")
+            self.conn.send(job)
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError):
+            return self._died()
+        self.kill()
+        return _error(503, f"The query ran longer than the {timeout:g} s limit and was "
+                           "stopped; narrow it or restart the server with a higher --timeout.")
+
+    def _died(self) -> Answer:
+        self.dead = True
+        self.process.join(5)
+        code = self.process.exitcode
+        if code in (-signal.SIGABRT, MEMORY_EXIT):
+            return _error(503, "The query needed more memory than the worker's cap and was "
+                               "stopped; narrow it or restart the server with a higher "
+                               "--worker-memory-mb.")
+        if code == -signal.SIGSEGV:  # the parser's stack: a query nested far too deep
+            return _error(400, "The query is too deeply nested or too long for the parser; "
+                               "simplify it.")
+        if code == -signal.SIGKILL:
+            return _error(503, "The query was stopped; try again.")
+        return _error(500, f"The query worker stopped unexpectedly (exit {code}); try again.")
+
+
+class WorkerPool:
+    """``size`` query workers behind a bounded queue shared fairly between clients.
+
+    Create and use it on one event loop; :meth:`close` when done.
+    """
+
+    def __init__(self, snapshot: str, prefixes: dict, size: int = 2, timeout: float = 10.0,
+                 limits: Limits | None = None, queue_size: int = 16,
+                 start_timeout: float = 60.0):
+        self.snapshot = snapshot
+        self.prefixes = dict(prefixes)
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.limits = limits or Limits()
+        self.queue_size = queue_size
+        self.start_timeout = start_timeout
+        self.per_client_running = max(1, self.size - 1)
+        self.per_client_waiting = max(1, queue_size // 2)
+        self.stats = collections.Counter()  # abandoned, busy, replaced
+        self._ctx = _context()
+        self._threads = concurrent.futures.ThreadPoolExecutor(self.size, "aikg-query")
+        self._closed = False
+        self._all: set[_Worker] = set()
+        self._idle = [self._start() for _ in range(self.size)]
+        self._waiting: collections.deque = collections.deque()  # (client, future)
+        self._running: collections.Counter = collections.Counter()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._ctx, self.snapshot, self.prefixes, self.limits)
+        self._all.add(worker)
+        return worker
+
+    def wait_ready(self) -> set[str]:
+        """Block until the first workers are up; how they were cut off the network.
+
+        Raises :class:`KGError` when one does not start (run it in a thread on a loop).
+        """
+        for worker in list(self._idle):
+            if not worker.wait_ready(self.start_timeout):
+                raise KGError("A query worker did not start within "
+                              f"{self.start_timeout:g} s; check the memory cap "
+                              "(--worker-memory-mb) and the snapshot.")
+        return {worker.mechanism for worker in self._idle}
+
+    # -- scheduling (event loop thread only) ---------------------------------------------
+    def _dispatch(self) -> None:
+        """Hand idle workers to the oldest waiters whose client is under its running share."""
+        for entry in list(self._waiting):
+            if not self._idle:
+                return
+            client, future = entry
+            if future.done():
+                self._waiting.remove(entry)
+            elif self._running[client] < self.per_client_running:
+                self._waiting.remove(entry)
+                self._running[client] += 1
+                future.set_result(self._idle.pop())
+
+    def _check_room(self, client: str) -> None:
+        mine = sum(1 for c, f in self._waiting if c == client and not f.done())
+        if len(self._waiting) >= self.queue_size or mine >= self.per_client_waiting:
+            self.stats["busy"] += 1
+            share = "" if len(self._waiting) >= self.queue_size else " from your address"
+            raise Busy(f"The endpoint is busy ({len(self._waiting)} queries waiting{share}); "
+                       "retry later.", retry_after=max(1, round(self.timeout / 2)))
+
+    def _release(self, worker: _Worker, client: str) -> None:
+        self._running[client] -= 1
+        if self._running[client] <= 0:
+            del self._running[client]
+        if self._closed:
+            worker.close()
+            return
+        if worker.dead or not worker.process.is_alive():
+            worker.close()
+            self._all.discard(worker)
+            self.stats["replaced"] += 1
+            worker = self._start()
+        self._idle.append(worker)
+        self._dispatch()
+
+    async def _acquire(self, client: str, watcher: asyncio.Future) -> _Worker | None:
+        self._check_room(client)
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((client, future))
+        self._dispatch()
+        if not future.done():
+            try:
+                await asyncio.wait({future, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():  # handed a worker just now
+                    self._release(future.result(), client)
+                raise
+            finally:
+                if not future.done():  # the client left (or we were cancelled) while waiting
+                    future.cancel()
+                    self._dispatch()
+        return future.result() if not future.cancelled() else None
+
+    # -- the one public operation ----------------------------------------------------------
+    async def run(self, query: str, kind: str, client: str,
+                  gone: Callable[[], Awaitable[object]]) -> Answer | None:
+        """The answer to ``query``, or None when ``gone()`` resolved first (client left).
+
+        Raises :class:`Busy` when the queue has no room for this client.
+        """
+        watcher = asyncio.ensure_future(gone())
+        call = None
+        worker = None
+        try:
+            worker = await self._acquire(client, watcher)
+            if worker is not None and watcher.done():
+                self._release(worker, client)
+                worker = None
+            if worker is None:
+                self.stats["abandoned"] += 1
+                return None
+            loop = asyncio.get_running_loop()
+            call = loop.run_in_executor(self._threads, worker.call, (query, kind),
+                                        self.timeout, self.start_timeout)
+            held = worker
+            call.add_done_callback(lambda _: self._release(held, client))
+            await asyncio.wait({call, watcher}, return_when=asyncio.FIRST_COMPLETED)
+            if call.done():
+                return call.result()
+            self.stats["abandoned"] += 1
+            worker.kill()  # frees it: the pool thread reads end-of-file, then _release
+            return None
+        except asyncio.CancelledError:
+            if worker is not None and call is not None and not call.done():
+                worker.kill()
+            elif worker is not None and call is None:
+                self._release(worker, client)
+            raise
+        finally:
+            watcher.cancel()
+
+    def close(self) -> None:
+        """Stop every worker, busy ones included, and the threads."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for worker in idle:
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in idle:
+            worker.process.join(2)
+        for worker in list(self._all):
+            worker.close()
+        self._all.clear()
+        for _, future in self._waiting:
+            future.cancel()
+        self._threads.shutdown(wait=False, cancel_futures=True)

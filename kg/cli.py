@@ -518,6 +518,9 @@ def viz(ctx, out_dir, focus, depth):
               help="Host header the endpoint answers to (against DNS rebinding); "
                    "repeatable, *.example.org or * allowed. Default: the --host address "
                    "(and localhost on loopback); any host when bound to 0.0.0.0.")
+@click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a client may take to send a request head or body; slower or "
+                   "silent connections are closed.")
 @click.option("--allow-network", is_flag=True,
               help="Let the query workers reach the network. Off by default: workers are cut "
                    "off it, whatever a query asks.")
@@ -527,7 +530,7 @@ def viz(ctx, out_dir, focus, depth):
 @click.pass_context
 @handle_errors
 def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
-          max_response_mb, max_body_kb, allowed_hosts, allow_network, cors):
+          max_response_mb, max_body_kb, allowed_hosts, client_timeout, allow_network, cors):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
     from kg import server
     from kg.serving.protection import default_allowed_hosts
@@ -537,6 +540,7 @@ def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
         timeout=timeout, max_rows=max_rows, workers=workers, cors=tuple(cors),
         extra=ctx.find_object(Context).extra, queue=queue, worker_memory_mb=worker_memory_mb,
         max_response_mb=max_response_mb, max_body_kb=max_body_kb, allow_network=allow_network,
+        client_timeout=client_timeout,
         allowed_hosts=tuple(allowed_hosts) or default_allowed_hosts(host))
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
     port = sock.getsockname()[1]

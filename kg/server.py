@@ -81,6 +81,7 @@ class Settings:
     queue: int = 16  #: requests waiting for a worker; more get 503
     allow_network: bool = False  #: let queries that pass the guard reach the network
     allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
+    client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
 
     def limits(self) -> query_worker.Limits:
         return query_worker.Limits(max_rows=self.max_rows,
@@ -167,7 +168,8 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
             return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
         settings: Settings = request.app.state.settings
         try:
-            raw = await protection.read_body(request, settings.max_body_kb * 1024)
+            raw = await protection.read_body(request, settings.max_body_kb * 1024,
+                                             settings.client_timeout)
         except protection.BodyRefused as refused:
             return None, params, PlainTextResponse(refused.message + "\n", refused.status,
                                                    headers={"Connection": "close"})
@@ -346,6 +348,8 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
             if app.state.network == {"none"}:
                 log.warning("The query workers could not be cut off the network (no network "
                             "namespace, no Landlock); the query guard stands alone.")
+            else:
+                log.info("query workers ready; network: %s", ", ".join(sorted(app.state.network)))
             yield
         finally:
             app.state.pool.close()
@@ -376,9 +380,11 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
 def _uvicorn_config(app):
     import uvicorn
 
+    timeout = app.state.settings.client_timeout
+    protocol = type("H11Protocol", (protection.TimedH11Protocol,), {"head_timeout": timeout})
     return uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on",
-        http=protection.TimedH11Protocol,  # closes connections whose request head is slow
+        http=protocol,  # closes connections whose request head is slow
         timeout_keep_alive=5,  # idle keep-alive connections
         limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 at once
         h11_max_incomplete_event_size=64 * 1024,  # request line + headers (long GET queries)

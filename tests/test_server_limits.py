@@ -61,7 +61,11 @@ def served(tmp_path_factory):
         yield url, log
     finally:
         process.terminate()
-        process.wait(30)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def _port(url: str) -> int:
@@ -174,6 +178,18 @@ def test_answers_are_capped_in_bytes(served, form):
         fits = client.get(url + "/sparql", params={"query": below})
         assert fits.status_code == 200, fits.text
         assert len(fits.content) > 500000
+
+
+def test_the_byte_cap_counts_the_serialized_answer(served):
+    url, _ = served
+    # one row per triple, two one-character values each: over 1 MB as SPARQL XML
+    query = ("SELECT ?one ?two WHERE { ?s ?p ?o BIND(1 AS ?one) BIND(2 AS ?two) } LIMIT 10000")
+    with httpx.Client(timeout=20) as client:
+        xml = client.get(url + "/sparql", params={"query": query},
+                         headers={"Accept": "application/sparql-results+xml"})
+        assert xml.status_code == 400 and "larger than 1 MB" in xml.text, xml.text[:200]
+        csv = client.get(url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+        assert csv.status_code == 200 and len(csv.text.splitlines()) > 5000
 
 
 # -- request body, framing, Host, slow clients --------------------------------------------------

@@ -42,27 +42,11 @@ from starlette.routing import Route
 from kg import query_worker, sparql, store
 from kg.errors import KGError
 from kg.serving import protection
+from kg.serving.documents import ONTOLOGY_PATH, home, ontology_document
+from kg.serving.negotiation import choose_kinds
 from kg.serving.pool import Busy, WorkerPool
 
 log = logging.getLogger("aikg.serve")
-
-ONTOLOGY_PATH = "/" + store.ONTOLOGY_IRI.split("://", 1)[1].split("/", 1)[1]  # /ai-leadership-kg/ontology
-RELEASE_TYPES = {  # media type -> release file extension; the first is the default
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-    "application/ld+json": "jsonld",
-    "application/owl+xml": "rdf",  # Protégé asks for it; RDF/XML is what it reads best
-    "application/xml": "rdf",
-    "text/plain": "nt",
-}
-EXTENSION_TYPES = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "owl": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
 
 
 @dataclass
@@ -88,69 +72,6 @@ class Settings:
                                    max_bytes=int(self.max_response_mb * 2**20),
                                    memory_bytes=self.worker_memory_mb * 2**20,
                                    allow_network=self.allow_network)
-
-
-# -- content negotiation -----------------------------------------------------------------
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header, best first (stable for equal q).
-
-    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
-    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
-    """
-    ranges = []
-    for index, part in enumerate((header or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q, index))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges if q > 0]
-
-
-def negotiate(header: str | None, offered: dict[str, str]) -> str | None:
-    """The value of ``offered`` for the best acceptable media type; the first one for ``*/*``."""
-    default = next(iter(offered.values()))
-    for media, _ in parse_accept(header):
-        if media in offered:
-            return offered[media]
-        if media == "*/*":
-            return default
-        if media.endswith("/*"):
-            for candidate, value in offered.items():
-                if candidate.startswith(media[:-1]):
-                    return value
-    return None
-
-
-#: ``format=`` / ``output=`` parameter values (SPARQLWrapper and Fuseki send them)
-FORMAT_PARAMS = {
-    "json": ("JSON", "JSON_LD"), "xml": ("XML", "RDF_XML"), "csv": ("CSV", None),
-    "tsv": ("TSV", None), "turtle": (None, "TURTLE"), "ttl": (None, "TURTLE"),
-    "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
-    "json-ld": (None, "JSON_LD"), "jsonld": (None, "JSON_LD"), "rdf+xml": (None, "RDF_XML"),
-}
-
-
-def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
-    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits."""
-    solutions = negotiate(accept, query_worker.SOLUTION_TYPES)
-    graph = negotiate(accept, query_worker.GRAPH_TYPES)
-    if fmt and fmt.lower() in FORMAT_PARAMS:
-        forced_solutions, forced_graph = FORMAT_PARAMS[fmt.lower()]
-        solutions = forced_solutions or solutions or "JSON"
-        graph = forced_graph or graph or "TURTLE"
-    if solutions is None and graph is None:
-        return None
-    return f"{solutions or 'JSON'}|{graph or 'TURTLE'}"
 
 
 def _refuse(status: int, message: str) -> PlainTextResponse:
@@ -239,60 +160,6 @@ async def _client_gone(receive) -> None:
     """Resolve when the client closes its connection (the body has been read by then)."""
     while (await receive())["type"] != "http.disconnect":
         pass
-
-
-async def ontology_document(request: Request) -> Response:
-    """The release files at the ontology IRI's path, negotiated or by extension."""
-    settings: Settings = request.app.state.settings
-    rest = request.path_params.get("rest", "")
-    name, ext = rest, None
-    stem, dot, suffix = rest.rpartition(".")
-    if dot and suffix in EXTENSION_TYPES:
-        name, ext = stem, suffix
-    name = name.lstrip("/")
-    tbox = name == "tbox"
-    if name not in ("", "tbox", _version()):
-        return _refuse(404, f"No document '{request.url.path}'; try {ONTOLOGY_PATH}.")
-    if ext is None:
-        accept = request.headers.get("accept")
-        best = parse_accept(accept)
-        if best and best[0][0] in ("text/html", "application/xhtml+xml") and not tbox:
-            from kg import docs
-
-            html = request.app.state.docs_html
-            if html is None:
-                html = request.app.state.docs_html = docs.render_html(request.app.state.graph)
-            return Response(html, media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept"})
-        ext = negotiate(accept, RELEASE_TYPES)
-        if ext is None:
-            return _refuse(406, "Cannot answer in '" + str(accept) + "'; ask for one of: "
-                           + ", ".join(RELEASE_TYPES) + ", text/html.")
-    if tbox and ext == "jsonld":
-        return _refuse(404, "The TBox ships as .ttl, .nt and .rdf; ask for one of those.")
-    file_ext = "rdf" if ext == "owl" else ext
-    path = settings.release / f"{store.RELEASE_NAME}{'-tbox' if tbox else ''}.{file_ext}"
-    if not path.is_file():
-        return _refuse(404, f"The release has no {path.name}; run 'aikg build'.")
-    return Response(path.read_bytes(), media_type=EXTENSION_TYPES[ext],
-                    headers={"Vary": "Accept"})
-
-
-def _version() -> str:
-    import kg
-
-    return kg.__version__
-
-
-async def home(request: Request) -> Response:
-    return PlainTextResponse(
-        "ai-leadership-kg SPARQL endpoint (read-only)\n"
-        "  /sparql?query=...                SPARQL 1.1 Protocol (GET, POST form, POST body)\n"
-        f"  {ONTOLOGY_PATH}         the release (Accept: text/turtle, application/n-triples,\n"
-        "                                   application/rdf+xml, application/ld+json, text/html)\n"
-        f"  {ONTOLOGY_PATH}.ttl|.nt|.rdf|.jsonld   the same by extension\n"
-        f"  {ONTOLOGY_PATH}/tbox[.ext]      the TBox alone\n"
-    )
 
 
 # -- the application ---------------------------------------------------------------------

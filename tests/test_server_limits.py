@@ -8,6 +8,7 @@ the point. Every wait is bounded by a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import threading
@@ -148,6 +149,35 @@ def test_a_full_queue_answers_503_and_other_clients_keep_a_worker(served):
             sock.close()
     status, elapsed = _timed_ask(url, "127.0.0.2")
     assert status == 200 and elapsed < 3, elapsed
+
+
+def test_a_client_looping_abandoned_runaways_does_not_slow_the_others(served):
+    url, _ = served
+    stop = threading.Event()
+
+    def attacker():  # sends a runaway, drops it after 0.5 s, sends the next: workers die
+        with _client("127.0.0.4") as http:
+            while not stop.is_set():
+                with contextlib.suppress(httpx.TransportError):
+                    http.get(url + "/sparql", params={"query": RUNAWAY}, timeout=0.5)
+
+    thread = threading.Thread(target=attacker, daemon=True)
+    thread.start()
+    latencies = []
+    try:
+        time.sleep(1)
+        with _client("127.0.0.5") as http:
+            end = time.monotonic() + 4
+            while time.monotonic() < end:
+                started = time.monotonic()
+                assert http.get(url + "/sparql", params={"query": "ASK {}"}).status_code == 200
+                latencies.append(time.monotonic() - started)
+    finally:
+        stop.set()
+        thread.join(5)
+    # without care, every other ASK lands on a worker still starting (about 0.5-1 s each)
+    slow = [t for t in latencies if t > 0.4]
+    assert len(slow) <= max(1, len(latencies) // 20), sorted(latencies)[-10:]
 
 
 # -- memory and response size -------------------------------------------------------------------

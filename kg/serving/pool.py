@@ -22,6 +22,7 @@ import concurrent.futures
 import logging
 import multiprocessing
 import signal
+import time
 from typing import Awaitable, Callable
 
 from kg.errors import KGError
@@ -69,6 +70,15 @@ class _Worker:
         self.kill()
         self.process.join(5)
         self.conn.close()
+
+    def ready_now(self) -> bool:
+        """Whether the worker has loaded the graph (never blocks; event loop thread)."""
+        try:
+            if self.mechanism is None and not self.dead and self.conn.poll(0):
+                self.mechanism = self.conn.recv()[1]
+        except (EOFError, OSError):  # died while starting; its first call will say so
+            self.dead = True
+        return self.mechanism is not None
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait for the worker's ready message (blocking); False if it did not come."""
@@ -135,6 +145,7 @@ class WorkerPool:
         self._idle = [self._start() for _ in range(self.size)]
         self._waiting: collections.deque = collections.deque()  # (client, future)
         self._running: collections.Counter = collections.Counter()
+        self._penalties: dict[str, float] = {}  # client -> monotonic time it ends
 
     def _start(self) -> _Worker:
         worker = _Worker(self._ctx, self.snapshot, self.prefixes, self.limits)
@@ -155,17 +166,40 @@ class WorkerPool:
 
     # -- scheduling (event loop thread only) ---------------------------------------------
     def _dispatch(self) -> None:
-        """Hand idle workers to the oldest waiters whose client is under its running share."""
-        for entry in list(self._waiting):
-            if not self._idle:
-                return
-            client, future = entry
-            if future.done():
-                self._waiting.remove(entry)
-            elif self._running[client] < self.per_client_running:
-                self._waiting.remove(entry)
-                self._running[client] += 1
-                future.set_result(self._idle.pop())
+        """Hand idle workers to the oldest waiters whose client is under its running share.
+
+        Clients whose recent queries had to be killed (timeout, memory, or they left) come
+        last, never take the last idle worker, and get the ones still starting: a client
+        looping runaway queries keeps replacing workers, and must not leave the others a
+        cold one (or none) each time.
+        """
+        now = time.monotonic()
+        penalized = {c for c, until in self._penalties.items() if until > now}
+        for late in (False, True):
+            for entry in list(self._waiting):
+                if not self._idle or late and self.size > 1 and len(self._idle) < 2:
+                    return
+                client, future = entry
+                if future.done():
+                    self._waiting.remove(entry)
+                elif ((client in penalized) == late
+                      and self._running[client] < self.per_client_running):
+                    self._waiting.remove(entry)
+                    self._running[client] += 1
+                    future.set_result(self._pick(ready=not late))
+
+    def _pick(self, ready: bool) -> _Worker:
+        """An idle worker, a ready one if ``ready`` (else a starting one) when there is one."""
+        for index in range(len(self._idle) - 1, -1, -1):
+            if self._idle[index].ready_now() == ready:
+                return self._idle.pop(index)
+        return self._idle.pop()
+
+    def _penalize(self, client: str) -> None:
+        self._penalties[client] = time.monotonic() + max(self.timeout, 5.0)
+        if len(self._penalties) > 10000:  # forget the oldest addresses
+            for old in sorted(self._penalties, key=self._penalties.get)[:5000]:
+                del self._penalties[old]
 
     def _check_room(self, client: str) -> None:
         mine = sum(1 for c, f in self._waiting if c == client and not f.done())
@@ -183,12 +217,34 @@ class WorkerPool:
             worker.close()
             return
         if worker.dead or not worker.process.is_alive():
-            worker.close()
-            self._all.discard(worker)
-            self.stats["replaced"] += 1
-            worker = self._start()
-        self._idle.append(worker)
+            self._replace(worker)
+        else:
+            self._idle.append(worker)
         self._dispatch()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Reap ``worker`` and fork its successor in a thread: both may block a moment."""
+        self._all.discard(worker)
+        self.stats["replaced"] += 1
+
+        def reap_and_start() -> _Worker:
+            worker.close()
+            return _Worker(self._ctx, self.snapshot, self.prefixes, self.limits)
+
+        def started(future) -> None:
+            if future.exception() is not None:
+                log.error("Could not start a query worker: %s", future.exception())
+                return
+            fresh = future.result()
+            if self._closed:
+                fresh.close()
+                return
+            self._all.add(fresh)
+            self._idle.append(fresh)
+            self._dispatch()
+
+        asyncio.get_running_loop().run_in_executor(None, reap_and_start).add_done_callback(
+            started)
 
     async def _acquire(self, client: str, watcher: asyncio.Future) -> _Worker | None:
         self._check_room(client)
@@ -233,8 +289,11 @@ class WorkerPool:
             call.add_done_callback(lambda _: self._release(held, client))
             await asyncio.wait({call, watcher}, return_when=asyncio.FIRST_COMPLETED)
             if call.done():
+                if worker.dead:  # killed at the timeout, or died (memory cap, crash)
+                    self._penalize(client)
                 return call.result()
             self.stats["abandoned"] += 1
+            self._penalize(client)
             worker.kill()  # frees it: the pool thread reads end-of-file, then _release
             return None
         except asyncio.CancelledError:

@@ -217,7 +217,8 @@ def prepare(snapshot: str, limits: Limits):
     if limits.memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     store = ox.Store()
-    store.bulk_load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
+    # load, not bulk_load: bulk_load's threads reserve over 128 MB of address space
+    store.load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
     return store, mechanism
 
 

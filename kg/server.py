@@ -193,7 +193,11 @@ class _LogRequests:
 
 
 def create_app(graph, settings: Settings | None = None) -> Starlette:
-    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`)."""
+    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`).
+
+    Its query workers start here, and the call returns once they are up (raising
+    :class:`KGError` when they cannot start); they stop when the application shuts down.
+    """
     import pyoxigraph as ox
 
     settings = settings or Settings()
@@ -202,24 +206,27 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
     snapshot = Path(tmp.name) / "graph.nt"
     ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+    pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
+                      timeout=settings.timeout, limits=settings.limits(),
+                      queue_size=settings.queue)
+    try:
+        network = pool.wait_ready()
+    except KGError:
+        pool.close()
+        tmp.cleanup()
+        raise
+    if network == {"none"}:
+        log.warning("The query workers could not be cut off the network (no network "
+                    "namespace, no Landlock); the query guard stands alone.")
+    else:
+        log.info("query workers ready; network: %s", ", ".join(sorted(network)))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        from starlette.concurrency import run_in_threadpool
-
-        app.state.pool = WorkerPool(
-            str(snapshot), store.PREFIXES, size=settings.workers, timeout=settings.timeout,
-            limits=settings.limits(), queue_size=settings.queue)
         try:
-            app.state.network = await run_in_threadpool(app.state.pool.wait_ready)
-            if app.state.network == {"none"}:
-                log.warning("The query workers could not be cut off the network (no network "
-                            "namespace, no Landlock); the query guard stands alone.")
-            else:
-                log.info("query workers ready; network: %s", ", ".join(sorted(app.state.network)))
             yield
         finally:
-            app.state.pool.close()
+            pool.close()
             tmp.cleanup()
 
     routes = [
@@ -229,6 +236,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.pool = pool
     app.state.settings = settings
     app.state.docs_html = None
     app.state.graph = graph
@@ -331,9 +339,9 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     settings = settings or Settings()
     if not settings.allowed_hosts:
         settings.allowed_hosts = protection.default_allowed_hosts(host)
-    app = create_app(graph, settings)
     try:
         with _request_log_to_stderr():
+            app = create_app(graph, settings)
             uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
     finally:
         sock.close()

@@ -368,3 +368,14 @@ def test_a_service_query_past_the_guard_cannot_reach_the_network(graph, monkeypa
     else:
         assert listener.accepted == 0
         assert response.status_code == 400 and response.text.count("\n") == 1, response.text
+
+
+def test_a_memory_cap_too_small_to_load_the_graph_is_one_error_line():
+    release_dir()
+    result = subprocess.run([*aikg_command(), "serve", "--port", "0", "--worker-memory-mb", "20"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "Error: The query worker exited (status -6) while loading the graph; give it more "
+        "memory (--worker-memory-mb)")

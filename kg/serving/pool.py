@@ -83,10 +83,14 @@ class _Worker:
     def wait_ready(self, timeout: float) -> bool:
         """Wait for the worker's ready message (blocking); False if it did not come."""
         if self.mechanism is None:
-            if not self.conn.poll(timeout):
-                self.kill()
+            try:
+                if not self.conn.poll(timeout):
+                    self.kill()
+                    return False
+                self.mechanism = self.conn.recv()[1]
+            except (EOFError, OSError):  # it died while starting
+                self.dead = True
                 return False
-            self.mechanism = self.conn.recv()[1]
         return True
 
     def call(self, job, timeout: float, start_timeout: float) -> Answer:
@@ -159,9 +163,11 @@ class WorkerPool:
         """
         for worker in list(self._idle):
             if not worker.wait_ready(self.start_timeout):
-                raise KGError("A query worker did not start within "
-                              f"{self.start_timeout:g} s; check the memory cap "
-                              "(--worker-memory-mb) and the snapshot.")
+                self.close()
+                why = (f"exited (status {worker.process.exitcode})" if worker.dead
+                       else f"did not start within {self.start_timeout:g} s")
+                raise KGError(f"The query worker {why} while loading the graph; give it "
+                              "more memory (--worker-memory-mb) or 0 for no cap.")
         return {worker.mechanism for worker in self._idle}
 
     # -- scheduling (event loop thread only) ---------------------------------------------

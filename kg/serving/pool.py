@@ -3,13 +3,15 @@
 pyoxigraph cannot be interrupted, so a query is bounded by killing its process. The pool:
 
 - runs each query in one of ``size`` worker processes (:func:`kg.query_worker.worker_main`),
-  forked from a clean fork server that has pyoxigraph preloaded (a replacement is ready in
-  tens of milliseconds, not the half second of a fresh interpreter);
-- kills a worker when its query passes the timeout, when its client goes away (``gone``
+  forked from a clean fork server that has pyoxigraph preloaded (a replacement only has to
+  load the graph, not start an interpreter);
+- lowers the priority of a query still running after 0.5 s (niceness 19), and kills a
+  worker when its query passes the timeout, when its client goes away (``gone``
   resolves), or when the worker dies (memory cap), and starts a fresh one;
 - keeps at most ``queue_size`` requests waiting (beyond that :class:`Busy`, HTTP 503), at most
   half of them from one client, and lets one client run at most ``size - 1`` queries at
-  once, so a client looping runaway queries always leaves a worker to the others.
+  once, so a client looping runaway queries always leaves a worker to the others; a client
+  whose queries had to be killed comes last for a while (see :meth:`WorkerPool._dispatch`).
 
 Everything but the blocking pipe read runs on the event loop thread: no locks.
 """
@@ -19,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from typing import Awaitable, Callable
@@ -29,6 +33,11 @@ from kg.errors import KGError
 from kg.query_worker import MEMORY_EXIT, Answer, Limits, _error, worker_main
 
 log = logging.getLogger("aikg.serve")
+
+#: a query still running after NICE_AFTER seconds continues at niceness NICE, so that one
+#: client's runaway queries leave the CPU to the short queries of the others
+NICE_AFTER = 0.5
+NICE = 19
 
 
 class Busy(KGError):
@@ -56,6 +65,7 @@ class _Worker:
         child.close()
         self.mechanism: str | None = None  # how its network was cut, once ready
         self.dead = False
+        self.niced = False
 
     def kill(self) -> None:
         """SIGKILL; the thread reading its pipe sees end-of-file at once."""
@@ -93,19 +103,36 @@ class _Worker:
                 return False
         return True
 
-    def call(self, job, timeout: float, start_timeout: float) -> Answer:
-        """Send ``job`` and wait for the answer (in a pool thread, never on the event loop)."""
+    def call(self, job, timeout: float, start_timeout: float, low: bool = False) -> Answer:
+        """Send ``job`` and wait for the answer (in a pool thread, never on the event loop).
+
+        ``low``: run it at low priority from the start (a client under penalty).
+        """
         try:
             if not self.wait_ready(start_timeout):
                 return _error(503, "The query worker failed to start; try again.")
+            if low:
+                self._set_priority(NICE)
             self.conn.send(job)
-            if self.conn.poll(timeout):
+            if self.conn.poll(min(timeout, NICE_AFTER)):
+                return self.conn.recv()
+            self._set_priority(NICE)  # a long query: short ones get the CPU first
+            if self.conn.poll(max(0.0, timeout - NICE_AFTER)):
                 return self.conn.recv()
         except (EOFError, OSError):
             return self._died()
         self.kill()
         return _error(503, f"The query ran longer than the {timeout:g} s limit and was "
                            "stopped; narrow it or restart the server with a higher --timeout.")
+
+    def _set_priority(self, nice: int) -> bool:
+        """Renice the worker (its queries run on its main thread); False if not allowed."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, nice)
+        except OSError:  # lowering niceness again needs CAP_SYS_NICE; or it is gone
+            return False
+        self.niced = nice > 0
+        return True
 
     def _died(self) -> Answer:
         self.dead = True
@@ -208,11 +235,12 @@ class WorkerPool:
                 del self._penalties[old]
 
     def _check_room(self, client: str) -> None:
-        mine = sum(1 for c, f in self._waiting if c == client and not f.done())
-        if len(self._waiting) >= self.queue_size or mine >= self.per_client_waiting:
+        waiting = [c for c, f in self._waiting if not f.done()]
+        mine = waiting.count(client)
+        if len(waiting) >= self.queue_size or mine >= self.per_client_waiting:
             self.stats["busy"] += 1
-            share = "" if len(self._waiting) >= self.queue_size else " from your address"
-            raise Busy(f"The endpoint is busy ({len(self._waiting)} queries waiting{share}); "
+            share = "" if len(waiting) >= self.queue_size else " from your address"
+            raise Busy(f"The endpoint is busy ({len(waiting)} queries waiting{share}); "
                        "retry later.", retry_after=max(1, round(self.timeout / 2)))
 
     def _release(self, worker: _Worker, client: str) -> None:
@@ -222,6 +250,8 @@ class WorkerPool:
         if self._closed:
             worker.close()
             return
+        if worker.niced and not worker.dead and not worker._set_priority(0):
+            worker.kill()  # cannot get its priority back: a fresh one instead
         if worker.dead or not worker.process.is_alive():
             self._replace(worker)
         else:
@@ -255,7 +285,8 @@ class WorkerPool:
     async def _acquire(self, client: str, watcher: asyncio.Future) -> _Worker | None:
         self._check_room(client)
         future = asyncio.get_running_loop().create_future()
-        self._waiting.append((client, future))
+        entry = (client, future)
+        self._waiting.append(entry)
         self._dispatch()
         if not future.done():
             try:
@@ -267,7 +298,8 @@ class WorkerPool:
             finally:
                 if not future.done():  # the client left (or we were cancelled) while waiting
                     future.cancel()
-                    self._dispatch()
+                    with contextlib.suppress(ValueError):
+                        self._waiting.remove(entry)  # its place in the queue is free at once
         return future.result() if not future.cancelled() else None
 
     # -- the one public operation ----------------------------------------------------------
@@ -289,8 +321,9 @@ class WorkerPool:
                 self.stats["abandoned"] += 1
                 return None
             loop = asyncio.get_running_loop()
+            low = self._penalties.get(client, 0) > time.monotonic()
             call = loop.run_in_executor(self._threads, worker.call, (query, kind),
-                                        self.timeout, self.start_timeout)
+                                        self.timeout, self.start_timeout, low)
             held = worker
             call.add_done_callback(lambda _: self._release(held, client))
             await asyncio.wait({call, watcher}, return_when=asyncio.FIRST_COMPLETED)

@@ -240,6 +240,20 @@ def test_a_body_over_the_cap_gets_413_and_the_connection_closes(served):
     assert fine.status_code == 200, fine.text
 
 
+@pytest.mark.parametrize("head, status", [
+    (b"GET /sparql?query=ASK%7B%7D%23" + b"x" * 70000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+     b"414"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+     + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 7000) for i in range(10)), b"431"),
+    (b"GET /sparql?query=ASK%7B%7D%23" + b"x" * 60000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+     b"200"),
+])
+def test_long_urls_and_headers_are_refused(served, head, status):
+    url, _ = served
+    answer, _ = _read_all(_send(url, head + b"Connection: close\r\n\r\n"), 5)
+    assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
+
+
 def test_content_length_with_transfer_encoding_is_refused_and_closed(served):
     url, _ = served
     body = b"query=ASK%20%7B%7D"

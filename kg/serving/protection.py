@@ -3,6 +3,7 @@
 - A request carrying both Content-Length and Transfer-Encoding is refused (400) and its
   connection closed: RFC 9112 section 6.1 lets a server do so, and a proxy in front that
   framed it the other way would otherwise be open to request smuggling. h11 alone accepts it.
+- URLs and headers longer than 64 KB are refused (414, 431).
 - The Host header must name an allowed host (default: the address the server is bound to,
   plus ``localhost`` on loopback), so a web page whose DNS name is rebound to 127.0.0.1
   cannot query the endpoint from a browser.
@@ -25,6 +26,11 @@ log = logging.getLogger("aikg.serve")
 #: seconds for a request head, and for a request body, to arrive
 HEAD_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
+#: bytes of URL (path and query string), and of all headers together. h11 enforces a cap on
+#: a request head only while it arrives in pieces; one that comes in a single read is parsed
+#: whole, so the application checks again.
+MAX_URL = 64 * 1024
+MAX_HEADERS = 64 * 1024
 
 
 class TimedH11Protocol(H11Protocol):
@@ -122,6 +128,12 @@ class Protect:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         names = [name for name, _ in scope["headers"]]
+        if len(scope.get("raw_path") or b"") + len(scope["query_string"]) > MAX_URL:
+            return await refuse(send, 414, f"The URL is longer than {MAX_URL // 1024} KB; send "
+                                           "long queries in a POST body.")
+        if sum(len(n) + len(v) for n, v in scope["headers"]) > MAX_HEADERS:
+            return await refuse(send, 431, f"The headers are longer than {MAX_HEADERS // 1024} "
+                                           "KB together; send fewer or shorter ones.")
         if b"content-length" in names and b"transfer-encoding" in names:
             return await refuse(send, 400, "A request may not carry both Content-Length and "
                                            "Transfer-Encoding (RFC 9112); send only one.")

@@ -774,25 +774,59 @@ def charts(ctx, out_dir):
               help="Seconds a query may run before its worker is killed (HTTP 503).")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1),
               help="Largest result (rows or triples) returned; bigger ones get HTTP 400.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries answered in parallel).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes. One client runs at most workers-1 queries at "
+                   "once, so with 2 or more a runaway client leaves a worker to the others.")
+@click.option("--queue", default=16, show_default=True, type=click.IntRange(1, 10000),
+              help="Requests that may wait for a worker (half of them per client address); "
+                   "more get HTTP 503 with Retry-After.")
+@click.option("--worker-memory-mb", default=1024, show_default=True, type=click.IntRange(0),
+              help="Address-space cap of each worker (RLIMIT_AS); a query that needs more "
+                   "gets HTTP 503 and a fresh worker. 0: no cap.")
+@click.option("--max-response-mb", default=32.0, show_default=True,
+              type=click.FloatRange(0.001), help="Largest answer in megabytes (HTTP 400 beyond).")
+@click.option("--max-body-kb", default=1024, show_default=True, type=click.IntRange(1),
+              help="Largest request body in kilobytes (HTTP 413 beyond).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Host header the endpoint answers to (against DNS rebinding); "
+                   "repeatable, *.example.org or * allowed. Default: the --host address "
+                   "(and localhost on loopback); any host when bound to 0.0.0.0.")
+@click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a client may take to send a request head or body; slower or "
+                   "silent connections are closed.")
+@click.option("--allow-network", is_flag=True,
+              help="Let the query workers reach the network. Off by default: workers are cut "
+                   "off it, whatever a query asks.")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from ORIGIN (e.g. http://localhost:3000, or *) to "
                    "query. Repeatable. Off by default.")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port, timeout, max_rows, workers, cors):
+def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
+          max_response_mb, max_body_kb, allowed_hosts, client_timeout, allow_network, cors):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
     from kg import server
+    from kg.serving.protection import default_allowed_hosts
 
     graph = get_kg(ctx, sandbox=False)  # this process listens; its workers are cut off
-    settings = server.Settings(timeout=timeout, max_rows=max_rows, workers=workers,
-                               cors=tuple(cors), extra=ctx.find_object(Context).user_files)
+    context = ctx.find_object(Context)
+    allow_network = allow_network or context.allow_network  # the operator said so, either way
+    settings = server.Settings(
+        timeout=timeout, max_rows=max_rows, workers=workers, cors=tuple(cors),
+        extra=context.user_files, queue=queue, worker_memory_mb=worker_memory_mb,
+        max_response_mb=max_response_mb, max_body_kb=max_body_kb, allow_network=allow_network,
+        client_timeout=client_timeout,
+        allowed_hosts=tuple(allowed_hosts) or default_allowed_hosts(host))
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets in a URL
+    memory = f"{worker_memory_mb} MB" if worker_memory_mb else "no cap"
     click.echo(f"SPARQL endpoint: http://{shown}:{port}/sparql ({len(graph)} triples; "
                f"timeout {timeout:g} s, at most {max_rows} rows; Ctrl-C stops)", err=True)
+    click.echo(f"  {workers} workers ({memory} each, network "
+               f"{'allowed' if allow_network else 'cut off'}), queue {queue}, answers up to "
+               f"{max_response_mb:g} MB, bodies up to {max_body_kb} KB; Host: "
+               f"{', '.join(settings.allowed_hosts)}", err=True)
     server.serve(graph, settings=settings, sock=sock)
 
 

@@ -1,21 +1,20 @@
-"""Run SPARQL queries in worker processes that can be killed when a query takes too long.
+"""The query side of the endpoint's worker processes: run one SPARQL query, serialize it.
 
 pyoxigraph has no query timeout and does not stop on signals, so the only way to bound a
-query is to run it in another process and kill that process. A :class:`WorkerPool` keeps a few
-such processes, each holding its own copy of the graph (loaded from an N-Triples snapshot), and
-replaces a worker as soon as it has been killed.
+query is to run it in another process and kill that process (see :mod:`kg.serving.pool`).
+A worker holds its own copy of the graph (loaded from an N-Triples snapshot) and, before it
+loads anything, cuts itself off the network (:func:`kg.sandbox.deny_network`) and caps its
+address space (RLIMIT_AS), so a query that reaches past the guard cannot call out and one
+that eats memory kills only its worker.
 
-Results are serialized in the worker with pyoxigraph's own serializers; only bytes cross the
-pipe. Nothing here imports a web framework.
+Results are serialized in the worker with pyoxigraph's own serializers into a buffer capped
+in bytes as well as in rows; only bytes cross the pipe. Nothing here imports a web framework.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
-import queue
-import threading
-import time
+import os
 from dataclasses import dataclass
 
 # Media types per result kind; the first is the default.
@@ -57,8 +56,44 @@ class Answer:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a worker enforces on each query (the server's ``--max-rows`` and friends)."""
+
+    max_rows: int = 10000
+    max_bytes: int = 32 * 2**20  #: largest serialized answer
+    memory_bytes: int = 2**30  #: RLIMIT_AS of the worker process; 0: no cap
+    allow_network: bool = False  #: True only when the operator passed --allow-network
+
+
 def _error(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+class _TooLarge(Exception):
+    """The answer grew past ``Limits.max_bytes``."""
+
+
+class _CappedBuffer:
+    """A write-only file for pyoxigraph's serializers that refuses to grow past ``cap`` bytes."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise _TooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
 
 
 # -- inside the worker process -----------------------------------------------------------
@@ -83,21 +118,30 @@ def _term_json(term) -> dict:
     }}
 
 
-def _capped_solutions(results, max_rows: int):
-    """Up to ``max_rows`` solutions as a new QuerySolutions; None when there are more."""
+def _capped_solutions(results, limits: Limits):
+    """Up to ``max_rows`` solutions as a new QuerySolutions; None when there are more.
+
+    Raises :class:`_TooLarge` as soon as the values alone pass the byte cap, so a handful of
+    huge literals stops the query before it is all held in memory.
+    """
     import pyoxigraph as ox
 
     names = [v.value for v in results.variables]
     bindings = []
+    size = 0
     for row in results:
-        if len(bindings) == max_rows:
+        if len(bindings) == limits.max_rows:
             return None
-        bindings.append({n: _term_json(row[n]) for n in names if row[n] is not None})
+        binding = {n: _term_json(row[n]) for n in names if row[n] is not None}
+        size += sum(len(term["value"]) for term in binding.values() if term["type"] != "triple")
+        if size > limits.max_bytes:
+            raise _TooLarge
+        bindings.append(binding)
     document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}})
     return ox.parse_query_results(document.encode("utf-8"), ox.QueryResultsFormat.JSON)
 
 
-def execute(store, query: str, kind: str, max_rows: int, prefixes: dict) -> Answer:
+def execute(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
     """Run one query on ``store`` and serialize its answer as ``kind`` (a serializer name).
 
     ``kind`` names a solutions format (JSON, XML, CSV, TSV) or a graph format (TURTLE,
@@ -108,149 +152,101 @@ def execute(store, query: str, kind: str, max_rows: int, prefixes: dict) -> Answ
 
     from kg.sparql import syntax_message
 
-    solutions_kind, graph_kind = kind.split("|")
     try:
-        results = store.query(query, prefixes=prefixes)
+        return _answer(store, query, kind, limits, prefixes)
     except SyntaxError as error:
         return _error(400, syntax_message(error, query))
     except (RuntimeError, OSError, ValueError) as error:
         return _error(400, f"The query failed: {str(error).splitlines()[0]}")
+    except _TooLarge:
+        megabytes = limits.max_bytes / 2**20
+        return _error(400, f"The answer is larger than {megabytes:g} MB, the server's cap; add "
+                           "LIMIT or select fewer or shorter values, or restart the server with "
+                           "a higher --max-response-mb.")
+
+
+def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
+    import pyoxigraph as ox
+
+    solutions_kind, graph_kind = kind.split("|")
+    max_rows = limits.max_rows
+    results = store.query(query, prefixes=prefixes)
     if isinstance(results, ox.QueryBoolean):
         body = results.serialize(format=getattr(ox.QueryResultsFormat, solutions_kind))
         return Answer(200, CANONICAL[solutions_kind], body)
     if isinstance(results, ox.QuerySolutions):
-        capped = _capped_solutions(results, max_rows)
+        capped = _capped_solutions(results, limits)
         if capped is None:
             return _error(400, f"The result has more than {max_rows} rows, the server's cap; "
                                f"add LIMIT {max_rows} or restart the server with a higher "
                                "--max-rows.")
-        body = capped.serialize(format=getattr(ox.QueryResultsFormat, solutions_kind))
-        return Answer(200, CANONICAL[solutions_kind], body)
+        buffer = _CappedBuffer(limits.max_bytes)
+        capped.serialize(buffer, format=getattr(ox.QueryResultsFormat, solutions_kind))
+        return Answer(200, CANONICAL[solutions_kind], buffer.value())
     triples = []
+    size = 0
     for triple in results:
         if len(triples) == max_rows:
             return _error(400, f"The result has more than {max_rows} triples, the server's "
                                "cap; add LIMIT or restart the server with a higher --max-rows.")
+        size += sum(len(str(term)) for term in triple)
+        if size > limits.max_bytes:
+            raise _TooLarge
         triples.append(triple)
-    body = ox.serialize(triples, format=getattr(ox.RdfFormat, graph_kind), prefixes=prefixes)
-    return Answer(200, CANONICAL[graph_kind], body)
+    buffer = _CappedBuffer(limits.max_bytes)
+    ox.serialize(triples, buffer, format=getattr(ox.RdfFormat, graph_kind), prefixes=prefixes)
+    return Answer(200, CANONICAL[graph_kind], buffer.value())
 
 
-def _worker_main(conn, snapshot: str, prefixes: dict) -> None:
+def prepare(snapshot: str, limits: Limits):
+    """Confine this process (network, memory), then load the snapshot; return (store, mechanism).
+
+    ``mechanism`` says how the network was cut ('netns', 'landlock', 'none'), or 'allowed'.
+    The order matters: the sandbox applies to the threads started afterwards, pyoxigraph's
+    among them.
+    """
+    import resource
+
     import pyoxigraph as ox
 
+    from kg import sandbox
+
+    # one line on stderr, not a 100-line Rust backtrace, when an allocation hits the cap
+    os.environ["RUST_BACKTRACE"] = "0"
+    mechanism = "allowed" if limits.allow_network else sandbox.deny_network()
+    if limits.memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     store = ox.Store()
-    store.bulk_load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
-    conn.send("ready")
+    # load, not bulk_load: bulk_load's threads reserve over 128 MB of address space
+    store.load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
+    return store, mechanism
+
+
+def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits) -> None:
+    """The loop of one worker process: ``(query, kind)`` in, :class:`Answer` out."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the pool stops us
+    store, mechanism = prepare(snapshot, limits)
+    conn.send(("ready", mechanism))
     while True:
         try:
             job = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError):
             return
         if job is None:
             return
-        query, kind, max_rows = job
+        query, kind = job
         try:
-            answer = execute(store, query, kind, max_rows, prefixes)
+            answer = execute(store, query, kind, limits, prefixes)
+        except MemoryError:
+            answer = None
         except Exception as error:  # noqa: BLE001  (a worker must answer, whatever happens)
             answer = _error(500, f"Internal error: {type(error).__name__}: {error}")
+        if answer is None:  # the heap may be in pieces: end here, the pool starts a fresh one
+            os._exit(MEMORY_EXIT)
         conn.send(answer)
 
 
-# -- in the server process ---------------------------------------------------------------
-class _Worker:
-    def __init__(self, ctx, snapshot: str, prefixes: dict):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(
-            target=_worker_main, args=(child, snapshot, prefixes), daemon=True
-        )
-        self.process.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv() == "ready"
-        return self.ready
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except (OSError, ValueError):
-            pass
-        self.process.join(2)
-        self.kill()
-
-
-class WorkerPool:
-    """A few worker processes answering queries on a snapshot of the graph.
-
-    ``run`` blocks the calling thread until a worker is free and the query is answered, or
-    until ``timeout`` seconds have passed, in which case the worker is killed and replaced.
-    """
-
-    def __init__(self, snapshot: str, prefixes: dict, size: int = 1, timeout: float = 10.0,
-                 max_rows: int = 10000, start_timeout: float = 60.0):
-        self.snapshot = snapshot
-        self.prefixes = dict(prefixes)
-        self.timeout = timeout
-        self.max_rows = max_rows
-        self.start_timeout = start_timeout
-        # spawn, not fork: the server process runs threads (uvicorn, the thread pool).
-        self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: list[_Worker] = []
-        self._lock = threading.Lock()
-        self.killed = 0
-        for _ in range(max(1, size)):
-            self._idle.put(self._start())
-
-    def _start(self) -> _Worker:
-        worker = _Worker(self._ctx, self.snapshot, self.prefixes)
-        with self._lock:
-            self._all.append(worker)
-        return worker
-
-    def _discard(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            if worker in self._all:
-                self._all.remove(worker)
-
-    def run(self, query: str, kind: str) -> Answer:
-        worker = self._idle.get()
-        try:
-            if not worker.wait_ready(self.start_timeout) or not worker.process.is_alive():
-                self._discard(worker)
-                worker = self._start()
-                return _error(503, "The query worker failed to start; try again.")
-            worker.conn.send((query, kind, self.max_rows))
-            started = time.monotonic()
-            if worker.conn.poll(self.timeout):
-                try:
-                    return worker.conn.recv()
-                except EOFError:
-                    pass  # the worker died (out of memory, crash): replace it below
-            elapsed = time.monotonic() - started
-            self._discard(worker)
-            self.killed += 1
-            worker = self._start()
-            if elapsed >= self.timeout:
-                return _error(503, f"The query ran longer than the {self.timeout:g} s limit "
-                                   "and was stopped; narrow it or restart the server with a "
-                                   "higher --timeout.")
-            return _error(500, "The query worker stopped unexpectedly; try again.")
-        finally:
-            self._idle.put(worker)
-
-    def close(self) -> None:
-        with self._lock:
-            workers, self._all = list(self._all), []
-        for worker in workers:
-            worker.stop()
+#: exit status of a worker whose query ran out of memory in Python (Rust aborts: SIGABRT)
+MEMORY_EXIT = 75

@@ -10,9 +10,11 @@ Routes:
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
   documentation.
 
-Queries run in killable worker processes (:mod:`kg.query_worker`) with a timeout and a cap on
-the number of rows. Updates, SERVICE, LOAD and dataset clauses are refused before any engine
-sees them.
+Queries run in killable worker processes (:mod:`kg.serving.pool`, :mod:`kg.query_worker`)
+cut off the network, with a timeout and caps on memory, rows and bytes; a query whose client
+has gone is stopped. Updates, SERVICE, LOAD and dataset clauses are refused before any
+engine sees them. HTTP-level limits (Host, framing, body, slow connections) are in
+:mod:`kg.serving.protection`.
 
 >>> from kg.server import running_server  # doctest: +SKIP
 >>> with running_server() as url:         # doctest: +SKIP
@@ -33,32 +35,18 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg import query_worker, sparql, store
-from kg.errors import KGError, QueryError
+from kg.errors import KGError
+from kg.serving import protection
+from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
+from kg.serving.negotiation import choose_kinds
+from kg.serving.pool import Busy, WorkerPool
 
 log = logging.getLogger("aikg.serve")
-
-ONTOLOGY_PATH = "/" + store.ONTOLOGY_IRI.split("://", 1)[1].split("/", 1)[1]  # /ai-leadership-kg/ontology
-RELEASE_TYPES = {  # media type -> release file extension; the first is the default
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-    "application/ld+json": "jsonld",
-    "application/owl+xml": "rdf",  # Protégé asks for it; RDF/XML is what it reads best
-    "application/xml": "rdf",
-    "text/plain": "nt",
-}
-EXTENSION_TYPES = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "owl": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
 
 
 @dataclass
@@ -67,73 +55,23 @@ class Settings:
 
     timeout: float = 10.0
     max_rows: int = 10000
-    workers: int = 1
+    workers: int = 2
     cors: tuple[str, ...] = ()
     release: Path | None = None
     extra: tuple[Path, ...] = field(default_factory=tuple)
+    max_response_mb: float = 32
+    worker_memory_mb: int = 1024  #: 0: no cap
+    max_body_kb: int = 1024
+    queue: int = 16  #: requests waiting for a worker; more get 503
+    allow_network: bool = False  #: let queries that pass the guard reach the network
+    allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
+    client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
 
-
-# -- content negotiation -----------------------------------------------------------------
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header, best first (stable for equal q).
-
-    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
-    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
-    """
-    ranges = []
-    for index, part in enumerate((header or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q, index))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges if q > 0]
-
-
-def negotiate(header: str | None, offered: dict[str, str]) -> str | None:
-    """The value of ``offered`` for the best acceptable media type; the first one for ``*/*``."""
-    default = next(iter(offered.values()))
-    for media, _ in parse_accept(header):
-        if media in offered:
-            return offered[media]
-        if media == "*/*":
-            return default
-        if media.endswith("/*"):
-            for candidate, value in offered.items():
-                if candidate.startswith(media[:-1]):
-                    return value
-    return None
-
-
-#: ``format=`` / ``output=`` parameter values (SPARQLWrapper and Fuseki send them)
-FORMAT_PARAMS = {
-    "json": ("JSON", "JSON_LD"), "xml": ("XML", "RDF_XML"), "csv": ("CSV", None),
-    "tsv": ("TSV", None), "turtle": (None, "TURTLE"), "ttl": (None, "TURTLE"),
-    "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
-    "json-ld": (None, "JSON_LD"), "jsonld": (None, "JSON_LD"), "rdf+xml": (None, "RDF_XML"),
-}
-
-
-def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
-    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits."""
-    solutions = negotiate(accept, query_worker.SOLUTION_TYPES)
-    graph = negotiate(accept, query_worker.GRAPH_TYPES)
-    if fmt and fmt.lower() in FORMAT_PARAMS:
-        forced_solutions, forced_graph = FORMAT_PARAMS[fmt.lower()]
-        solutions = forced_solutions or solutions or "JSON"
-        graph = forced_graph or graph or "TURTLE"
-    if solutions is None and graph is None:
-        return None
-    return f"{solutions or 'JSON'}|{graph or 'TURTLE'}"
+    def limits(self) -> query_worker.Limits:
+        return query_worker.Limits(max_rows=self.max_rows,
+                                   max_bytes=int(self.max_response_mb * 2**20),
+                                   memory_bytes=self.worker_memory_mb * 2**20,
+                                   allow_network=self.allow_network)
 
 
 def _refuse(status: int, message: str) -> PlainTextResponse:
@@ -147,9 +85,19 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
     query = None
     if request.method == "POST":
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = (await request.body()).decode("utf-8", errors="replace")
         if media == "application/sparql-update":
             return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+        settings: Settings = request.app.state.settings
+        try:
+            raw = await protection.read_body(request, settings.max_body_kb * 1024,
+                                             settings.client_timeout)
+        except protection.BodyRefused as refused:
+            return None, params, PlainTextResponse(refused.message + "\n", refused.status,
+                                                   headers={"Connection": "close"})
+        except ClientDisconnect:
+            request.state.note = "client hung up mid-body"
+            return None, params, Response(status_code=400)  # nobody reads it
+        body = raw.decode("utf-8", errors="replace")
         if media == "application/x-www-form-urlencoded":
             form = parse_qs(body, keep_blank_values=True)
             for key, values in form.items():
@@ -181,9 +129,11 @@ async def sparql_endpoint(request: Request) -> Response:
     query, params, refusal = await _read_request(request)
     if refusal is not None:
         return refusal
-    try:
-        form = sparql.check_safe(query)
-    except QueryError as error:
+    from starlette.concurrency import run_in_threadpool
+
+    try:  # off the event loop: parsing a long query must not stall every other client
+        form = await run_in_threadpool(sparql.check_safe, query)
+    except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
         return _refuse(400, str(error))
     request.state.note = form
     fmt = (params.get("format") or params.get("output") or [None])[0]
@@ -192,79 +142,24 @@ async def sparql_endpoint(request: Request) -> Response:
         offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
         return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
                             f"ask for one of: {offered}.")
-    from starlette.concurrency import run_in_threadpool
-
-    pool = request.app.state.pool
-    answer = await run_in_threadpool(pool.run, query, kinds)
+    pool: WorkerPool = request.app.state.pool
+    client = request.client.host if request.client else "-"
+    try:
+        answer = await pool.run(query, kinds, client, lambda: _client_gone(request.receive))
+    except Busy as busy:
+        return PlainTextResponse(str(busy) + "\n", 503,
+                                 headers={"Retry-After": str(busy.retry_after)})
+    if answer is None:
+        request.state.note = f"{form}; client gone, query stopped"
+        return Response(status_code=503)  # nobody reads it
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers={"Vary": "Accept"})
 
 
-async def ontology_document(request: Request) -> Response:
-    """The release files at the ontology IRI's path, negotiated or by extension."""
-    settings: Settings = request.app.state.settings
-    rest = request.path_params.get("rest", "")
-    name, ext = rest, None
-    stem, dot, suffix = rest.rpartition(".")
-    if dot and suffix in EXTENSION_TYPES:
-        name, ext = stem, suffix
-    name = name.lstrip("/")
-    tbox = name == "tbox"
-    if name not in ("", "tbox", _version()):
-        return _refuse(404, f"No document '{request.url.path}'; try {ONTOLOGY_PATH}.")
-    if ext is None:
-        accept = request.headers.get("accept")
-        best = parse_accept(accept)
-        if best and best[0][0] in ("text/html", "application/xhtml+xml") and not tbox:
-            from kg import docs
-
-            html = request.app.state.docs_html
-            if html is None:
-                html = request.app.state.docs_html = docs.render_html(request.app.state.graph)
-            return Response(html, media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept"})
-        ext = negotiate(accept, RELEASE_TYPES)
-        if ext is None:
-            return _refuse(406, "Cannot answer in '" + str(accept) + "'; ask for one of: "
-                           + ", ".join(RELEASE_TYPES) + ", text/html.")
-    if tbox and ext == "jsonld":
-        return _refuse(404, "The TBox ships as .ttl, .nt and .rdf; ask for one of those.")
-    file_ext = "rdf" if ext == "owl" else ext
-    path = settings.release / f"{store.RELEASE_NAME}{'-tbox' if tbox else ''}.{file_ext}"
-    if not path.is_file():
-        return _refuse(404, f"The release has no {path.name}; run 'aikg build'.")
-    return Response(path.read_bytes(), media_type=EXTENSION_TYPES[ext],
-                    headers={"Vary": "Accept"})
-
-
-async def browse(request: Request) -> Response:
-    """Entity pages, the pages and charts, and an index: see :mod:`kg.linked_data`."""
-    from starlette.concurrency import run_in_threadpool
-
-    from kg import linked_data
-
-    status, media, body = await run_in_threadpool(
-        linked_data.respond, request.app.state.graph, request.url.path, request.url.query,
-        request.headers.get("accept"), request.app.state.pages)
-    return Response(body, status_code=status, media_type=media, headers={"Vary": "Accept"})
-
-
-def _version() -> str:
-    import kg
-
-    return kg.__version__
-
-
-async def home(request: Request) -> Response:
-    return PlainTextResponse(
-        "ai-leadership-kg SPARQL endpoint (read-only)\n"
-        "  /sparql?query=...                SPARQL 1.1 Protocol (GET, POST form, POST body)\n"
-        f"  {ONTOLOGY_PATH}         the release (Accept: text/turtle, application/n-triples,\n"
-        "                                   application/rdf+xml, application/ld+json, text/html)\n"
-        f"  {ONTOLOGY_PATH}.ttl|.nt|.rdf|.jsonld   the same by extension\n"
-        f"  {ONTOLOGY_PATH}/tbox[.ext]      the TBox alone\n"
-        "  /browse                          pages of the entities, charts, a query form (HTML)\n"
-    )
+async def _client_gone(receive) -> None:
+    """Resolve when the client closes its connection (the body has been read by then)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 # -- the application ---------------------------------------------------------------------
@@ -298,7 +193,11 @@ class _LogRequests:
 
 
 def create_app(graph, settings: Settings | None = None) -> Starlette:
-    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`)."""
+    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`).
+
+    Its query workers start here, and the call returns once they are up (raising
+    :class:`KGError` when they cannot start); they stop when the application shuts down.
+    """
     import pyoxigraph as ox
 
     settings = settings or Settings()
@@ -307,16 +206,27 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
     snapshot = Path(tmp.name) / "graph.nt"
     ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+    pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
+                      timeout=settings.timeout, limits=settings.limits(),
+                      queue_size=settings.queue)
+    try:
+        network = pool.wait_ready()
+    except KGError:
+        pool.close()
+        tmp.cleanup()
+        raise
+    if network == {"none"}:
+        log.warning("The query workers could not be cut off the network (no network "
+                    "namespace, no Landlock); the query guard stands alone.")
+    else:
+        log.info("query workers ready; network: %s", ", ".join(sorted(network)))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        app.state.pool = query_worker.WorkerPool(
-            str(snapshot), store.PREFIXES, size=settings.workers, timeout=settings.timeout,
-            max_rows=settings.max_rows)
         try:
             yield
         finally:
-            app.state.pool.close()
+            pool.close()
             tmp.cleanup()
 
     routes = [
@@ -328,6 +238,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route("/browse/{rest:path}", browse),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.pool = pool
     app.state.settings = settings
     app.state.docs_html = None
     app.state.pages = {}  # pages made for /browse, kept
@@ -338,8 +249,28 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors),
                            allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type"])
+    hosts = settings.allowed_hosts or protection.default_allowed_hosts("127.0.0.1")
+    app.add_middleware(protection.Protect, allowed_hosts=hosts)
     app.add_middleware(_LogRequests)
     return app
+
+
+def _uvicorn_config(app):
+    import uvicorn
+
+    timeout = app.state.settings.client_timeout
+    protocol = type("H11Protocol", (protection.TimedH11Protocol,), {"head_timeout": timeout})
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on",
+        http=protocol,  # closes connections whose request head is slow
+        timeout_keep_alive=5,  # idle keep-alive connections
+        limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 at once
+        h11_max_incomplete_event_size=64 * 1024,  # request line + headers (long GET queries)
+    )
+
+
+#: open connections (and requests in progress) before new requests get 503
+MAX_CONNECTIONS = 256
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -379,10 +310,10 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
         import kg
 
         graph = kg.load(extra=extra)
+    settings.setdefault("allowed_hosts", protection.default_allowed_hosts(host))
     app = create_app(graph, Settings(extra=tuple(Path(p) for p in extra), **settings))
     sock = listening_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(_uvicorn_config(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -408,11 +339,13 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     import uvicorn
 
     sock = sock or listening_socket(host, port)
-    app = create_app(graph, settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    settings = settings or Settings()
+    if not settings.allowed_hosts:
+        settings.allowed_hosts = protection.default_allowed_hosts(host)
     try:
         with _request_log_to_stderr():
-            uvicorn.Server(config).run(sockets=[sock])
+            app = create_app(graph, settings)
+            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
     finally:
         sock.close()
 

@@ -1,0 +1,11 @@
+"""What keeps the SPARQL endpoint up under hostile clients.
+
+- :mod:`kg.serving.pool`: the query worker processes, a bounded and fair queue in front of
+  them, and the cancellation of queries whose client has gone.
+- :mod:`kg.serving.protection`: HTTP-level limits (Host header, request framing, body size
+  and time, slow or idle connections).
+- :mod:`kg.serving.negotiation`: Accept headers and ``format=`` parameters.
+- :mod:`kg.serving.documents`: the release files at the ontology IRI's path, the home page.
+
+:mod:`kg.server` assembles them into the Starlette application; nothing here imports click.
+"""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 
 from kg.errors import QueryError
 
@@ -74,8 +75,21 @@ def as_pyoxigraph_reads(query: str) -> str:
     return query.replace("\r\n", " \n").replace("\r", "\n")
 
 
+_PARSING = threading.Lock()
+
+
 def _parse(grammar, query: str):
-    """(parse tree, None) or (None, the parser's exception)."""
+    """(parse tree, None) or (None, the parser's exception).
+
+    One parse at a time: pyparsing's packrat cache and the recursion limit are shared by the
+    whole process, and the endpoint checks queries from several threads (a concurrent parse
+    failed a valid query with a TypeError).
+    """
+    with _PARSING:
+        return _parse_alone(grammar, query)
+
+
+def _parse_alone(grammar, query: str):
     from pyparsing import ParseBaseException
 
     limit = sys.getrecursionlimit()

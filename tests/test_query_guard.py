@@ -383,3 +383,16 @@ def test_a_cached_verdict_refuses_again(small, listener):
         assert _run(small, query).startswith("SERVICE is refused")
     assert sparql.check_safe(query, allow_service=True) == "SELECT"  # the flag is in the key
     assert listener.settled() == before
+
+
+def test_the_guard_checks_queries_from_many_threads_at_once():
+    """The endpoint checks queries in a thread pool; pyparsing's state is shared by the
+    process, and unguarded concurrent parses failed valid queries with a TypeError."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg import query_guard
+
+    queries = [f"SELECT (COUNT(*) AS ?n{i}) WHERE {{ ?a ?b ?c . ?d ?e ?f }}" for i in range(64)]
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(query_guard.inspect, queries))
+    assert forms == ["SELECT"] * len(queries)

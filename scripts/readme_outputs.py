@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SHOWN_ROOT = "/path/to/ai-leadership-kg"
 PROMPT = "$ "
+#: A README command that runs longer than this fails the run instead of hanging it (a server
+#: started by mistake, say); long-running transcripts belong in ```text blocks.
+COMMAND_TIMEOUT = 180
 
 
 @dataclass
@@ -109,7 +112,7 @@ class Runner:
         # stdout, then stderr: a terminal may interleave them differently from run to run
         # (``aikg stats | head`` prints its triple count on stderr), a README must not.
         done = subprocess.run(argv, cwd=self.scratch, env=self.env, capture_output=True,
-                              text=True, timeout=900)
+                              text=True, timeout=COMMAND_TIMEOUT)
         text = done.stdout + done.stderr
         text = text.replace(str(ROOT), SHOWN_ROOT).replace(str(self.scratch), ".")
         return text.rstrip("\n").split("\n") if text.strip() else []

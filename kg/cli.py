@@ -551,7 +551,7 @@ def viz(ctx, out_dir, focus, depth):
 @click.option("--gsp", "gsp_url", metavar="URL", callback=not_empty,
               help="The store's Graph Store Protocol URL (e.g. Oxigraph .../store, Fuseki "
                    ".../data, Virtuoso .../sparql-graph-crud-auth); without it, or where it "
-                   "is refused, SPARQL Update INSERT DATA batches.")
+                   "is refused, SPARQL Update INSERT batches.")
 @click.option("--graph", "graph_iri", metavar="IRI", callback=not_empty,
               help="The named graph to replace (default: the global --graph, else the "
                    "store's default graph).")

@@ -28,8 +28,9 @@ from kg.remote.http import Connection, RemoteError, check_url, with_retries
 
 #: triples per Graph Store Protocol request (about 6 MB of N-Triples)
 GSP_CHUNK = 50_000
-#: triples per INSERT DATA request (stores cap the size of an update's text)
-UPDATE_CHUNK = 5_000
+#: triples per INSERT request (stores cap an update's text: Virtuoso 7.2's SPARQL compiler
+#: runs out of memory near 5,000 triples)
+UPDATE_CHUNK = 1_000
 #: answers meaning "no Graph Store Protocol here": fall back to SPARQL Update
 _NO_GSP = {400, 404, 405, 406, 415, 501}
 

@@ -86,6 +86,17 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float, log: Pat
                        f"{log.read_text(errors='replace')[-2000:]}")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies, even by a signal
+    that skips the ``finally`` blocks (Linux ``PR_SET_PDEATHSIG``)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -109,7 +120,8 @@ def oxigraph_server(directory: Path | None = None):
             process = subprocess.Popen(
                 [binary, "serve", "--location", str(Path(tmp) / "db"),
                  "--bind", f"127.0.0.1:{port}"],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base + "/query", process, 30, log)
@@ -185,7 +197,8 @@ def virtuoso_server(directory: Path | None = None):
         with open(log, "wb") as out:
             process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(ini)], cwd=tmp, stdout=out,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       env={**os.environ, "HOME": tmp})
+                                       env={**os.environ, "HOME": tmp},
+                                       preexec_fn=_die_with_parent)
         try:
             base = f"http://127.0.0.1:{http_port}"
             _wait_until_up(base + "/sparql", process, 90, log)

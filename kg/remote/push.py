@@ -163,7 +163,7 @@ class _Pusher:
             with_retries(lambda: self.connection.send(
                 self.update_url, body, content_type="application/x-www-form-urlencoded"))
         except RemoteError as error:
-            if error.status is not None and not error.transient:
+            if error.status is not None:  # Virtuoso says 500 for "no permission"
                 raise RemoteError(f"{error} (the store refused the update; is "
                                   f"{self.update_url} its SPARQL Update URL, and may this "
                                   "account write?)", error.status) from None

@@ -159,7 +159,10 @@ def test_viz_pages_are_the_same(aikg, remote, store, tmp_path):
     assert names == sorted(p.name for p in (tmp_path / "remote").iterdir())
     focus = remote("viz", "-o", str(tmp_path / "focus"), "--focus", "Head of AI Engineering")
     assert focus.exit_code == 0, focus.stderr
-    _same(store, ["ladder-salaries", "skills-for-role"], there.stderr, local.stderr)
+    pages = [((tmp_path / "remote" / n).read_bytes(), (tmp_path / "local" / n).read_bytes())
+             for n in names]
+    _same(store, ["ladder-salaries", "ladder-steps", "skills-for-role"],
+          [there.stderr] + [p[0] for p in pages], [local.stderr] + [p[1] for p in pages])
 
 
 def test_paths_fetch_the_projection_in_a_few_requests(store, remote):

@@ -328,10 +328,19 @@ class _Fake(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A client that gave up (the timeout test) breaks the pipe: not worth a traceback on a
+    stderr that a later test captures."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 def _fake(reply=None, delay=0.0):
     handler = type("Handler", (_Fake,), {"reply": reply or _Fake.reply, "delay": delay})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/sparql"
 

@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Debian packages (installed by `system` when missing): Java for HermiT (owlready2) and Apache Jena,
 # Chromium for the browser tests, Jena's riot for the release checks, curl for the
-# README's endpoint snippet.
+# README's endpoint snippet, Virtuoso 7 for the remote-store tests and benchmarks.
 
 .PHONY: run test bench system venv clean pages screenshots
 
@@ -52,6 +52,7 @@ system:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -f /usr/share/java/jena-arq.jar ] || missing="$$missing libapache-jena-java"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
 	  echo "Installing system packages:$$missing"; \

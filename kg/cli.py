@@ -25,10 +25,14 @@ class Context:
     """What the global options say; the graph is loaded on first use only."""
 
     def __init__(self, extra: tuple[str, ...], workspace: str | None = None,
-                 allow_network: bool = False):
+                 allow_network: bool = False, endpoint: str | None = None,
+                 graph: str | None = None, timeout: float = 30.0):
         self.extra = tuple(Path(p) for p in extra)
         self.workspace_dir = Path(workspace) if workspace else None
         self.allow_network = allow_network
+        self.endpoint = endpoint
+        self.graph = graph
+        self.timeout = timeout
         self._kg = None
 
     def workspace(self):
@@ -37,6 +41,25 @@ class Context:
         return Workspace(self.workspace_dir)
 
     def kg(self, sandbox: bool = True):
+        """The graph the read commands ask: the endpoint's when one is given, else local."""
+        if self.endpoint:
+            return self.remote(self.endpoint)
+        return self.local(sandbox)
+
+    def remote(self, endpoint: str):
+        from kg.errors import QueryError
+        from kg.remote import RemoteGraph
+
+        if self.extra:
+            raise QueryError(f"--with cannot join a remote graph ({endpoint}): push your "
+                             "files to the store first (aikg --with FILE push --endpoint URL), "
+                             "or drop --endpoint.")
+        if self._kg is None:
+            self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
+            self._kg.allow_network = self.allow_network
+        return self._kg
+
+    def local(self, sandbox: bool = True):
         """The local graph. Unless ``--allow-network`` was given (or ``sandbox`` is False,
         for ``serve``'s main process, which must listen), this process is cut off the network
         first: the second wall behind the query guard, for anything pyoxigraph runs here."""
@@ -85,9 +108,20 @@ def _deny_network(ctx: click.Context) -> None:
 
 
 def get_kg(ctx: click.Context, sandbox: bool = True):
-    """The loaded graph for this invocation (release plus any ``--with`` files)."""
+    """The graph for this invocation: the --endpoint's, or the release plus your files."""
     context = ctx.find_object(Context)
     return context.kg() if sandbox else context.kg(sandbox=False)
+
+
+def local_kg(ctx: click.Context, command: str, sandbox: bool = True):
+    """The local graph, for commands that work on files only (refused with --endpoint)."""
+    context = ctx.find_object(Context)
+    if context.endpoint:
+        from kg.errors import QueryError
+
+        raise QueryError(f"'aikg {command}' works on the local graph, not on {context.endpoint}: "
+                         "drop --endpoint (or unset AIKG_ENDPOINT).")
+    return context.local(sandbox)
 
 
 class OutputError(click.ClickException):
@@ -107,6 +141,17 @@ def _silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def local_kg(ctx: click.Context, command: str):
+    """The local graph, for commands that work on files only (refused with --endpoint)."""
+    context = ctx.find_object(Context)
+    if context.endpoint:
+        from kg.errors import QueryError
+
+        raise QueryError(f"'aikg {command}' works on the local graph, not on {context.endpoint}: "
+                         "drop --endpoint (or unset AIKG_ENDPOINT).")
+    return context.local()
 
 
 def handle_errors(func):
@@ -146,6 +191,13 @@ def write_output(text: str | bytes, output: str | None) -> None:
     from kg.io import atomic_write
 
     atomic_write(Path(output), text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def not_empty(ctx, param, value):
+    """Click callback: an option given as an empty string is a mistake, not 'not given'."""
+    if value == "":
+        raise click.BadParameter("must not be empty.", ctx=ctx, param=param)
+    return value
 
 
 class UsageLine(click.ClickException):
@@ -227,11 +279,27 @@ class Group(click.Group):
     help="Let queries reach the network: SERVICE is no longer refused and the local engine "
          "is not cut off the network. Off by default; updates and LOAD stay refused.",
 )
+@click.option(    "--endpoint", metavar="URL", envvar="AIKG_ENDPOINT", callback=not_empty,
+    help="Read the graph from this SPARQL 1.1 query endpoint instead of the local release "
+         "(query, describe, search, stats, path, gap, next, ready, viz). Also AIKG_ENDPOINT. "
+         "Credentials: AIKG_ENDPOINT_USER/AIKG_ENDPOINT_PASSWORD or ~/.netrc.",
+)
+@click.option(
+    "--graph", "graph_iri", metavar="IRI", envvar="AIKG_GRAPH", callback=not_empty,
+    help="The named graph on the endpoint that holds the knowledge graph (default: the "
+         "store's default graph). Also AIKG_GRAPH.",
+)
+@click.option(
+    "--timeout", default=30.0, show_default=True, envvar="AIKG_TIMEOUT",
+    type=click.FloatRange(min=0.1), metavar="SECONDS",
+    help="Longest wait for each request to the endpoint. Also AIKG_TIMEOUT.",
+)
 @click.pass_context
 def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None,
-         allow_network: bool) -> None:
+         allow_network: bool, endpoint: str | None, graph_iri: str | None,
+         timeout: float) -> None:
     """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
-    ctx.obj = Context(extra, workspace, allow_network)
+    ctx.obj = Context(extra, workspace, allow_network, endpoint, graph_iri, timeout)
     warnings.showwarning = _show_warning
 
 
@@ -274,13 +342,6 @@ def _read_query_text(query: str | None, file: str | None) -> str:
         raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
 
 
-def not_empty(ctx, param, value):
-    """Click callback: an option given as an empty string is a mistake, not 'not given'."""
-    if value == "":
-        raise click.BadParameter("must not be empty.", ctx=ctx, param=param)
-    return value
-
-
 def _looks_like_name(text: str) -> bool:
     import re
 
@@ -298,7 +359,8 @@ def _looks_like_name(text: str) -> bool:
 @click.option("-o", "--output", metavar="FILE", callback=not_empty,
               help="Write to FILE instead of stdout.")
 @click.option("--endpoint", metavar="URL", callback=not_empty,
-              help="Send the query to a remote SPARQL 1.1 endpoint.")
+              help="Send the query to a remote SPARQL 1.1 endpoint (same as the global "
+                   "--endpoint).")
 @click.option("--labels/--no-labels", default=None,
               help="Show labels next to IRIs in table and md output (default: on locally; off "
                    "with --endpoint, where it fetches every label of the store).")
@@ -334,13 +396,9 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
         if params:
             raise ParameterError("-p applies to named queries only; bind values in your "
                                  "query text or save it in kg/queries/.")
-    if endpoint:
-        from kg.remote import RemoteGraph
-
-        graph = RemoteGraph(endpoint, timeout=timeout or None)
-        graph.allow_network = ctx.find_object(Context).allow_network
-    else:
-        graph = get_kg(ctx)
+    context = ctx.find_object(Context)
+    endpoint = endpoint or context.endpoint
+    graph = context.remote(endpoint) if endpoint else context.local()
     values = {}
     if named is not None:
         given = {}
@@ -491,10 +549,11 @@ def export(ctx, fmt, tbox, output):
     from kg import export as exporting
 
     context = ctx.find_object(Context)
+    local_kg(ctx, "export") if context.endpoint else None  # refuses: export is local only
     if tbox and fmt == "jsonld":
         raise click.UsageError("The TBox ships as ttl, nt and xml; pick one of those.")
     if not tbox and context.user_files:  # the TBox is the shipped ontology; user files add data
-        data = exporting.merged(get_kg(ctx), fmt)
+        data = exporting.merged(local_kg(ctx, "export"), fmt)
     else:
         data = exporting.release_bytes(fmt, tbox=tbox)
     write_output(data, output)
@@ -764,6 +823,68 @@ def charts(ctx, out_dir):
 
 # ==== end viz commands =================================================================
 
+# ==== remote commands (remote helper) ==================================================
+
+@main.command()
+@click.option("--endpoint", metavar="URL", callback=not_empty,
+              help="The store's SPARQL query URL (default: the global --endpoint / "
+                   "AIKG_ENDPOINT); the count afterwards is asked there.")
+@click.option("--update", "update_url", metavar="URL", callback=not_empty,
+              help="The store's SPARQL Update URL (default: the query URL).")
+@click.option("--gsp", "gsp_url", metavar="URL", callback=not_empty,
+              help="The store's Graph Store Protocol URL (e.g. Oxigraph .../store, Fuseki "
+                   ".../data, Virtuoso .../sparql-graph-crud-auth); without it, or where it "
+                   "is refused, SPARQL Update INSERT batches.")
+@click.option("--graph", "graph_iri", metavar="IRI", callback=not_empty,
+              help="The named graph to replace (default: the global --graph, else the "
+                   "store's default graph).")
+@click.pass_context
+@handle_errors
+def push(ctx, endpoint, update_url, gsp_url, graph_iri):
+    """Load the graph (release plus --with files) into a triple store, replacing one graph.
+
+    All or nothing: the triples go into a temporary graph that replaces the target only when
+    complete; pushing twice gives the same graph. Credentials: AIKG_ENDPOINT_USER and
+    AIKG_ENDPOINT_PASSWORD, or ~/.netrc; never on the command line.
+
+    \b
+    Examples:
+      aikg push --endpoint http://localhost:7878/query --update http://localhost:7878/update \\
+                --gsp http://localhost:7878/store --graph https://example.org/careers
+      aikg --with team.ttl push --endpoint http://localhost:8890/sparql \\
+                --update http://localhost:8890/sparql-auth --graph https://example.org/careers
+    """
+    from kg.remote import push as pushing
+
+    context = ctx.find_object(Context)
+    endpoint = endpoint or context.endpoint
+    if not endpoint:
+        raise click.UsageError("Give the store: --endpoint URL (or set AIKG_ENDPOINT).")
+    graph_iri = graph_iri or context.graph
+    triples = (_triple(q) for q in context.local().triples())
+    show = _progress if sys.stderr.isatty() else None
+    result = pushing.push(triples, endpoint, update=update_url, gsp=gsp_url, graph=graph_iri,
+                          timeout=context.timeout, progress=show)
+    if show is not None:
+        click.echo("", err=True)
+    where = f"graph <{result.graph}>" if result.graph else "the default graph"
+    click.echo(f"Pushed {result.sent} triples to {where} at {result.endpoint} "
+               f"({result.protocol}, {result.requests} requests, {result.seconds:.1f} s, "
+               f"{result.rate:,.0f} triples/s); the store now holds {result.stored} triples "
+               "there.")
+
+
+def _triple(quad):
+    import pyoxigraph as ox
+
+    return ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def _progress(sent: int, total: int) -> None:
+    click.echo(f"\r{sent:,} / {total:,} triples sent", err=True, nl=False)
+
+# ==== end remote commands ==============================================================
+
 # ==== serve / docs commands (embedding helper) ========================================
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, callback=not_empty,
@@ -808,7 +929,7 @@ def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
     from kg import server
     from kg.serving.protection import default_allowed_hosts
 
-    graph = get_kg(ctx, sandbox=False)  # this process listens; its workers are cut off
+    graph = local_kg(ctx, "serve", sandbox=False)  # this process listens; workers are cut off
     context = ctx.find_object(Context)
     allow_network = allow_network or context.allow_network  # the operator said so, either way
     settings = server.Settings(
@@ -840,7 +961,7 @@ def docs(ctx, directory):
     """Write offline HTML reference documentation of the ontology (classes, properties, individuals)."""
     from kg import docs as reference
 
-    page = reference.write_docs(get_kg(ctx), directory)
+    page = reference.write_docs(local_kg(ctx, "docs"), directory)
     click.echo(f"Wrote {page}", err=True)
 # ==== end serve / docs commands ========================================================
 

@@ -1,0 +1,160 @@
+"""The same read-only queries against a remote SPARQL 1.1 endpoint.
+
+:class:`RemoteGraph` is a :class:`kg.graph.KnowledgeGraph` whose ``run`` sends the query over
+HTTP, so every reader built on ``run``/``query``/``named`` (paths, describe, search, stats, the
+pictures) works unchanged against a store. Only the few methods that read the local store's
+triples directly are redone here as queries (``labels``, ``__len__``, ``triples``).
+
+The SPARQL 1.1 Protocol has no way to bind parameters, so a named query's values travel as
+a ``VALUES`` block at the start of the WHERE clause, made of RDF terms serialised by
+pyoxigraph (IRIs validated, literals escaped) -- never as raw user text.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pyoxigraph as ox
+
+from kg import sparql
+from kg.errors import QueryError
+from kg.graph import KnowledgeGraph
+from kg.remote.http import Connection, RemoteError, summary
+
+ACCEPT_RESULTS = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples"
+
+
+class RemoteGraph(KnowledgeGraph):
+    """A :class:`KnowledgeGraph` whose queries go to ``endpoint`` over HTTP.
+
+    ``graph``: the named graph holding the knowledge graph on that store (sent as the
+    protocol's ``default-graph-uri``); ``None`` queries the store's default graph.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 30.0, graph: str | None = None):
+        super().__init__(ox.Store())  # never filled: every read goes to the endpoint
+        self.connection = Connection(endpoint, timeout)
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.graph = check_graph_iri(graph) if graph else None
+        self._label_rows: dict[str | None, list[dict]] = {}
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far."""
+        return self.connection.requests
+
+    def run(self, query: str, bindings: dict | None = None):
+        form = sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
+        text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
+        accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
+        fields = {"query": text}
+        if self.graph:
+            fields["default-graph-uri"] = self.graph
+        data, content_type = self.connection.send(
+            self.endpoint, urllib.parse.urlencode(fields).encode(),
+            content_type="application/x-www-form-urlencoded", accept=accept)
+        return self._parse(data, content_type, accept)
+
+    def _parse(self, data: bytes, content_type: str, accept: str):
+        if "html" in content_type.lower():
+            raise RemoteError(f"Endpoint {self.endpoint} sent an HTML page, not SPARQL "
+                              f"results ({summary(data, content_type)}); check that the URL "
+                              "is the store's SPARQL query endpoint.")
+        try:
+            if accept == ACCEPT_GRAPH:
+                return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            if b"nodeID:" in data or b"#boolean" in data:
+                data = _repaired(data)
+            return _results(data)
+        except (SyntaxError, ValueError) as error:
+            raise RemoteError(f"Endpoint {self.endpoint} sent a reply that is not "
+                              f"SPARQL results: {str(error).splitlines()[0]} "
+                              f"(it began: {summary(data[:80], content_type)!r})") from None
+
+    def labels(self) -> dict[str, str]:
+        """Every label the endpoint has: one query that fetches them all, so the CLI asks
+        for it only with ``--labels``."""
+        if self._labels is None:
+            self._labels = {}
+            for row in self.named_labels(None):
+                if row["kind"] == "label":
+                    self._labels.setdefault(row["entity"], row["label"])
+        return self._labels
+
+    def named_labels(self, cls: str | None) -> list[dict]:
+        """The labels of a class, fetched once per class (resolving many names costs one
+        request, not one per name)."""
+        if cls not in self._label_rows:
+            self._label_rows[cls] = super().named_labels(cls)
+        return self._label_rows[cls]
+
+    def __len__(self) -> int:
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"]) if rows else 0
+
+    def triples(self):
+        """Every triple of the graph (one CONSTRUCT)."""
+        return self.run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+    def rdflib_graph(self):
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(data=ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES),
+                    format="nt")
+        return graph
+
+
+def check_graph_iri(iri: str) -> str:
+    """``iri`` if it is an absolute IRI usable as a graph name, else a :class:`QueryError`."""
+    try:
+        ox.NamedNode(iri)
+        absolute = bool(urllib.parse.urlsplit(iri).scheme)
+    except ValueError:
+        absolute = False
+    if not absolute:
+        raise QueryError(f"Graph '{iri}' is not an absolute IRI; give e.g. "
+                         "https://example.org/graphs/careers.")
+    return iri
+
+
+def _results(data: bytes):
+    results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    if isinstance(results, ox.QuerySolutions):
+        list(results)  # parsing is lazy: find a bad reply here, not while printing
+        results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    return results
+
+
+_CANONICAL = {"1": "true", "0": "false"}
+
+
+def _repaired(data: bytes) -> bytes:
+    """The results in standard form where a store strays (Virtuoso names blank nodes
+    ``nodeID://b10001``, which is no blank node label, and writes ``"1"^^xsd:boolean``);
+    labels stay distinct and stable. Anything else is left for the parser to judge."""
+    import json
+    import re
+
+    try:
+        parsed = json.loads(data)
+        for row in parsed["results"]["bindings"]:
+            for term in row.values():
+                if term.get("type") == "bnode":
+                    term["value"] = "b" + re.sub(r"[^A-Za-z0-9]",
+                                                 lambda m: f"_{ord(m.group(0)):x}_",
+                                                 term["value"])
+                elif term.get("datatype") == sparql.XSD + "boolean":
+                    term["value"] = _CANONICAL.get(term["value"], term["value"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return data  # not the JSON results shape: let the parser say what is wrong
+    return json.dumps(parsed).encode()
+
+
+class _Triples(list):
+    """Triples parsed from a remote CONSTRUCT/DESCRIBE answer (rendered like local ones)."""
+
+    def __init__(self, triples):
+        super().__init__(ox.Triple(t.subject, t.predicate, t.object) for t in triples)

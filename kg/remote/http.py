@@ -1,0 +1,175 @@
+"""HTTP to a SPARQL endpoint: credentials, TLS, a bounded wait, one-line errors, retries.
+
+Credentials come from ``AIKG_ENDPOINT_USER`` / ``AIKG_ENDPOINT_PASSWORD`` or a netrc file
+(``$NETRC``, else ``~/.netrc``), never from the command line: a URL carrying ``user:password@``
+is refused. They are sent only when the server asks (HTTP Basic or Digest challenge).
+HTTPS certificates are verified with the system's trust store (``SSL_CERT_FILE`` is honoured).
+"""
+
+from __future__ import annotations
+
+import http.client
+import netrc
+import os
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from kg.errors import QueryError
+
+USER_ENV, PASSWORD_ENV = "AIKG_ENDPOINT_USER", "AIKG_ENDPOINT_PASSWORD"
+#: answers worth another try: the server or a proxy was busy, not wrong
+TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
+_CHUNK = 1 << 16
+
+
+class RemoteError(QueryError):
+    """An endpoint is unreachable, slow, refuses a request or answers something unusable."""
+
+    def __init__(self, message: str, status: int | None = None, transient: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+
+
+def check_url(url: str, what: str = "Endpoint") -> str:
+    """``url`` if it is an http(s) URL without credentials in it, else a :class:`QueryError`."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) \
+            and not re.search(r"\s", url)
+        has_credentials = valid and (parts.username is not None or parts.password is not None)
+    except ValueError:
+        valid = has_credentials = False
+    if not valid:
+        raise QueryError(f"{what} '{url}' is not an http(s) URL; "
+                         "give e.g. http://localhost:3030/ds/sparql.")
+    if has_credentials:
+        shown = parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))
+        raise QueryError(f"{what} '{urllib.parse.urlunsplit(shown)}' carries a user name or "
+                         f"password: remove it from the URL and set {USER_ENV} and "
+                         f"{PASSWORD_ENV} (or a ~/.netrc entry) instead.")
+    return url
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """The user name and password for ``url``'s host: environment first, then netrc."""
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    if user:
+        return user, password or ""
+    path = os.environ.get("NETRC") or str(Path.home() / ".netrc")
+    if not Path(path).is_file():
+        return None
+    try:
+        entry = netrc.netrc(path).authenticators(urllib.parse.urlsplit(url).hostname or "")
+    except (netrc.NetrcParseError, OSError) as error:
+        raise QueryError(f"Cannot read the netrc file {path}: {error}; fix or remove it.") \
+            from None
+    return (entry[0], entry[2] or "") if entry else None
+
+
+class Connection:
+    """Requests to one store: the same credentials, TLS checks and time limit for each."""
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        self.url = check_url(url)
+        self.timeout = timeout
+        handlers = [urllib.request.HTTPSHandler(context=ssl.create_default_context())]
+        found = credentials(url)
+        if found is not None:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            parts = urllib.parse.urlsplit(url)
+            manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", *found)
+            handlers += [urllib.request.HTTPBasicAuthHandler(manager),
+                         urllib.request.HTTPDigestAuthHandler(manager)]
+        self._opener = urllib.request.build_opener(*handlers)
+        #: how many HTTP requests this connection sent (the tests count them)
+        self.requests = 0
+
+    def send(self, url: str, body: bytes | None = None, *, method: str = "POST",
+             content_type: str | None = None, accept: str | None = None) -> tuple[bytes, str]:
+        """One request; the reply's body and content type. Raises :class:`RemoteError`.
+
+        The whole exchange, reading included, must end within ``timeout`` seconds.
+        """
+        headers = {"User-Agent": "aikg"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        deadline = time.monotonic() + self.timeout
+        self.requests += 1
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                data = _read_until(response, deadline)
+                return data, response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            raise self._refused(url, error) from None
+        except TimeoutError:
+            raise self._slow(url) from None
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", None) or error
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise self._slow(url) from None
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise RemoteError(f"Endpoint {url}: its HTTPS certificate does not verify "
+                                  f"({reason.verify_message}); fix the certificate or point "
+                                  "SSL_CERT_FILE at the CA that signed it.") from None
+            raise RemoteError(f"Cannot reach endpoint {url}: {reason}; check the URL and "
+                              "that the server runs.", transient=True) from None
+
+    def _slow(self, url: str) -> RemoteError:
+        return RemoteError(f"Endpoint {url} did not answer within {self.timeout:g} s; "
+                           "raise --timeout or check the server.", transient=True)
+
+    def _refused(self, url: str, error: urllib.error.HTTPError) -> RemoteError:
+        try:
+            said = summary(error.read(4096), error.headers.get("Content-Type", ""))
+        except (OSError, TimeoutError):
+            said = ""
+        said = said or error.reason
+        fix = ""
+        if error.code in (401, 403):
+            fix = (f"; set {USER_ENV} and {PASSWORD_ENV} (or a ~/.netrc entry) for an "
+                   "account allowed to do this")
+        return RemoteError(f"Endpoint {url} answered {error.code}: {said}{fix}",
+                           status=error.code, transient=error.code in TRANSIENT)
+
+
+def _read_until(response, deadline: float) -> bytes:
+    parts = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read(_CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+
+
+def summary(data: bytes, content_type: str = "") -> str:
+    """What a server said, as one short line (an HTML page reduced to its text)."""
+    text = data.decode("utf-8", "replace")
+    if "html" in content_type.lower() or re.match(r"\s*<(!doctype|html)", text, re.I):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
+    line = " ".join(text.split())
+    return line[:200] + ("..." if len(line) > 200 else "")
+
+
+def with_retries(action, attempts: int = 3, pause: float = 0.5):
+    """``action()``, tried again after a pause when it fails transiently (busy, reset)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except RemoteError as error:
+            if not error.transient or attempt == attempts - 1:
+                raise
+            time.sleep(pause * 2 ** attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -166,5 +166,6 @@ def test_to_rdflib_gives_what_the_ntriples_parser_gave():
     store = ox.Store()
     store.load(data, format=ox.RdfFormat.TURTLE)
     expected = rdflib.Graph()
-    expected.parse(data=validate._ntriples(store).decode("utf-8"), format="nt")
+    expected.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                   .decode("utf-8"), format="nt")
     assert isomorphic(validate.to_rdflib(store), expected)

@@ -95,7 +95,9 @@ def _read_all(sock: socket.socket, seconds: float) -> tuple[bytes, bool]:
         while chunk := sock.recv(65536):
             data += chunk
         return data, True
-    except (socket.timeout, ConnectionResetError):
+    except ConnectionResetError:  # closed with our bytes unread: the kernel sends a reset
+        return data, True
+    except socket.timeout:
         return data, False
 
 
@@ -151,6 +153,7 @@ def test_a_full_queue_answers_503_and_other_clients_keep_a_worker(served):
     assert status == 200 and elapsed < 3, elapsed
 
 
+@pytest.mark.slow
 def test_a_client_looping_abandoned_runaways_does_not_slow_the_others(served):
     url, _ = served
     stop = threading.Event()

@@ -862,7 +862,7 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
         raise click.UsageError("Give the store: --endpoint URL (or set AIKG_ENDPOINT).")
     graph_iri = graph_iri or context.graph
     triples = (_triple(q) for q in context.local().triples())
-    show = _progress if sys.stderr.isatty() else None
+    show = _push_progress if sys.stderr.isatty() else None
     result = pushing.push(triples, endpoint, update=update_url, gsp=gsp_url, graph=graph_iri,
                           timeout=context.timeout, progress=show)
     if show is not None:
@@ -880,7 +880,7 @@ def _triple(quad):
     return ox.Triple(quad.subject, quad.predicate, quad.object)
 
 
-def _progress(sent: int, total: int) -> None:
+def _push_progress(sent: int, total: int) -> None:
     click.echo(f"\r{sent:,} / {total:,} triples sent", err=True, nl=False)
 
 # ==== end remote commands ==============================================================

@@ -143,17 +143,6 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def local_kg(ctx: click.Context, command: str):
-    """The local graph, for commands that work on files only (refused with --endpoint)."""
-    context = ctx.find_object(Context)
-    if context.endpoint:
-        from kg.errors import QueryError
-
-        raise QueryError(f"'aikg {command}' works on the local graph, not on {context.endpoint}: "
-                         "drop --endpoint (or unset AIKG_ENDPOINT).")
-    return context.local()
-
-
 def handle_errors(func):
     """Turn library errors and broken pipes into clean exits."""
 
@@ -861,7 +850,9 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
     if not endpoint:
         raise click.UsageError("Give the store: --endpoint URL (or set AIKG_ENDPOINT).")
     graph_iri = graph_iri or context.graph
-    triples = (_triple(q) for q in context.local().triples())
+    # the local graph is only read here, never queried with user SPARQL; this process must
+    # reach the store, so it is not cut off the network
+    triples = (_triple(q) for q in context.local(sandbox=False).triples())
     show = _push_progress if sys.stderr.isatty() else None
     result = pushing.push(triples, endpoint, update=update_url, gsp=gsp_url, graph=graph_iri,
                           timeout=context.timeout, progress=show)

@@ -105,7 +105,9 @@ class Runner:
         (scratch / "visualizations").mkdir()
         bin_dir = str(Path(sys.executable).parent)
         self.env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                    "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1"}
+                    "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1",
+                    # 'aikg add' in the README must not touch the user's own workspace
+                    "AIKG_WORKSPACE": str(scratch / "workspace")}
         self.env.pop("VIRTUAL_ENV", None)
 
     def run(self, argv: list[str]) -> list[str]:

@@ -453,3 +453,24 @@ def test_with_files_and_local_only_commands_refuse_an_endpoint(aikg, tmp_path):
                     "push your files")
     for command in (["docs", "-o", str(tmp_path)], ["export"], ["serve"]):
         _one_error_line(aikg("--endpoint", url, *command), "works on the local graph", url)
+
+
+def test_push_and_read_as_whole_processes(store, graph):
+    """The in-process tests record the network cut instead of making it; a real ``aikg``
+    process must still reach the store to push, and read back through --endpoint."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    aikg = str(Path(sys.executable).parent / "aikg")
+    env = {**os.environ, **store.env()}
+    target = GRAPH + "/process"
+    pushed = subprocess.run([aikg, "push", "--endpoint", store.query, "--update", store.update,
+                             "--graph", target], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert pushed.returncode == 0, pushed.stderr
+    assert f"the store now holds {len(graph)} triples" in pushed.stdout
+    read = subprocess.run([aikg, "--endpoint", store.query, "--graph", target, "stats"],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert read.returncode == 0, read.stderr

@@ -355,6 +355,25 @@ def write_rows(folder: Path, name: str, rows: list[dict]) -> None:
         pass  # a cache that cannot be written is only slower
 
 
+def read_bytes(folder: Path, name: str) -> bytes | None:
+    try:
+        return (folder / "rows" / name).read_bytes()
+    except OSError:
+        return None
+
+
+def write_bytes(folder: Path, name: str, data: bytes) -> None:
+    try:
+        target = folder / "rows"
+        target.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target / name)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
 def _encode(value):
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}

@@ -163,3 +163,22 @@ def test_cli_add_sources_remove(runner, tmp_path, example):
     assert removed.exit_code == 0
     ladder = runner.invoke(main, [*ws, "query", "ladder", "--format", "csv"])
     assert "Principal ML Engineer" not in ladder.stdout
+
+
+def test_shipped_query_answers_are_kept_beside_the_store_and_stay_the_same(space, example):
+    from kg import catalogue, formats
+
+    def csv(graph, name):
+        import io
+
+        out = io.BytesIO()
+        formats.write(graph.run(catalogue.get(name).text), "csv", out, None, graph.prefixes)
+        return out.getvalue()
+
+    fresh = kg.load(extra=[example], check=False)  # no workspace folder: nothing cached
+    space.add([example])
+    for _ in range(2):  # the first run writes the answer, the second reads it
+        graph = kg.load(workspace=space)
+        for name in ("ladder", "class-counts", "skills-for-role"):
+            assert csv(graph, name) == csv(fresh, name)
+    assert list((graph.folder / "rows").glob("results-*"))

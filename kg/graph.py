@@ -79,6 +79,8 @@ class KnowledgeGraph:
         self.extra = extra
         #: the workspace folder of this merged graph (immutable: answers can be cached there)
         self.folder = folder
+        #: keep shipped queries' answers in ``folder`` (see :meth:`_cached`)
+        self.cache_results = True
         #: the shipped prefixes, then any new ones declared in the ``extra`` files
         self.prefixes = {**store.PREFIXES,
                          **{k: v for k, v in (prefixes or {}).items() if k and k not in store.PREFIXES}}
@@ -98,7 +100,8 @@ class KnowledgeGraph:
         """
         sparql.check_safe(query, allow_service=self.allow_network)
         terms = {k: _term(v) for k, v in (bindings or {}).items()}
-        if self.folder is not None and not terms and query in sparql._trusted:
+        if self.folder is not None and self.cache_results and not terms \
+                and query in sparql._trusted:
             return self._cached(query)
         try:
             return self._execute(query, terms)

@@ -245,7 +245,9 @@ class Workspace:
             staging = None
         try:
             say(f"Merging {len(added):,} triples with the release")
-            graph = ox.Store() if in_memory or staging is None else ox.Store(str(staging / "store"))
+            # Checked and entailed in memory (the violation queries run about 7x faster there
+            # than on an on-disk store: 3 s against 21 s at 200k triples), then written out.
+            graph = ox.Store()
             graph.bulk_load(path=str(release / f"{store.RELEASE_NAME}.nt"),
                             format=ox.RdfFormat.N_TRIPLES)
             graph.bulk_extend(added)
@@ -255,12 +257,18 @@ class Workspace:
             entail_store(graph, added)  # the release is entailed; so are the user's triples
             if staging is None:
                 return Merged(graph, tuple(files), prefixes, None)
-            if in_memory:
-                graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES,
-                           from_graph=ox.DefaultGraph())
-            else:
-                graph.flush()
-                del graph  # close the database before it moves
+            say("Answering the path and label queries once, for later commands")
+            _warm(graph, staging)
+            say("Writing the merged store")
+            graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES,
+                       from_graph=ox.DefaultGraph())
+            if not in_memory:  # large: commands open it on disk in milliseconds
+                del graph
+                disk = ox.Store(str(staging / "store"))
+                disk.bulk_load(path=str(staging / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
+                disk.flush()
+                del disk  # close the database before it moves
+                (staging / "data.nt").unlink()
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                     "triples": total, "triples_per_file": per_file,
                     "release": (_manifest_digest(release)), "built": int(time.time())}
@@ -310,6 +318,25 @@ class Workspace:
         for _, child in entries[KEEP_STORES:]:
             if child.name not in (keep, last):
                 shutil.rmtree(child, ignore_errors=True)
+
+
+#: Parameterless catalogue queries whose answers are kept beside a merged store at build time
+#: (on the in-memory graph, several times faster than later on disk): the path projection,
+#: and the label index of the classes names are resolved in (the path commands need them).
+WARM_QUERIES = ("role-progression", "skills-for-role", "responsibilities-by-area",
+                "qualifications", "experience-requirements", "skill-matches")
+WARM_CLASSES = ("ail:Occupation", "ail:Skill", "ail:Role")
+
+
+def _warm(graph, folder: Path) -> None:
+    from kg.graph import KnowledgeGraph
+
+    warm = KnowledgeGraph(graph, folder=folder)
+    warm.cache_results = False  # the rows are what later commands read
+    for name in WARM_QUERIES:
+        warm.named_cached(name)
+    for cls in WARM_CLASSES:
+        warm.named_labels(cls)
 
 
 def _manifest_digest(release: Path) -> str:

@@ -1012,10 +1012,21 @@ def sources(ctx, fmt):
     if fmt == "json":
         click.echo(json.dumps({"workspace": str(space.folder), "sources": rows}, indent=2))
         return
-    click.echo(formats.table(["source", "path", "triples", "status"],
-                             [[r["source"], r["path"], f"{r['triples']:,}", r["status"]]
-                              for r in rows]))
+    # your files as you would type them (relative to here when below it); the release's
+    # folder on its own line, so the table does not change with where the program lives
+    click.echo(formats.table(["source", "triples", "status", "file"],
+                             [[r["source"], f"{r['triples']:,}", r["status"],
+                               _shown_path(r["path"]) if r["source"] == "added" else "-"]
+                              for r in rows], max_width=None))
+    click.echo(f"Release: {release}", err=True)
     click.echo(f"Workspace: {space.folder}", err=True)
+
+
+def _shown_path(path: str) -> str:
+    import os
+
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ def test_every_catalogue_query_answers_the_same(aikg, remote, store, name):
 #: the catalogue queries each command's answer is built from
 USES = {
     "describe": ["entity-facts"], "describe-skill": ["entity-facts"],
-    "search-class": ["search-in-class"],
+    "search": ["search"], "search-class": ["search-in-class"],
     **{c: ["skills-for-role"] for c in ("path", "path-years", "gap", "next", "ready")},
 }
 READ_COMMANDS = {

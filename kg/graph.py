@@ -391,24 +391,13 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     extra_paths = tuple(Path(p) for p in extra)
     if not check:
         return _unchecked(extra_paths)
-    space = workspace if workspace is not None else Workspace()
-    if workspace is None and not extra_paths:
+    if workspace is not None:
+        merged = workspace.open(extra_paths, progress=progress)
+    elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
+        merged = Workspace().merge(extra_paths, progress)
+    else:
         return KnowledgeGraph(store.open_store())
-    if workspace is None:
-        space = _WithOnly(space)
-    merged = space.open(extra_paths, progress=progress)
     return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder)
-
-
-class _WithOnly:
-    """The default workspace's stores for ``--with`` files, without its recorded files
-    (a library caller of ``load(extra)`` gets exactly the files it names)."""
-
-    def __init__(self, space):
-        self.space = space
-
-    def open(self, extra, progress=None):
-        return self.space._ensure([Path(p).resolve() for p in extra], progress)
 
 
 def _unchecked(extra_paths: tuple[Path, ...]) -> KnowledgeGraph:

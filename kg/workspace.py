@@ -190,6 +190,10 @@ class Workspace:
                 "'aikg remove' it."), stacklevel=2)
             return self._load(folder)
 
+    def merge(self, files: Iterable[Path | str], progress: Progress | None = None) -> Merged:
+        """The merged graph of exactly ``files`` (not the recorded ones), built if needed."""
+        return self._ensure([Path(p).resolve() for p in files], progress)
+
     def _ensure(self, files: list[Path], progress: Progress | None) -> Merged:
         files = list(dict.fromkeys(files))
         hashes = [file_digest(p) for p in files]
@@ -364,22 +368,16 @@ def _key(release: Path, files: list[Path], hashes: list[str]) -> str:
 
 # -- cached rows of parameterless catalogue queries -------------------------------------------
 def read_rows(folder: Path, name: str) -> list[dict] | None:
+    """Rows kept by :func:`write_rows`, or None when there are none (or they are unreadable)."""
+    data = read_bytes(folder, f"{name}.json")
     try:
-        return json.loads((folder / "rows" / f"{name}.json").read_text(), object_hook=_decode)
-    except (OSError, ValueError):
+        return None if data is None else json.loads(data, object_hook=_decode)
+    except ValueError:
         return None
 
 
 def write_rows(folder: Path, name: str, rows: list[dict]) -> None:
-    try:
-        target = folder / "rows"
-        target.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(rows, handle, default=_encode)
-        os.replace(tmp, target / f"{name}.json")
-    except OSError:
-        pass  # a cache that cannot be written is only slower
+    write_bytes(folder, f"{name}.json", json.dumps(rows, default=_encode).encode())
 
 
 def read_bytes(folder: Path, name: str) -> bytes | None:
@@ -390,6 +388,7 @@ def read_bytes(folder: Path, name: str) -> bytes | None:
 
 
 def write_bytes(folder: Path, name: str, data: bytes) -> None:
+    """Keep ``data`` as ``rows/name`` beside a merged store (atomically; best effort)."""
     try:
         target = folder / "rows"
         target.mkdir(exist_ok=True)

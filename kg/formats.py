@@ -9,6 +9,8 @@ terminal; the W3C formats and RDF keep the data exact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pyoxigraph as ox
 
 from kg import sparql
@@ -30,14 +32,14 @@ GRAPH_FORMATS = {
 TEXT_FORMATS = ("table", "md")
 
 
-def render(results, fmt: str, labels: dict[str, str] | None = None,
+def render(results, fmt: str, labels: Mapping[str, str] | None = None,
            prefixes: dict[str, str] | None = None) -> bytes:
     """Render pyoxigraph results (solutions, boolean or triples) in ``fmt``.
 
     ``labels`` are shown next to IRIs in table and md output; ``prefixes`` shorten IRIs there
     (and in Turtle) instead of the predeclared ones.
     """
-    labels = labels or {}
+    labels = {} if labels is None else labels
     prefixes = prefixes or sparql.PREFIXES
     if isinstance(results, ox.QueryBoolean):
         return _boolean(results, fmt)

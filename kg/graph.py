@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,8 +74,10 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store_: ox.Store, extra: tuple[Path, ...] = (),
-                 prefixes: dict[str, str] | None = None, folder: Path | None = None):
+                 prefixes: dict[str, str] | None = None, folder: Path | None = None,
+                 size: int | None = None):
         self.store = store_
+        self._size = size
         self.extra = extra
         #: the workspace folder of this merged graph (immutable: answers can be cached there)
         self.folder = folder
@@ -84,7 +86,7 @@ class KnowledgeGraph:
         #: the shipped prefixes, then any new ones declared in the ``extra`` files
         self.prefixes = {**store.PREFIXES,
                          **{k: v for k, v in (prefixes or {}).items() if k and k not in store.PREFIXES}}
-        self._labels: dict[str, str] | None = None
+        self._labels: Labels | None = None
         #: let SERVICE through the guard (``aikg --allow-network``); never updates or LOAD
         self.allow_network = False
         self._same: dict[str, str] | None = None
@@ -222,14 +224,14 @@ class KnowledgeGraph:
         return value
 
     # -- labels ------------------------------------------------------------------------
-    def labels(self) -> dict[str, str]:
-        """Every IRI's ``rdfs:label`` (the first the store returns when there are several;
-        the shapes allow one per entity)."""
+    def labels(self) -> Labels:
+        """Every IRI's ``rdfs:label``, looked up when asked for (the first the store returns
+        when there are several; the shapes allow one per entity).
+
+        A table of ten roles then reads ten labels, not the 20,000 of a 100k-triple graph.
+        """
         if self._labels is None:
-            self._labels = {}
-            for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
-                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                    self._labels.setdefault(quad.subject.value, quad.object.value)
+            self._labels = Labels(self.store)
         return self._labels
 
     def label(self, iri: str) -> str:
@@ -323,7 +325,7 @@ class KnowledgeGraph:
         return self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
 
     def __len__(self) -> int:
-        return len(self.store)
+        return self._size if self._size is not None else len(self.store)
 
     def rdflib_graph(self):
         """The whole graph as an ``rdflib.Graph`` (parsed from N-Triples)."""
@@ -351,6 +353,38 @@ class KnowledgeGraph:
             else:
                 graph.add_edge(subject, sparql.to_python(o), key=sparql.curie(p))
         return graph
+
+
+class Labels(Mapping):
+    """IRI -> ``rdfs:label`` of a store, read on first use and remembered."""
+
+    def __init__(self, store_: ox.Store):
+        self._store = store_
+        self._known: dict[str, str | None] = {}
+
+    def __getitem__(self, iri: str) -> str:
+        if iri not in self._known:
+            self._known[iri] = next(
+                (q.object.value for q in self._store.quads_for_pattern(
+                    ox.NamedNode(iri), _LABEL, None) if isinstance(q.object, ox.Literal)), None)
+        label = self._known[iri]
+        if label is None:
+            raise KeyError(iri)
+        return label
+
+    def __iter__(self):
+        seen = set()
+        for quad in self._store.quads_for_pattern(None, _LABEL, None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal) \
+                    and quad.subject.value not in seen:
+                seen.add(quad.subject.value)
+                yield quad.subject.value
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_LABEL = ox.NamedNode(RDFS_LABEL)
 
 
 def _term(value):
@@ -397,7 +431,8 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
         merged = Workspace().merge(extra_paths, progress)
     else:
         return KnowledgeGraph(store.open_store())
-    return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder)
+    return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder,
+                          merged.size)
 
 
 def _unchecked(extra_paths: tuple[Path, ...]) -> KnowledgeGraph:

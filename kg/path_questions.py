@@ -73,19 +73,17 @@ def check_question(graph, source, target, by, via, avoid, alternatives) -> None:
 
 
 def no_path_message(graph, index, source, target, via, avoid) -> str:
-    import networkx as nx
-
     label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
     ask = f"No progression from '{label(source)}' to '{label(target)}'"
     if via:
         ask += " through " + ", ".join(f"'{label(v)}'" for v in via)
     if avoid:
         ask += " avoiding " + ", ".join(f"'{label(a)}'" for a in sorted(avoid))
-    if (via or avoid) and nx.has_path(graph, source, target):
+    if (via or avoid) and graph.has_path(source, target):
         return (f"{ask}, though there is one without --via/--avoid; drop or change them "
                 f"(run 'aikg path \"{label(source)}\" \"{label(target)}\"' to see it).")
     backwards = (f" The ladder runs the other way: '{label(target)}' leads to "
-                 f"'{label(source)}'." if nx.has_path(graph, target, source) else "")
+                 f"'{label(source)}'." if graph.has_path(target, source) else "")
     following = sorted(graph.successors(source), key=index.index.__getitem__)
     if not following:
         return f"{ask}: the graph has no role that '{label(source)}' progresses to.{backwards}"

@@ -2,7 +2,7 @@
 
 The role ladder is projected from the store with the named queries ``role-progression``,
 ``skills-for-role``, ``responsibilities-by-area``, ``qualifications`` and ``experience-requirements``
-into a :class:`networkx.DiGraph` (roles as nodes, ``ail:progressesTo`` as edges, skills and
+into a :class:`kg.role_graph.RoleGraph` (roles as nodes, ``ail:progressesTo`` as edges, skills and
 the rest as node data). The search itself lives in :mod:`kg.path_search`.
 
 >>> import kg
@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from kg import path_questions as pq
 from kg import path_search as ps
 from kg.errors import PathError, UnknownEntity
+from kg.role_graph import RoleGraph
 from kg.path_results import (  # noqa: F401  (re-exported: the answers of this module)
     Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
     Responsibility, Skill, Step,
@@ -43,7 +44,8 @@ _PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 # -- projection ------------------------------------------------------------------------------
 def project(g, lateral: bool = False):
-    """The role ladder of a loaded graph as a ``networkx.DiGraph`` (cached per graph).
+    """The role ladder of a loaded graph as a :class:`~kg.role_graph.RoleGraph` (cached per
+    graph, and beside a workspace store).
 
     Nodes are role and labelled occupation IRIs with data ``label``, ``level``, ``years``,
     ``skills`` (a tuple of :class:`Skill`, essential first), ``mask`` (the skills as bits of an
@@ -55,19 +57,34 @@ def project(g, lateral: bool = False):
     """
     cached = _PROJECTIONS.setdefault(g, {})
     if lateral not in cached:
-        if "rows" not in cached:  # the same rows serve both projections
-            named = getattr(g, "named_cached", g.named)  # cached beside a workspace store
-            cached["rows"] = {name: named(name) for name in (
-                "role-progression", "skills-for-role", "responsibilities-by-area",
-                "qualifications", "experience-requirements", "skill-matches")}
-        rows = cached["rows"]
-        cached[lateral] = build_projection(
-            rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
-            rows["qualifications"], rows["experience-requirements"],
-            moves=g.named("occupation-moves") if lateral else (),
-            matches=rows["skill-matches"],
-        )
+        cached[lateral] = _kept(g, lateral)
     return cached[lateral]
+
+
+def _kept(g, lateral: bool) -> RoleGraph:
+    """The projection kept beside a workspace store (it never changes under its key), else
+    built from the named queries, and kept when there is a workspace folder to keep it in."""
+    from kg import role_graph
+
+    folder = getattr(g, "folder", None)
+    kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}"
+    if folder is not None:
+        from kg import workspace
+
+        data = workspace.read_rows(folder, kept)
+        graph = role_graph.from_data(data) if data is not None else None
+        if graph is not None:
+            return graph
+    rows = {name: g.named(name) for name in (
+        "role-progression", "skills-for-role", "responsibilities-by-area",
+        "qualifications", "experience-requirements", "skill-matches")}
+    graph = build_projection(
+        rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
+        rows["qualifications"], rows["experience-requirements"],
+        moves=g.named("occupation-moves") if lateral else (), matches=rows["skill-matches"])
+    if folder is not None:
+        workspace.write_rows(folder, kept, role_graph.to_data(graph))
+    return graph
 
 
 def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
@@ -100,10 +117,8 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      experience: Iterable[dict] = (), moves: Iterable[dict] = (),
                      matches: Iterable[dict] = ()):
     """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
-    import networkx as nx
-
     same = skill_equivalents(matches)
-    graph = nx.DiGraph()
+    graph = RoleGraph()
     for row in progression:
         role = row["role"]
         if role not in graph or graph.nodes[role].get("stub"):

@@ -86,6 +86,8 @@ class Merged:
     files: tuple[Path, ...]
     prefixes: dict
     folder: Path | None
+    #: triples in the store (counted at build: an on-disk store counts them slowly)
+    size: int | None = None
 
 
 class Workspace:
@@ -220,7 +222,7 @@ class Workspace:
         else:
             graph = ox.Store.read_only(str(folder / "store"))
         return Merged(graph, tuple(Path(p) for p in meta.get("files", ())),
-                      meta.get("prefixes", {}), folder)
+                      meta.get("prefixes", {}), folder, meta.get("stored"))
 
     # -- building --------------------------------------------------------------------------
     def _build(self, folder: Path, release: Path, files: list[Path], hashes: list[str],
@@ -264,6 +266,7 @@ class Workspace:
             say("Answering the path and label queries once, for later commands")
             _warm(graph, staging)
             say("Writing the merged store")
+            stored = len(graph)
             graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES,
                        from_graph=ox.DefaultGraph())
             if not in_memory:  # large: commands open it on disk in milliseconds
@@ -274,7 +277,7 @@ class Workspace:
                 del disk  # close the database before it moves
                 (staging / "data.nt").unlink()
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
-                    "triples": total, "triples_per_file": per_file,
+                    "triples": total, "stored": stored, "triples_per_file": per_file,
                     "release": (_manifest_digest(release)), "built": int(time.time())}
             (staging / META).write_text(json.dumps(meta, indent=2, sort_keys=True))
             try:
@@ -324,21 +327,20 @@ class Workspace:
                 shutil.rmtree(child, ignore_errors=True)
 
 
-#: Parameterless catalogue queries whose answers are kept beside a merged store at build time
-#: (on the in-memory graph, several times faster than later on disk): the path projection,
-#: and the label index of the classes names are resolved in (the path commands need them).
-WARM_QUERIES = ("role-progression", "skills-for-role", "responsibilities-by-area",
-                "qualifications", "experience-requirements", "skill-matches")
+#: The classes names are resolved in: their label index is kept beside a merged store at build
+#: time (on the in-memory graph, several times faster than later on disk), with the path
+#: projection, plain and with lateral moves.
 WARM_CLASSES = ("ail:Occupation", "ail:Skill", "ail:Role")
 
 
 def _warm(graph, folder: Path) -> None:
+    from kg import paths
     from kg.graph import KnowledgeGraph
 
     warm = KnowledgeGraph(graph, folder=folder)
     warm.cache_results = False  # the rows are what later commands read
-    for name in WARM_QUERIES:
-        warm.named_cached(name)
+    for lateral in (False, True):
+        paths.project(warm, lateral)
     for cls in WARM_CLASSES:
         warm.named_labels(cls)
 

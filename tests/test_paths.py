@@ -74,7 +74,7 @@ def test_golden_path_is_optimal_by_brute_force(graph, golden):
     start = role_skills(graph, golden.from_.iri)
     best = min(
         (union_cost(graph, route, start), len(route) - 1)
-        for route in nx.all_simple_paths(ladder, golden.from_.iri, golden.to.iri)
+        for route in nx.all_simple_paths(ladder.to_networkx(), golden.from_.iri, golden.to.iri)
     )
     assert (golden.best.total_new_skills, golden.best.total_steps) == best
 

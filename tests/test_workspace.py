@@ -142,7 +142,34 @@ def test_cached_projection_gives_the_same_path(space, example):
         cached = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                  "Head of AI Engineering").to_dict()
         assert cached == fresh
-    assert (kg.load(workspace=space).folder / "rows" / "skills-for-role.json").is_file()
+    assert (kg.load(workspace=space).folder / "rows" / "projection-1.json").is_file()
+
+
+@pytest.mark.parametrize("lateral", [False, True])
+def test_kept_projection_is_the_built_one(space, example, lateral):
+    from kg import paths, role_graph
+
+    space.add([example])
+    built = paths.build_projection(*(kg.load(workspace=space).named(name) for name in (
+        "role-progression", "skills-for-role", "responsibilities-by-area", "qualifications",
+        "experience-requirements")), matches=kg.load(workspace=space).named("skill-matches"),
+        moves=kg.load(workspace=space).named("occupation-moves") if lateral else ())
+    kept = paths.project(kg.load(workspace=space), lateral)  # read from the folder
+    assert role_graph.to_data(kept) == role_graph.to_data(built)
+    assert [kept.nodes[n]["mask"] for n in kept] == [built.nodes[n]["mask"] for n in built]
+
+
+def test_a_damaged_or_older_projection_is_rebuilt(space, example):
+    from kg import paths
+
+    space.add([example])
+    folder = kg.load(workspace=space).folder
+    expected = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
+                               "Head of AI Engineering").to_dict()
+    for damage in (b'{"format": 0, "nodes": []}', b"{not json"):
+        (folder / "rows" / "projection-1.json").write_bytes(damage)
+        assert paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
+                               "Head of AI Engineering").to_dict() == expected
 
 
 def test_cli_add_sources_remove(runner, tmp_path, example):

@@ -1,0 +1,201 @@
+"""The role ladder as a small directed graph, and its cache beside a workspace store.
+
+:func:`kg.paths.project` used to build a ``networkx.DiGraph``. Importing networkx alone took
+0.3-0.4 s of a 0.5 s cold-start budget on the 2-core machine (``python -X importtime -c
+"import networkx"``), and the path commands use six of its methods; :class:`RoleGraph` offers
+those six with the same names and shapes, and :meth:`RoleGraph.to_networkx` gives the real
+thing to anyone who wants networkx's algorithms.
+
+A projection over a workspace store is kept as JSON beside the store (:func:`to_data`) (never pickle: a
+workspace folder may be shared, and loading it must not run code), so a later ``aikg path``
+reads one file instead of seven result sets and rebuilding the ladder.
+
+>>> g = RoleGraph()
+>>> g.add_edge("a", "b", cost=1)
+>>> g.nodes["a"]["label"] = "A"
+>>> list(g.successors("a")), g.has_path("b", "a"), g.edges["a", "b"]
+(['b'], False, {'cost': 1})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kg.path_results import Experience, Qualification, Responsibility, Skill
+
+#: bump when the cached form changes: a cache written by another version is ignored
+FORMAT = 1
+
+
+class RoleGraph:
+    """Nodes with data, directed edges with data, ``graph`` for whole-ladder data.
+
+    The subset of ``networkx.DiGraph`` the path commands use: ``nodes`` (call with
+    ``data=True``, index by node), ``edges`` (likewise, index by ``(u, v)``), ``add_node``,
+    ``add_edge``, ``has_edge``, ``successors``, ``predecessors``, ``in``, ``len`` and iteration.
+    """
+
+    def __init__(self) -> None:
+        self.graph: dict = {}
+        self._node: dict[str, dict] = {}
+        self._succ: dict[str, dict[str, dict]] = {}
+        self._pred: dict[str, dict[str, dict]] = {}
+        self.nodes = _Nodes(self._node)
+        self.edges = _Edges(self._succ)
+
+    def add_node(self, node: str, **data) -> None:
+        if node not in self._node:
+            self._node[node], self._succ[node], self._pred[node] = {}, {}, {}
+        self._node[node].update(data)
+
+    def add_edge(self, start: str, end: str, **data) -> None:
+        for node in (start, end):
+            if node not in self._node:
+                self.add_node(node)
+        edge = self._succ[start].setdefault(end, {})
+        edge.update(data)
+        self._pred[end][start] = edge
+
+    def has_edge(self, start: str, end: str) -> bool:
+        return end in self._succ.get(start, ())
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._succ[node])
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(self._pred[node])
+
+    def has_path(self, source: str, target: str) -> bool:
+        """Whether ``target`` can be reached from ``source`` along the edges."""
+        seen, todo = {source}, [source]
+        while todo:
+            node = todo.pop()
+            if node == target:
+                return True
+            for after in self._succ[node]:
+                if after not in seen:
+                    seen.add(after)
+                    todo.append(after)
+        return False
+
+    def __contains__(self, node) -> bool:
+        return node in self._node
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node)
+
+    def __len__(self) -> int:
+        return len(self._node)
+
+    def copy(self) -> RoleGraph:
+        """A copy whose node, edge and graph data can change without touching this one."""
+        other = RoleGraph()
+        other.graph.update(self.graph)
+        for node, data in self._node.items():
+            other.add_node(node, **data)
+        for start, after in self._succ.items():
+            for end, data in after.items():
+                other.add_edge(start, end, **data)
+        return other
+
+    def to_networkx(self):
+        """The same ladder as a ``networkx.DiGraph`` (node, edge and graph data shared)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.graph.update(self.graph)
+        graph.add_nodes_from(self._node.items())
+        graph.add_edges_from((u, v, d) for u, after in self._succ.items() for v, d in after.items())
+        return graph
+
+
+class _Nodes:
+    def __init__(self, node: dict[str, dict]):
+        self._node = node
+
+    def __getitem__(self, node: str) -> dict:
+        return self._node[node]
+
+    def __call__(self, data: bool = False):
+        return iter(self._node.items()) if data else iter(self._node)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node)
+
+    def __contains__(self, node) -> bool:
+        return node in self._node
+
+    def __len__(self) -> int:
+        return len(self._node)
+
+
+class _Edges:
+    def __init__(self, succ: dict[str, dict[str, dict]]):
+        self._succ = succ
+
+    def __getitem__(self, edge: tuple[str, str]) -> dict:
+        return self._succ[edge[0]][edge[1]]
+
+    def __call__(self, data: bool = False):
+        for start, after in self._succ.items():
+            for end, attrs in after.items():
+                yield (start, end, attrs) if data else (start, end)
+
+    def __iter__(self):
+        return self()
+
+    def __len__(self) -> int:
+        return sum(len(after) for after in self._succ.values())
+
+
+# -- the cache ---------------------------------------------------------------------------------
+def to_data(graph: RoleGraph) -> dict:
+    """A projection (as :func:`kg.paths.build_projection` makes it) as plain JSON data."""
+    skills: dict[Skill, int] = {}
+
+    def skill(s: Skill) -> int:
+        return skills.setdefault(s, len(skills))
+
+    nodes = []
+    for iri, data in graph.nodes(data=True):
+        nodes.append([
+            iri, data["label"], data["level"], data["years"], [skill(s) for s in data["skills"]],
+            [[r.iri, r.label, r.area] for r in data["responsibilities"]],
+            [[q.iri, q.label, q.mandatory] for q in data["qualifications"]],
+            [[e.iri, e.label, e.minimum_years] for e in data["experience"]],
+            data["importance"],
+        ])
+    by_iri = [skill(s) for s in graph.graph["skills"].values()]
+    edges = [[u, v, d.get("move"), d.get("cost", 1)] for u, v, d in graph.edges(data=True)]
+    return {
+        "format": FORMAT, "nodes": nodes, "edges": edges,
+        "skills": [[s.iri, s.label, s.kind, s.essential] for s in skills], "by_iri": by_iri,
+        "bits": sorted(graph.graph["skill_bits"], key=graph.graph["skill_bits"].get),
+        "same": graph.graph["same_skill"],
+    }
+
+
+def from_data(saved) -> RoleGraph | None:
+    """The projection :func:`to_data` gave; None for data of another format (rebuild it)."""
+    if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+        return None
+    skills = [Skill(*row) for row in saved["skills"]]
+    bits = {iri: n for n, iri in enumerate(saved["bits"])}
+    graph = RoleGraph()
+    for iri, label, level, years, held, duties, quals, exp, importance in saved["nodes"]:
+        held = tuple(skills[i] for i in held)
+        mask = 0
+        for s in held:
+            mask |= 1 << bits[s.iri]
+        graph.add_node(
+            iri, label=label, level=level, years=years, skills=held, mask=mask,
+            responsibilities=tuple(Responsibility(*r) for r in duties),
+            qualifications=tuple(Qualification(*q) for q in quals),
+            experience=tuple(Experience(*e) for e in exp), importance=importance)
+    for start, end, move, cost in saved["edges"]:
+        graph.add_edge(start, end, move=move, cost=cost)
+    graph.graph["skill_bits"] = bits
+    graph.graph["skills"] = {skills[i].iri: skills[i] for i in saved["by_iri"]}
+    graph.graph["same_skill"] = saved["same"]
+    return graph
+

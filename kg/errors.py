@@ -69,11 +69,20 @@ def did_you_mean(value: str, candidates: Iterable[str], n: int = 3) -> str:
     # number of labels with a small constant, so 10k+ labels answer in milliseconds.
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(wanted)
-    scored = []
+    quick = []
     for c in pool:
         matcher.set_seq1(c)
-        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
-            scored.append((matcher.ratio(), c))
+        if matcher.real_quick_ratio() >= 0.6:
+            bound = matcher.quick_ratio()  # ratio() is never above it
+            if bound >= 0.6:
+                quick.append((bound, c))
+    quick.sort(reverse=True)
+    scored = []
+    for bound, c in quick:  # the exact ratio only while it could still be close to the best
+        if scored and bound < max(score for score, _ in scored) - 0.08:
+            break
+        matcher.set_seq1(c)
+        scored.append((matcher.ratio(), c))
     scored.sort(reverse=True)
     close = [c for score, c in scored if score >= 0.6 and score >= scored[0][0] - 0.08][:n]
     if not close:

@@ -152,10 +152,8 @@ class KnowledgeGraph:
         if not isinstance(results, ox.QuerySolutions):
             raise QueryError("query() takes SELECT queries; use run() for ASK and CONSTRUCT.")
         names = [v.value for v in results.variables]
-        return [
-            {n: sparql.to_python(row[n]) for n in names if row[n] is not None}
-            for row in results
-        ]
+        convert = sparql.to_python
+        return [{n: convert(t) for n, t in zip(names, row) if t is not None} for row in results]
 
     def named(self, name: str, **params) -> list[dict]:
         """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
@@ -242,15 +240,17 @@ class KnowledgeGraph:
         """``iri`` shortened with this graph's prefixes (a ``--with`` file's ones included)."""
         return sparql.curie(iri, self.prefixes)
 
-    def resolve(self, text: str, cls: str | None = None, noun: str | None = None) -> str:
+    def resolve(self, text: str, cls: str | None = None, noun: str | None = None,
+                suggest: bool = True) -> str:
         """An IRI from a label, alternative label, CURIE or IRI; case-insensitive on labels.
 
         Labels and alternative labels of everything loaded count (the release and every
         ``--with`` file, e.g. an O*NET import). Several entities that are ``skos:exactMatch``
         of one another count as one: the graph's own (``ail:``) IRI is returned. Raises
         :class:`UnknownEntity` naming the closest labels, the vocabularies searched and
-        ``aikg search`` when nothing matches. ``noun`` names the kind in messages
-        (default: from ``cls``).
+        ``aikg search`` when nothing matches (not with ``suggest=False``: a yes/no question
+        then skips comparing the text with every label). ``noun`` names the kind in
+        messages (default: from ``cls``).
         """
         kind = (self.curie(sparql.expand(cls, self.prefixes)).split(":")[-1] if cls else "entity")
         kind_word = noun or _words(kind)
@@ -275,6 +275,8 @@ class KnowledgeGraph:
             if len(hits) > 1:
                 names = ", ".join(self.curie(h) for h in hits)
                 raise UnknownEntity(f"'{text}' names several {kind_word}s ({names}); use a CURIE.")
+        if not suggest:
+            raise UnknownEntity(f"No {kind_word} matches '{text}'.")
         entities = {r["entity"] for r in rows}
         vocabularies = sorted({self._vocabulary(e) for e in entities})
         searched = (f" Searched the labels and alternative labels of {len(entities):,} "

@@ -48,7 +48,7 @@ def _named(g, text: str, iri: str) -> str:
 def _other(g, text: str, cls: str) -> str | None:
     """The IRI ``text`` names as a ``cls``, or None."""
     try:
-        return g.resolve(text, cls=cls)
+        return g.resolve(text, cls=cls, suggest=False)
     except UnknownEntity:
         return None
 

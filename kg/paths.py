@@ -57,11 +57,11 @@ def project(g, lateral: bool = False):
     """
     cached = _PROJECTIONS.setdefault(g, {})
     if lateral not in cached:
-        cached[lateral] = _kept(g, lateral)
+        cached[lateral] = _kept(g, lateral, cached)
     return cached[lateral]
 
 
-def _kept(g, lateral: bool) -> RoleGraph:
+def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     """The projection kept beside a workspace store (it never changes under its key), else
     built from the named queries, and kept when there is a workspace folder to keep it in."""
     from kg import role_graph
@@ -75,9 +75,11 @@ def _kept(g, lateral: bool) -> RoleGraph:
         graph = role_graph.from_data(data) if data is not None else None
         if graph is not None:
             return graph
-    rows = {name: g.named(name) for name in (
-        "role-progression", "skills-for-role", "responsibilities-by-area",
-        "qualifications", "experience-requirements", "skill-matches")}
+    if "rows" not in cached:  # the same rows serve both projections
+        cached["rows"] = {name: g.named(name) for name in (
+            "role-progression", "skills-for-role", "responsibilities-by-area",
+            "qualifications", "experience-requirements", "skill-matches")}
+    rows = cached["rows"]
     graph = build_projection(
         rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
         rows["qualifications"], rows["experience-requirements"],
@@ -247,12 +249,11 @@ def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable
     ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too; ranked
     by steps, each counts its kind's ``ail:moveCost`` (a step up counts 1).
     """
-    result = shortest_paths(
-        project(g, lateral), resolve_role(g, source), resolve_role(g, target), by=by,
-        have=[resolve_skill(g, s) for s in have], via=[resolve_role(g, v) for v in via],
-        avoid=[resolve_role(g, a) for a in avoid], alternatives=alternatives,
-        max_labels=max_labels,
-    )
+    source, target = resolve_role(g, source), resolve_role(g, target)  # a typo answers first
+    have = [resolve_skill(g, s) for s in have]
+    via, avoid = [resolve_role(g, v) for v in via], [resolve_role(g, a) for a in avoid]
+    result = shortest_paths(project(g, lateral), source, target, by=by, have=have, via=via,
+                            avoid=avoid, alternatives=alternatives, max_labels=max_labels)
     result.have = [(Ref(ref.iri, g.label(ref.iri)), status) for ref, status in result.have]
     return result
 
@@ -428,16 +429,17 @@ def _have_mask(graph, have: Iterable[str]) -> int:
 
 def gap(g, source: str, target: str, have: Iterable[str] = ()) -> Gap:
     """The skills ``target`` requires that ``source`` (plus ``have``) does not."""
+    source, target = resolve_role(g, source), resolve_role(g, target)
+    have = [resolve_skill(g, s) for s in have]
     graph = project(g)
-    return role_gap(graph, resolve_role(g, source), resolve_role(g, target),
-                    _have_mask(graph, [resolve_skill(g, s) for s in have]))
+    return role_gap(graph, source, target, _have_mask(graph, have))
 
 
 def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
     """The roles one step on from ``role``, each with its gap, fewest new skills first."""
+    iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
     graph = project(g)
-    iri = resolve_role(g, role)
-    mask = _have_mask(graph, [resolve_skill(g, s) for s in have])
+    mask = _have_mask(graph, have)
     index = _index(graph)
     options = sorted((role_gap(graph, iri, n, mask) for n in graph.successors(iri)),
                      key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
@@ -462,9 +464,9 @@ def ready(g, have: Iterable[str] = (), role: str | None = None,
     ``role`` is the person's current role: the skills it requires count as held.
     ``limit`` keeps the best ``limit`` occupations.
     """
-    graph = project(g)
     have_iris = list(dict.fromkeys(resolve_skill(g, s) for s in have))
     current = resolve_role(g, role) if role is not None else None
+    graph = project(g)
     if not have_iris and current is None:
         raise PathError("Give at least one skill you hold with --have SKILL, or your current "
                         "role with --role ROLE.")

@@ -212,29 +212,31 @@ def syntax_message(error: SyntaxError, query: str) -> str:
 
 def to_python(term):
     """A pyoxigraph term as a plain Python value: IRIs as str, typed literals as numbers."""
+    kind = type(term)  # exact types first: this runs once per cell of every result
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        convert = _CONVERTERS.get(term.datatype.value)
+        if convert is None:
+            return term.value
+        try:
+            return convert(term.value)
+        except (ValueError, ArithmeticError):
+            return term.value
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        value = term.value
-        try:
-            if datatype in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger",
-                            XSD + "positiveInteger", XSD + "short"):
-                return int(value)
-            if datatype == XSD + "decimal":
-                return Decimal(value)
-            if datatype in (XSD + "double", XSD + "float"):
-                return float(value)
-            if datatype == XSD + "boolean":
-                return value in ("true", "1")
-        except ValueError:
-            return value
-        return value
     return str(term)
+
+
+_CONVERTERS = {
+    **dict.fromkeys((XSD + name for name in (
+        "integer", "int", "long", "nonNegativeInteger", "positiveInteger", "short")), int),
+    XSD + "decimal": Decimal,
+    XSD + "double": float, XSD + "float": float,
+    XSD + "boolean": lambda value: value in ("true", "1"),
+}
 
 
 def curie(iri: str, prefixes: dict[str, str] | None = None) -> str:

@@ -29,6 +29,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -263,19 +264,15 @@ class Workspace:
             entail_store(graph, added)  # the release is entailed; so are the user's triples
             if staging is None:
                 return Merged(graph, tuple(files), prefixes, None)
-            say("Answering the path and label queries once, for later commands")
-            _warm(graph, staging)
-            say("Writing the merged store")
+            say("Writing the merged store and answering the path and label queries once")
             stored = len(graph)
-            graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES,
-                       from_graph=ox.DefaultGraph())
-            if not in_memory:  # large: commands open it on disk in milliseconds
-                del graph
-                disk = ox.Store(str(staging / "store"))
-                disk.bulk_load(path=str(staging / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
-                disk.flush()
-                del disk  # close the database before it moves
-                (staging / "data.nt").unlink()
+            # pyoxigraph lets go of the GIL while it serialises and bulk-loads, so the store
+            # is written on the second core while this one runs the warm-up queries
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                written = pool.submit(_write_store, graph, staging, in_memory)
+                _warm(graph, staging)
+                written.result()
+            del graph
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                     "triples": total, "stored": stored, "triples_per_file": per_file,
                     "release": (_manifest_digest(release)), "built": int(time.time())}
@@ -327,10 +324,25 @@ class Workspace:
                 shutil.rmtree(child, ignore_errors=True)
 
 
+def _write_store(graph, staging: Path, in_memory: bool) -> None:
+    """The merged graph as ``data.nt`` (small: parsed into memory on open, where it answers
+    faster) or as an on-disk store (large: opened in milliseconds)."""
+    import pyoxigraph as ox
+
+    if in_memory:
+        graph.dump(str(staging / "data.nt"), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        return
+    data = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    disk = ox.Store(str(staging / "store"))
+    disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    disk.flush()
+    del disk  # close the database before it moves
+
+
 #: The classes names are resolved in: their label index is kept beside a merged store at build
 #: time (on the in-memory graph, several times faster than later on disk), with the path
 #: projection, plain and with lateral moves.
-WARM_CLASSES = ("ail:Occupation", "ail:Skill", "ail:Role")
+WARM_CLASSES = ("ail:Occupation", "ail:Skill")
 
 
 def _warm(graph, folder: Path) -> None:

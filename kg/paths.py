@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from kg import path_questions as pq
 from kg import path_search as ps
 from kg.errors import PathError, UnknownEntity
-from kg.role_graph import RoleGraph
+from kg.role_graph import RoleGraph, mask_of
 from kg.path_results import (  # noqa: F401  (re-exported: the answers of this module)
     Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
     Responsibility, Skill, Step,
@@ -152,10 +152,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         data.pop("stub", None)
         held = sorted(per_role.get(role, ()), key=skill_order)
         data["skills"] = tuple(held)
-        mask = 0
-        for skill in held:
-            mask |= 1 << bits[skill.iri]
-        data["mask"] = mask
+        data["mask"] = mask_of(bits[skill.iri] for skill in held)
         data.setdefault("responsibilities", ())
         data.setdefault("qualifications", ())
         data.setdefault("experience", ())

@@ -312,9 +312,8 @@ def _read_query_text(query: str | None, file: str | None) -> str:
         raise QueryError("Give the query as text or with -f FILE, not both.")
     source = file if file is not None else query
     if source == "-":
-        data = sys.stdin.buffer.read()
         try:
-            return data.decode("utf-8")
+            return _bounded_text(sys.stdin.buffer, "on stdin")
         except UnicodeDecodeError:
             raise QueryError("The query on stdin is not UTF-8 text; convert it first "
                              "(e.g. iconv -t UTF-8).") from None
@@ -323,12 +322,26 @@ def _read_query_text(query: str | None, file: str | None) -> str:
             raise QueryError(f"'{query}' is a file: run it with -f {query}.")
         return query
     try:
-        return Path(source).read_text(encoding="utf-8")
+        with open(source, "rb") as handle:
+            return _bounded_text(handle, f"in '{source}'")
     except FileNotFoundError:
         raise QueryError(f"No such query file '{source}'; check the path.") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
+
+
+def _bounded_text(handle, where: str) -> str:
+    """At most the longest query the guard accepts (in UTF-8 bytes), so -f /dev/zero or an
+    endless pipe ends with an error instead of reading forever."""
+    from kg.errors import QueryError
+    from kg.sparql import MAX_LENGTH
+
+    data = handle.read(4 * MAX_LENGTH + 1)
+    if len(data) > 4 * MAX_LENGTH:
+        raise QueryError(f"The query {where} is longer than {MAX_LENGTH:,} characters (the "
+                         "limit); shorten it (e.g. move long VALUES lists into data).")
+    return data.decode("utf-8")
 
 
 def _looks_like_name(text: str) -> bool:

@@ -180,3 +180,17 @@ def test_missing_with_file(aikg, tmp_path):
     result = aikg("--with", str(tmp_path / "none.ttl"), "stats")
     assert result.exit_code == 1
     assert one_error_line(result) == f"Error: {tmp_path / 'none.ttl'}: no such file; check the path."
+
+
+def test_an_endless_query_file_is_refused_not_read_forever(aikg):
+    result = aikg("query", "-f", "/dev/zero")
+    assert result.exit_code == 1
+    assert one_error_line(result) == (
+        "Error: The query in '/dev/zero' is longer than 200,000 characters (the limit); "
+        "shorten it (e.g. move long VALUES lists into data).")
+
+
+def test_an_endless_query_on_stdin_is_refused(aikg):
+    result = aikg("query", "-", input=b"#" * 900_000)
+    assert result.exit_code == 1
+    assert "Error: The query on stdin is longer than 200,000 characters" in one_error_line(result)

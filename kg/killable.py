@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import selectors
 import signal
 import time
@@ -62,6 +63,67 @@ def run(work: Callable[[BinaryIO], None], sink: Callable[[bytes], None],
         os.close(data_r)
         os.close(status_r)
     _reap(pid, status)
+
+
+class Forked:
+    """``work()`` in a forked child while this process goes on: a second core for Python
+    work the GIL would otherwise queue behind this process's own.
+
+    :meth:`wait` returns once the child has finished and raises again the
+    :class:`kg.errors.KGError` it raised; :meth:`poll` does the same without waiting when the
+    child is still at work; :meth:`kill` stops it. Without ``fork`` the work runs at once.
+    """
+
+    def __init__(self, work: Callable[[], None]):
+        self._pid: int | None = None
+        self._error: errors.KGError | None = None
+        if not hasattr(os, "fork"):
+            try:
+                work()
+            except errors.KGError as error:
+                self._error = error
+            return
+        data_r, data_w = os.pipe()
+        status_r, status_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(data_r)
+            os.close(status_r)
+            _child(lambda out: work(), data_w, status_w)
+        os.close(data_r)
+        os.close(data_w)
+        os.close(status_w)
+        self._pid, self._status = pid, status_r
+
+    @property
+    def running(self) -> bool:
+        """Whether the child is still at work (False once it finished, failed or was waited for)."""
+        return self._pid is not None and not select.select([self._status], [], [], 0)[0]
+
+    def poll(self) -> None:
+        """Raise the child's error now if it has already failed; else return at once."""
+        if self._pid is not None and select.select([self._status], [], [], 0)[0]:
+            self.wait()
+
+    def wait(self) -> None:
+        if self._pid is None:
+            if self._error is not None:
+                raise self._error
+            return
+        status = b""
+        try:
+            while chunk := os.read(self._status, _CHUNK):
+                status += chunk
+        finally:
+            os.close(self._status)
+        pid, self._pid = self._pid, None
+        _reap(pid, status)
+
+    def kill(self) -> None:
+        if self._pid is not None:
+            _kill(self._pid)
+            os.close(self._status)
+            self._pid = None
 
 
 def _child(work, data_w: int, status_w: int) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kg import store
+from kg import killable, store
 from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
 
 STATE = "workspace.json"
@@ -250,6 +250,7 @@ class Workspace:
             staging = Path(tempfile.mkdtemp(prefix=".building-", dir=parent))
         except OSError:  # no writable workspace: merge in memory, cache nothing
             staging = None
+        checking = None
         try:
             say(f"Merging {len(added):,} triples with the release")
             # Checked and entailed in memory (the violation queries run about 7x faster there
@@ -258,21 +259,30 @@ class Workspace:
             graph.bulk_load(path=str(release / f"{store.RELEASE_NAME}.nt"),
                             format=ox.RdfFormat.N_TRIPLES)
             graph.bulk_extend(added)
-            say(f"Checking {len(added):,} triples from {len(files)} file(s)")
-            check_extra(graph, tuple(files), added=self._unchecked(files, hashes, added, per_file))
-            say("Adding what the files entail")
+            say(f"Checking {len(added):,} triples from {len(files)} file(s), and adding "
+                "what they entail")
+            # The check runs in a forked child (a copy of the store as it is now) on the
+            # second core, while this process entails, warms up and writes; nothing moves
+            # into place before the child says the files pass.
+            unchecked = self._unchecked(files, hashes, added, per_file)
+            checking = killable.Forked(lambda: check_extra(graph, tuple(files), unchecked))
             entail_store(graph, added)  # the release is entailed; so are the user's triples
+            checking.poll()  # a failed check stops the build here
             if staging is None:
+                checking.wait()
                 return Merged(graph, tuple(files), prefixes, None)
             say("Writing the merged store and answering the path and label queries once")
             stored = len(graph)
             # pyoxigraph lets go of the GIL while it serialises and bulk-loads, so the store
-            # is written on the second core while this one runs the warm-up queries
+            # is written on a second thread while this one runs the warm-up queries
             with ThreadPoolExecutor(max_workers=1) as pool:
                 written = pool.submit(_write_store, graph, staging, in_memory)
                 _warm(graph, staging)
                 written.result()
             del graph
+            if checking.running:
+                say(f"Waiting for the check of {len(added):,} triples")
+            checking.wait()
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                     "triples": total, "stored": stored, "triples_per_file": per_file,
                     "release": (_manifest_digest(release)), "built": int(time.time())}
@@ -284,6 +294,8 @@ class Workspace:
                     raise
             staging = None
         finally:
+            if checking is not None:
+                checking.kill()
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
         self._prune(keep=folder.name)

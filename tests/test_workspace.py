@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg import build as building
+from kg import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError
 from kg.workspace import Workspace
@@ -86,7 +86,8 @@ def test_an_interrupted_add_leaves_the_workspace_as_it_was(space, example, monke
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(building, "check_extra", interrupt)
+    # Ctrl-C while the store is written and the check runs in its child process
+    monkeypatch.setattr(workspace, "_warm", interrupt)
     with pytest.raises(KeyboardInterrupt):
         space.add([other])
     assert (space.folder / "workspace.json").read_bytes() == before

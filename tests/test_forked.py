@@ -1,0 +1,50 @@
+"""Work on a second core in a forked child: its errors come back, Ctrl-C stops it."""
+
+import os
+import time
+
+import pytest
+
+from kg.errors import CheckFailed
+from kg.killable import Forked
+
+
+def test_the_child_sees_the_parent_as_it_was_and_reports_success(tmp_path):
+    marker = tmp_path / "done"
+    work = Forked(lambda: marker.write_text(str(os.getpid())))
+    work.wait()
+    assert marker.read_text() != str(os.getpid())  # it ran in another process
+
+
+def test_an_error_in_the_child_is_raised_in_the_parent_with_its_kind():
+    def fail():
+        raise CheckFailed("mine.ttl: ex:Role fails RoleShape: no label.")
+
+    work = Forked(fail)
+    with pytest.raises(CheckFailed, match=r"^mine\.ttl: ex:Role fails RoleShape: no label\.$"):
+        work.wait()
+
+
+def test_poll_raises_only_once_the_child_has_failed():
+    def slow_fail():
+        time.sleep(0.5)
+        raise CheckFailed("late")
+
+    work = Forked(slow_fail)
+    work.poll()  # still at work: returns at once
+    assert work.running
+    deadline = time.monotonic() + 10
+    while work.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(CheckFailed, match="late"):
+        work.poll()
+
+
+def test_kill_stops_a_child_at_work():
+    work = Forked(lambda: time.sleep(60))
+    pid = work._pid
+    started = time.monotonic()
+    work.kill()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind

@@ -45,15 +45,7 @@ def run(work: Callable[[BinaryIO], None], sink: Callable[[bytes], None],
         work(out)
         sink(out.getvalue())
         return
-    data_r, data_w = os.pipe()
-    status_r, status_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(data_r)
-        os.close(status_r)
-        _child(work, data_w, status_w)
-    os.close(data_w)
-    os.close(status_w)
+    pid, data_r, status_r = _start(work)
     try:
         status = _relay(data_r, status_r, sink, timeout)
     except BaseException:
@@ -83,17 +75,9 @@ class Forked:
             except errors.KGError as error:
                 self._error = error
             return
-        data_r, data_w = os.pipe()
-        status_r, status_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(data_r)
-            os.close(status_r)
-            _child(lambda out: work(), data_w, status_w)
+        pid, data_r, self._status = _start(lambda out: work())
         os.close(data_r)
-        os.close(data_w)
-        os.close(status_w)
-        self._pid, self._status = pid, status_r
+        self._pid = pid
 
     @property
     def running(self) -> bool:
@@ -124,6 +108,21 @@ class Forked:
             _kill(self._pid)
             os.close(self._status)
             self._pid = None
+
+
+def _start(work) -> tuple[int, int, int]:
+    """Fork a child that runs ``work(out)``; its pid and the read ends of its data and
+    status pipes."""
+    data_r, data_w = os.pipe()
+    status_r, status_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(data_r)
+        os.close(status_r)
+        _child(work, data_w, status_w)
+    os.close(data_w)
+    os.close(status_w)
+    return pid, data_r, status_r
 
 
 def _child(work, data_w: int, status_w: int) -> None:

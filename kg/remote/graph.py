@@ -39,6 +39,7 @@ class RemoteGraph(KnowledgeGraph):
         self.timeout = timeout
         self.graph = check_graph_iri(graph) if graph else None
         self._label_rows: dict[str | None, list[dict]] = {}
+        self._ladder: tuple[dict[str, bytes], ox.Store] | None = None
 
     @property
     def requests(self) -> int:
@@ -47,21 +48,30 @@ class RemoteGraph(KnowledgeGraph):
 
     def run(self, query: str, bindings: dict | None = None):
         form = sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
-        text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
         accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
+        data, content_type = self._send(query, bindings, accept)
+        return self._parse(data, content_type, accept)
+
+    def fetch(self, query: str, bindings: dict | None, accept: str) -> bytes:
+        """The endpoint's raw answer to a trusted query, in the format ``accept`` names."""
+        sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
+        return self._send(query, bindings, accept)[0]
+
+    def _send(self, query: str, bindings: dict | None, accept: str) -> tuple[bytes, str]:
+        text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
         fields = {"query": text}
         if self.graph:
             fields["default-graph-uri"] = self.graph
         data, content_type = self.connection.send(
             self.endpoint, urllib.parse.urlencode(fields).encode(),
             content_type="application/x-www-form-urlencoded", accept=accept)
-        return self._parse(data, content_type, accept)
-
-    def _parse(self, data: bytes, content_type: str, accept: str):
         if "html" in content_type.lower():
             raise RemoteError(f"Endpoint {self.endpoint} sent an HTML page, not SPARQL "
                               f"results ({summary(data, content_type)}); check that the URL "
                               "is the store's SPARQL query endpoint.")
+        return data, content_type
+
+    def _parse(self, data: bytes, content_type: str, accept: str):
         try:
             if accept == ACCEPT_GRAPH:
                 return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
@@ -74,13 +84,17 @@ class RemoteGraph(KnowledgeGraph):
                               f"(it began: {summary(data[:80], content_type)!r})") from None
 
     def labels(self) -> dict[str, str]:
-        """Every label the endpoint has: one query that fetches them all, so the CLI asks
-        for it only with ``--labels``."""
+        """Every IRI's ``rdfs:label`` (the least when there are several): one plain request
+        for them all, none once the ladder was fetched. The CLI asks for labels only with
+        ``--labels`` and where answers show them."""
         if self._labels is None:
-            self._labels = {}
-            for row in self.named_labels(None):
-                if row["kind"] == "label":
-                    self._labels.setdefault(row["entity"], row["label"])
+            from kg.remote import ladder
+
+            if self._ladder is not None:
+                data = self._ladder[0][ladder.RDFS + "label"]
+            else:
+                data = ladder.table(self, ladder.RDFS + "label")
+            self._labels = ladder.labels(data, self.endpoint)
         return self._labels
 
     def named_labels(self, cls: str | None) -> list[dict]:
@@ -89,6 +103,27 @@ class RemoteGraph(KnowledgeGraph):
         if cls not in self._label_rows:
             self._label_rows[cls] = super().named_labels(cls)
         return self._label_rows[cls]
+
+    def named_cached(self, name: str, **params) -> list[dict]:
+        """A catalogue query's rows; the path projection's from the triples it reads,
+        fetched once in a few plain requests (:mod:`kg.remote.ladder`)."""
+        from kg.remote import ladder
+
+        if name == "skills-for-role" and not params:
+            return ladder.skill_rows(self.ladder()[0])
+        if name in ladder.ON_MIRROR and (name != "labels" or self._ladder is not None):
+            return ladder.on_mirror(self.ladder()[1], name, params)
+        return self.named(name, **params)
+
+    def ladder(self) -> tuple[dict[str, bytes], ox.Store]:
+        """The tables of the ladder's predicates and the mirror store, fetched on first use
+        (:mod:`kg.remote.ladder`)."""
+        if self._ladder is None:
+            from kg.remote import ladder
+
+            tables = ladder.fetch(self)
+            self._ladder = tables, ladder.mirror(tables, self.endpoint)
+        return self._ladder
 
     def __len__(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

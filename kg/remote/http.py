@@ -90,12 +90,15 @@ class Connection:
         self._opener = urllib.request.build_opener(*handlers)
         #: how many HTTP requests this connection sent (the tests count them)
         self.requests = 0
+        #: the ``Server`` header of the last answer (which store this is)
+        self.server = ""
 
-    def send(self, url: str, body: bytes | None = None, *, method: str = "POST",
+    def send(self, url: str, body=None, *, method: str = "POST",
              content_type: str | None = None, accept: str | None = None) -> tuple[bytes, str]:
         """One request; the reply's body and content type. Raises :class:`RemoteError`.
 
-        The whole exchange, reading included, must end within ``timeout`` seconds.
+        ``body``: bytes, or an iterable of bytes sent as it is produced (chunked transfer
+        encoding). The whole exchange, reading included, must end within ``timeout`` seconds.
         """
         headers = {"User-Agent": "aikg"}
         if content_type:
@@ -107,6 +110,7 @@ class Connection:
         self.requests += 1
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
+                self.server = response.headers.get("Server", "")
                 data = _read_until(response, deadline)
                 return data, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:

@@ -1,0 +1,66 @@
+"""``push`` into a fresh Oxigraph server, then again over the graph it wrote (replace).
+
+Wall time of each push, the client's and the server's CPU time (the server's from
+``/proc/PID/stat``), triples per second, and the protocol used. ``--module FILE`` times another
+version of ``kg/remote/push.py`` (e.g. ``git show REV:kg/remote/push.py > /tmp/push_old.py``).
+
+    .venv/bin/python bench/gen_graph.py --triples 100000 -o /tmp/g100k.nt
+    .venv/bin/python bench/bench_push.py /tmp/g100k.nt
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/ helpers, as in the other bench scripts
+
+import pyoxigraph as ox  # noqa: E402
+
+from tests import engines_support as engines  # noqa: E402
+
+GRAPH = "https://example.org/bench/graph"
+
+
+def server_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
+
+
+def load_module(path: Path | None):
+    if path is None:
+        from kg.remote import push
+
+        return push
+    spec = importlib.util.spec_from_file_location("push_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ntriples", type=Path)
+    parser.add_argument("--module", type=Path, help="another push.py to time")
+    parser.add_argument("--once", action="store_true", help="skip the second (replace) push")
+    args = parser.parse_args(argv)
+    pushing = load_module(args.module)
+    triples = list(ox.parse(path=str(args.ntriples), format=ox.RdfFormat.N_TRIPLES))
+    with engines.oxigraph_server() as oxi:
+        for label in ("first push", "replace")[:1 if args.once else 2]:
+            client, server = time.process_time(), server_cpu(oxi.pid)
+            done = pushing.push(triples, oxi.query, update=oxi.update, gsp=oxi.gsp, graph=GRAPH,
+                                timeout=3600)
+            print(f"| {label} | {done.sent:,} | {done.seconds:.2f} s | {done.rate:,.0f} | "
+                  f"{time.process_time() - client:.2f} s | {server_cpu(oxi.pid) - server:.2f} s "
+                  f"| {done.protocol}, {done.requests} requests |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -355,10 +355,12 @@ def _write_store(graph, staging: Path, in_memory: bool) -> None:
 #: time (on the in-memory graph, several times faster than later on disk), with the path
 #: projection, plain and with lateral moves.
 WARM_CLASSES = ("ail:Occupation", "ail:Skill")
+#: Shipped queries whose answers are kept at build time too: the first commands people run
+WARM_ANSWERS = ("class-counts", "ladder")
 
 
 def _warm(graph, folder: Path) -> None:
-    from kg import paths
+    from kg import catalogue, paths
     from kg.graph import KnowledgeGraph
 
     warm = KnowledgeGraph(graph, folder=folder)
@@ -367,6 +369,9 @@ def _warm(graph, folder: Path) -> None:
         paths.project(warm, lateral)
     for cls in WARM_CLASSES:
         warm.named_labels(cls)
+    warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
+    for name in WARM_ANSWERS:
+        warm.run(catalogue.get(name).text)
 
 
 def _manifest_digest(release: Path) -> str:

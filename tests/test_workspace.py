@@ -143,7 +143,9 @@ def test_cached_projection_gives_the_same_path(space, example):
         cached = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                  "Head of AI Engineering").to_dict()
         assert cached == fresh
-    assert (kg.load(workspace=space).folder / "rows" / "projection-1.json").is_file()
+    rows = kg.load(workspace=space).folder / "rows"
+    assert (rows / "projection-1.json").is_file() and (rows / "projection-1-lateral.json").is_file()
+    assert len(list(rows.glob("results-*"))) == 2  # 'aikg stats' and 'aikg query ladder'
 
 
 @pytest.mark.parametrize("lateral", [False, True])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from kg import build as building
 from kg import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError

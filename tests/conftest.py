@@ -31,10 +31,10 @@ def network_cuts(monkeypatch):
     """Commands run in-process would cut the whole test session off the network (the cut
     holds for this process and all it starts later): record the calls instead. Subprocess
     tests (test_query_guard.py) check the real cut."""
-    import kg.cli
+    import kg.cli.core
 
     calls = []
-    monkeypatch.setattr(kg.cli, "_cut_network", lambda: calls.append("cut") or "recorded")
+    monkeypatch.setattr(kg.cli.core, "_cut_network", lambda: calls.append("cut") or "recorded")
     return calls
 
 

@@ -1,0 +1,299 @@
+"""The ``aikg`` group: global options, the graph each invocation reads, one-line errors.
+
+Each command parses its options, calls one library function, formats the answer and picks
+the exit code. Library errors (:class:`kg.errors.KGError`) become one-line ``Error: ...``
+messages with exit code 1; nothing here prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from kg.errors import KGError
+
+__version__ = "0.1.0"
+
+
+class Context:
+    """What the global options say; the graph is loaded on first use only."""
+
+    def __init__(self, extra: tuple[str, ...], workspace: str | None = None,
+                 allow_network: bool = False, endpoint: str | None = None,
+                 graph: str | None = None, timeout: float = 30.0):
+        self.extra = tuple(Path(p) for p in extra)
+        self.workspace_dir = Path(workspace) if workspace else None
+        self.allow_network = allow_network
+        self.endpoint = endpoint
+        self.graph = graph
+        self.timeout = timeout
+        self._kg = None
+
+    def workspace(self):
+        from kg.workspace import Workspace
+
+        return Workspace(self.workspace_dir)
+
+    def kg(self, sandbox: bool = True):
+        """The graph the read commands ask: the endpoint's when one is given, else local."""
+        if self.endpoint:
+            return self.remote(self.endpoint)
+        return self.local(sandbox)
+
+    def remote(self, endpoint: str):
+        from kg.errors import QueryError
+        from kg.remote import RemoteGraph
+
+        if self.extra:
+            raise QueryError(f"--with cannot join a remote graph ({endpoint}): push your "
+                             "files to the store first (aikg --with FILE push --endpoint URL), "
+                             "or drop --endpoint.")
+        if self._kg is None:
+            self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
+            self._kg.allow_network = self.allow_network
+        return self._kg
+
+    def local(self, sandbox: bool = True):
+        """The local graph. Unless ``--allow-network`` was given (or ``sandbox`` is False,
+        for ``serve``'s main process, which must listen), this process is cut off the network
+        first: the second wall behind the query guard, for anything pyoxigraph runs here."""
+        if self._kg is None:
+            import kg
+
+            if sandbox and not self.allow_network:
+                _cut_network()  # before the first query, before pyoxigraph starts threads
+            self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
+                               progress=progress_printer())
+            self._kg.allow_network = self.allow_network
+        return self._kg
+
+    @property
+    def user_files(self) -> tuple[Path, ...]:
+        """The files of this graph besides the release: the workspace's, then ``--with``."""
+        return self.kg().extra
+
+
+def progress_printer():
+    """Phase messages on stderr with the time since the last one, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    started = [time.monotonic()]
+
+    def say(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started[0]:5.1f} s] {message}...", err=True)
+
+    return say
+
+
+def _cut_network() -> str:
+    """Cut this process off the network (:func:`kg.sandbox.deny_network`). Tests that run
+    commands in-process replace this function: the cut would hold for the whole session."""
+    from kg import sandbox
+
+    return sandbox.deny_network()
+
+
+def _deny_network(ctx: click.Context) -> None:
+    """Cut this process off the network unless the user passed ``--allow-network``."""
+    if not ctx.find_object(Context).allow_network:
+        _cut_network()
+
+
+def get_kg(ctx: click.Context, sandbox: bool = True):
+    """The graph for this invocation: the --endpoint's, or the release plus your files."""
+    context = ctx.find_object(Context)
+    return context.kg() if sandbox else context.kg(sandbox=False)
+
+
+def local_kg(ctx: click.Context, command: str, sandbox: bool = True):
+    """The local graph, for commands that work on files only (refused with --endpoint)."""
+    context = ctx.find_object(Context)
+    if context.endpoint:
+        from kg.errors import QueryError
+
+        raise QueryError(f"'aikg {command}' works on the local graph, not on {context.endpoint}: "
+                         "drop --endpoint (or unset AIKG_ENDPOINT).")
+    return context.local(sandbox)
+
+
+class OutputError(click.ClickException):
+    """Standard output cannot be written (a full disk, a closed terminal)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(f"Cannot write the output: {error.strerror or error}.")
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so Python's last flush at exit fails no more."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def handle_errors(func):
+    """Turn library errors and broken pipes into clean exits."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KGError as error:
+            from kg.terminal import escape  # messages may echo labels or a remote's reply
+
+            raise click.ClickException(escape(str(error))) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper
+
+
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to stdout, or atomically to a file (a failed write leaves no partial file)."""
+    if output in (None, "-"):
+        try:
+            if isinstance(text, bytes):
+                # W3C JSON/XML results end without a newline; a prompt should not follow
+                sys.stdout.buffer.write(text if text.endswith(b"\n") or not text else text + b"\n")
+            else:
+                click.echo(text, nl=not text.endswith("\n"))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
+        return
+    from kg.io import atomic_write
+
+    atomic_write(Path(output), text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def not_empty(ctx, param, value):
+    """Click callback: an option given as an empty string is a mistake, not 'not given'."""
+    if value == "":
+        raise click.BadParameter("must not be empty.", ctx=ctx, param=param)
+    return value
+
+
+class UsageLine(click.ClickException):
+    """A usage error shown as one ``Error: ...`` line (exit 2) instead of click's usage block."""
+
+    exit_code = 2
+
+
+def _stop_cleanly(method):
+    """Ctrl-C exits 130 without a traceback; stdout that cannot be flushed is one error line."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            result = method(*args, **kwargs)
+            sys.stdout.flush()
+            return result
+        except KeyboardInterrupt:
+            _silence_stdout()
+            raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+                raise
+            raise OutputError(error) from None
+
+    return wrapper
+
+
+def _one_line_usage(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except click.UsageError as error:
+            hint = ""
+            if error.ctx is not None and error.ctx.command is not None:
+                hint = f" See '{error.ctx.command_path} --help'."
+            from kg.terminal import escape
+
+            raise UsageLine(escape(error.format_message()) + hint) from None
+
+    return wrapper
+
+
+class Command(click.Command):
+    make_context = _one_line_usage(click.Command.make_context)
+    invoke = _one_line_usage(click.Command.invoke)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The docstring's whole first line in ``aikg --help``, never cut off with '...'."""
+        return self.short_help or (self.help or "").strip().split("\n")[0]
+
+
+class Group(click.Group):
+    command_class = Command
+    make_context = _one_line_usage(click.Group.make_context)
+    invoke = _stop_cleanly(_one_line_usage(click.Group.invoke))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="aikg")
+@click.option(
+    "--with", "extra", multiple=True, metavar="FILE.ttl",
+    type=click.Path(dir_okay=False),
+    help="Add your own Turtle (roles, skills, salary data) to the graph for this command. "
+         "Repeatable. Held to the same shapes; never changes the shipped sources.",
+)
+@click.option(
+    "--workspace", "workspace", metavar="DIR", envvar="AIKG_WORKSPACE",
+    type=click.Path(file_okay=False),
+    help="Where 'aikg add' keeps your files' merged graph (default: "
+         "~/.local/share/ai-leadership-kg/workspace; env AIKG_WORKSPACE).",
+)
+@click.option(
+    "--allow-network", is_flag=True,
+    help="Let queries reach the network: SERVICE is no longer refused and the local engine "
+         "is not cut off the network. Off by default; updates and LOAD stay refused.",
+)
+@click.option(    "--endpoint", metavar="URL", envvar="AIKG_ENDPOINT", callback=not_empty,
+    help="Read the graph from this SPARQL 1.1 query endpoint instead of the local release "
+         "(query, describe, search, stats, path, gap, next, ready, viz). Also AIKG_ENDPOINT. "
+         "Credentials: AIKG_ENDPOINT_USER/AIKG_ENDPOINT_PASSWORD or ~/.netrc.",
+)
+@click.option(
+    "--graph", "graph_iri", metavar="IRI", envvar="AIKG_GRAPH", callback=not_empty,
+    help="The named graph on the endpoint that holds the knowledge graph (default: the "
+         "store's default graph). Also AIKG_GRAPH.",
+)
+@click.option(
+    "--timeout", default=30.0, show_default=True, envvar="AIKG_TIMEOUT",
+    type=click.FloatRange(min=0.1), metavar="SECONDS",
+    help="Longest wait for each request to the endpoint. Also AIKG_TIMEOUT.",
+)
+@click.pass_context
+def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None,
+         allow_network: bool, endpoint: str | None, graph_iri: str | None,
+         timeout: float) -> None:
+    """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
+    ctx.obj = Context(extra, workspace, allow_network, endpoint, graph_iri, timeout)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Library warnings as one ``Warning: ...`` line on stderr, without file and line."""
+    from kg.terminal import escape
+
+    click.echo(f"Warning: {escape(str(message))}", err=True)

@@ -1,0 +1,136 @@
+"""Your data: import (O*NET, ESCO), add, remove, sources."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.core import (
+    Context, Group, handle_errors, main, not_empty, progress_printer,
+)
+
+
+@main.group("import", cls=Group)
+def import_():
+    """Turn O*NET or ESCO files into Turtle for --with."""
+
+
+def _progress():
+    """A progress line on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(name: str, rows: int) -> None:
+        click.echo(f"\r{name}: {rows:,} rows", err=True, nl=False)
+        sys.stderr.write("\x1b[K")
+
+    return show
+
+
+def _import_summary(summary, output: str, source: str) -> None:
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    counts = ", ".join(f"{n:,} {kind}" for kind, n in summary.counts.items())
+    click.echo(f"Wrote {output} from {source} {summary.release} in {summary.seconds:.1f} s: "
+               f"{counts}.", err=True)
+
+
+@import_.command("onet")
+@click.argument("folder", metavar="DIR")
+@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
+              help="The Turtle file to write (replaced atomically).")
+@handle_errors
+def import_onet(folder, output):
+    """The O*NET 29.2 Excel files in DIR as Turtle (attribution: O*NET, USDOL/ETA, CC BY 4.0)."""
+    from kg.importers import onet
+
+    _import_summary(onet.import_onet(folder, output, _progress()), output, "O*NET")
+
+
+@import_.command("esco")
+@click.argument("folder", metavar="DIR")
+@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
+              help="The Turtle file to write (replaced atomically).")
+@handle_errors
+def import_esco(folder, output):
+    """The ESCO v1.2.0 CSV files and occupation profiles in DIR as Turtle (attribution: ESCO)."""
+    from kg.importers import esco
+
+    _import_summary(esco.import_esco(folder, output, _progress()), output, "ESCO")
+
+# ==== end import commands ==============================================================
+
+# ==== viz commands (viz helper) ========================================================
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE.ttl...",
+                type=click.Path(dir_okay=False))
+@click.pass_context
+@handle_errors
+def add(ctx, files):
+    """Add your Turtle files to the workspace: parsed and checked once, used by every command."""
+    context = ctx.find_object(Context)
+    space = context.workspace()
+    merged = space.add([Path(f) for f in files], progress=progress_printer())
+    total = sum(s.triples for s in space.sources())
+    click.echo(f"Workspace {space.folder}: {len(merged.files)} file(s), {total:,} triples of "
+               f"yours, checked; every command now answers with them.", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, metavar="FILE.ttl...", type=click.Path(dir_okay=False))
+@click.option("--all", "everything", is_flag=True,
+              help="Forget every file and delete the workspace folder with its stores.")
+@click.pass_context
+@handle_errors
+def remove(ctx, files, everything):
+    """Take files out of the workspace (the files themselves are not touched)."""
+    if not files and not everything:
+        raise click.UsageError("Name the files to remove, or give --all.")
+    space = ctx.find_object(Context).workspace()
+    gone = space.remove([Path(f) for f in files], everything=everything)
+    for path in gone:
+        click.echo(f"Removed {path}", err=True)
+    if everything:
+        click.echo(f"Deleted the workspace {space.folder}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def sources(ctx, fmt):
+    """List what the graph is made of: the release and the files added to the workspace."""
+    import json
+
+    from kg import formats, store
+
+    space = ctx.find_object(Context).workspace()
+    release = store.ensure_release()
+    rows = [{"source": "release", "path": str(release), "triples": store._manifest(release).get(
+        "triples", 0), "status": "ok"}]
+    rows += [{"source": "added", "path": str(s.path), "triples": s.triples, "status": s.status}
+             for s in space.sources()]
+    if fmt == "json":
+        click.echo(json.dumps({"workspace": str(space.folder), "sources": rows}, indent=2))
+        return
+    # your files as you would type them (relative to here when below it); the release's
+    # folder on its own line, so the table does not change with where the program lives
+    click.echo(formats.table(["source", "triples", "status", "file"],
+                             [[r["source"], f"{r['triples']:,}", r["status"],
+                               _shown_path(r["path"]) if r["source"] == "added" else "-"]
+                              for r in rows], max_width=None))
+    click.echo(f"Release: {release}", err=True)
+    click.echo(f"Workspace: {space.folder}", err=True)
+
+
+def _shown_path(path: str) -> str:
+    import os
+
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

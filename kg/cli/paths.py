@@ -1,0 +1,107 @@
+"""Skill-path commands: path, gap, next, ready."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.core import (
+    get_kg, handle_errors, main, not_empty, write_output,
+)
+
+
+PATH_FORMAT = click.option(
+    "--format", "fmt", default="table", show_default=True,
+    type=click.Choice(["table", "json", "md"]), help="Output format.")
+HAVE = click.option(
+    "--have", "have", multiple=True, metavar="SKILL",
+    help="A skill you already hold (label, alternative label, CURIE or IRI). Repeatable.")
+
+
+@main.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@HAVE
+@click.option("--by", default="skills", show_default=True,
+              type=click.Choice(["skills", "steps", "years"]),
+              help="Rank by fewest new skills (ties: fewer steps), fewest steps (ties: fewer "
+                   "new skills), or the fewest years of experience the path's roles ask for.")
+@click.option("--via", multiple=True, metavar="ROLE", help="Pass through this role. Repeatable.")
+@click.option("--avoid", multiple=True, metavar="ROLE", help="Never pass through this role. "
+              "Repeatable.")
+@click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
+              type=click.IntRange(min=1), help="Show the K best distinct paths.")
+@click.option("--lateral", is_flag=True,
+              help="Also use lateral moves and career changes (ail:canMoveTo); ranked by "
+                   "steps, each counts its ail:moveCost.")
+@PATH_FORMAT
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every responsibility a step gains (a table otherwise counts them per "
+                   "area when there are more than three; md and json always list them).")
+@click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False),
+              callback=not_empty,
+              help="Also write the path as an interactive page (opens offline) to FILE.")
+@click.pass_context
+@handle_errors
+def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, verbose,
+         html):
+    """The skill path from one role to another: every step, what to learn, running totals."""
+    from kg import path_render, paths
+
+    result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
+                             avoid=avoid, alternatives=alternatives, lateral=lateral)
+    page = None
+    if html is not None:  # the page first: if it cannot be written, print no answer either
+        from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
+
+        page = path_page(get_kg(ctx), result, Path(html))
+    write_output(path_render.render(result, fmt, verbose=verbose), None)
+    if page is not None:
+        click.echo(f"Wrote {page.path} ({page.nodes} nodes, {page.edges} edges)", err=True)
+
+
+@main.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@HAVE
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def gap(ctx, source, target, have, fmt):
+    """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.gap(get_kg(ctx), source, target, have), fmt), None)
+
+
+@main.command("next")
+@click.argument("role")
+@HAVE
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def next_(ctx, role, have, fmt):
+    """The roles one step on from ROLE, each with the skills it adds."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have), fmt), None)
+
+
+@main.command()
+@click.option("--have", "have", multiple=True, metavar="SKILL",
+              help="A skill you hold (label, alternative label, CURIE or IRI). Repeatable.")
+@click.option("--role", "role", metavar="ROLE", callback=not_empty,
+              help="Your current role: the skills it requires count as held.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Show only the N best-ranked roles.")
+@PATH_FORMAT
+@click.pass_context
+@handle_errors
+def ready(ctx, have, role, limit, fmt):
+    """Roles ranked by the essential skills you hold (--have, --role), weighted by importance."""
+    from kg import path_render, paths
+
+    write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
+
+# ==== end path commands ================================================================

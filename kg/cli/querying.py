@@ -1,0 +1,248 @@
+"""Commands that read the graph: query, queries, describe, search, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.core import (
+    Context, OutputError, get_kg, handle_errors, main, not_empty, write_output,
+)
+
+
+FORMAT_HELP = ("Output format: table (default), md, csv, tsv, json, xml for results; "
+               "ttl, nt, jsonld, xml for CONSTRUCT/DESCRIBE graphs.")
+
+
+def _read_query_text(query: str | None, file: str | None) -> str:
+    from kg.errors import QueryError
+
+    if file is not None and query is not None:
+        raise QueryError("Give the query as text or with -f FILE, not both.")
+    source = file if file is not None else query
+    if source == "-":
+        try:
+            return _bounded_text(sys.stdin.buffer, "on stdin")
+        except UnicodeDecodeError:
+            raise QueryError("The query on stdin is not UTF-8 text; convert it first "
+                             "(e.g. iconv -t UTF-8).") from None
+    if file is None:
+        if query.endswith(".rq") and Path(query).is_file():
+            raise QueryError(f"'{query}' is a file: run it with -f {query}.")
+        return query
+    try:
+        with open(source, "rb") as handle:
+            return _bounded_text(handle, f"in '{source}'")
+    except FileNotFoundError:
+        raise QueryError(f"No such query file '{source}'; check the path.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
+
+
+def _bounded_text(handle, where: str) -> str:
+    """At most the longest query the guard accepts (in UTF-8 bytes), so -f /dev/zero or an
+    endless pipe ends with an error instead of reading forever."""
+    from kg.errors import QueryError
+    from kg.sparql import MAX_LENGTH
+
+    data = handle.read(4 * MAX_LENGTH + 1)
+    if len(data) > 4 * MAX_LENGTH:
+        raise QueryError(f"The query {where} is longer than {MAX_LENGTH:,} characters (the "
+                         "limit); shorten it (e.g. move long VALUES lists into data).")
+    return data.decode("utf-8")
+
+
+def _looks_like_name(text: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]*(\.rq)?", text.strip()) is not None
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-' for stdin).")
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="A named query's parameter: a label, alternative label, CURIE or IRI.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
+              help=FORMAT_HELP)
+@click.option("-o", "--output", metavar="FILE", callback=not_empty,
+              help="Write to FILE instead of stdout.")
+@click.option("--endpoint", metavar="URL", callback=not_empty,
+              help="Send the query to a remote SPARQL 1.1 endpoint (same as the global "
+                   "--endpoint).")
+@click.option("--labels/--no-labels", default=None,
+              help="Show labels next to IRIs in table and md output (default: on locally; off "
+                   "with --endpoint, where it fetches every label of the store).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS", help="Stop a query that runs longer (0 = no limit).")
+@click.pass_context
+@handle_errors
+def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
+    """Run SPARQL: a named query, text, -f FILE or - (stdin).
+
+    The ontology's prefixes (ail:, rdfs:, skos:, dcterms:, owl:, xsd:, schema:, ...) are
+    predeclared. Updates, SERVICE, LOAD and FROM are refused. Run 'aikg queries' for the
+    named queries and their parameters. Ctrl-C stops a running query at once.
+
+    \b
+    Examples:
+      aikg query ladder
+      aikg query skills-for-role -p role "Head of AI"
+      aikg query 'SELECT ?role WHERE { ?role a ail:Role }' --format csv
+      aikg query -f mine.rq --endpoint http://localhost:3030/ds/sparql
+    """
+    from kg import catalogue, formats
+    from kg.errors import ParameterError, QueryError
+
+    if query is None and file is None:
+        raise QueryError("Give a query: a name from 'aikg queries', SPARQL text, -f FILE or -.")
+    named = None
+    if file is None and query not in (None, "-") and _looks_like_name(query):
+        named = catalogue.get(query)
+        text = named.text
+    else:
+        text = _read_query_text(query, file)
+        if params:
+            raise ParameterError("-p applies to named queries only; bind values in your "
+                                 "query text or save it in kg/queries/.")
+    context = ctx.find_object(Context)
+    endpoint = endpoint or context.endpoint
+    graph = context.remote(endpoint) if endpoint else context.local()
+    values = {}
+    if named is not None:
+        given = {}
+        for name, value in params:
+            if name in given:
+                raise ParameterError(f"Parameter '{name}' is given twice; give it once.")
+            given[name] = value
+        values = graph.bind_params(named, given)
+    if labels is None:
+        labels = not endpoint
+
+    def work(out):
+        results = graph.run(text, values)
+        names = graph.labels() if labels and fmt in ("table", "md") else None
+        formats.write(results, fmt, out, names, graph.prefixes)
+
+    if endpoint:  # Python waits on the socket: Ctrl-C and the socket timeout work here
+        import io
+
+        buffer = io.BytesIO()
+        work(buffer)
+        write_output(buffer.getvalue(), output)
+    else:
+        _run_killable(work, output, timeout)
+
+
+def _run_killable(work, output: str | None, timeout: float) -> None:
+    """Run ``work`` in a child process that --timeout and Ctrl-C can kill; its bytes go to
+    stdout as they come, or to ``output`` whole and atomically when it succeeded."""
+    from kg import killable
+
+    kept, last = [], [b"\n"]
+
+    def sink(chunk: bytes) -> None:
+        if output not in (None, "-"):
+            kept.append(chunk)
+            return
+        try:
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
+        last[0] = chunk[-1:]
+
+    killable.run(work, sink, timeout or None)
+    if output not in (None, "-"):
+        write_output(b"".join(kept), output)
+    elif last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
+        sink(b"\n")
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "md"]), help="Output format.")
+@handle_errors
+def queries(fmt):
+    """List the named queries: name, summary and parameters."""
+    import json
+
+    from kg import catalogue, formats
+
+    items = catalogue.catalogue().values()
+    if fmt == "json":
+        data = [{"name": q.name, "summary": q.summary, "row": q.row,
+                 "params": [{"name": p.name, "description": p.description,
+                             "optional": p.optional} for p in q.params]} for q in items]
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = [(q.name, ", ".join(("[" + p.name + "]") if p.optional else p.name for p in q.params),
+             q.summary) for q in items]
+    if fmt == "md":
+        click.echo(formats.markdown(["name", "parameters", "summary"], rows), nl=False)
+        return
+    listing = formats.table(["name", "parameters", "summary"], rows, max_width=None, count=False)
+    click.echo("\n".join(listing.splitlines()[2:]))  # the names say what the columns are
+    click.echo(f"\n{len(rows)} queries. Run one: aikg query NAME -p PARAM VALUE", err=True)
+
+
+@main.command()
+@click.argument("entity")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "md"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def describe(ctx, entity, fmt):
+    """Everything about one entity: labels, classes, links, figures, provenance."""
+    import json
+
+    from kg import describe as describing
+
+    graph = get_kg(ctx)
+    card = describing.describe(graph, graph.resolve(entity))
+    if fmt == "json":
+        click.echo(json.dumps(card, indent=2, default=str))
+    else:
+        click.echo(describing.render(card, markdown=(fmt == "md")), nl=False)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--class", "cls", metavar="CLASS", help="Only entities of this class, e.g. ail:Skill.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000),
+              help="At most N hits.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def search(ctx, text, cls, limit, fmt):
+    """Full-text search over labels, alternative labels and definitions."""
+    from kg import catalogue, formats, sparql
+
+    graph = get_kg(ctx)
+    named = catalogue.get("search-in-class" if cls else "search")
+    values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
+    query_text = sparql.with_limit(named.text, limit)
+    write_output(formats.render(graph.run(query_text, values), fmt, graph.labels(),
+                                graph.prefixes), None)
+
+
+@main.command()
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml"]), help="Output format.")
+@click.pass_context
+@handle_errors
+def stats(ctx, fmt):
+    """Counts per class (individuals, including those of subclasses) and triples."""
+    from kg import catalogue, formats
+
+    graph = get_kg(ctx)
+    write_output(formats.render(graph.run(catalogue.get("class-counts").text), fmt,
+                                graph.labels(), graph.prefixes), None)
+    click.echo(f"{len(graph)} triples", err=True)

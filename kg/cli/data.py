@@ -38,10 +38,16 @@ def _import_summary(summary, output: str, source: str) -> None:
                f"{counts}.", err=True)
 
 
+def _import_arguments(command):
+    """DIR and -o FILE.ttl, as every importer takes them."""
+    command = click.option("-o", "--output", required=True, metavar="FILE.ttl",
+                           callback=not_empty,
+                           help="The Turtle file to write (replaced atomically).")(command)
+    return click.argument("folder", metavar="DIR")(command)
+
+
 @import_.command("onet")
-@click.argument("folder", metavar="DIR")
-@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
-              help="The Turtle file to write (replaced atomically).")
+@_import_arguments
 @handle_errors
 def import_onet(folder, output):
     """The O*NET 29.2 Excel files in DIR as Turtle (attribution: O*NET, USDOL/ETA, CC BY 4.0)."""
@@ -51,19 +57,13 @@ def import_onet(folder, output):
 
 
 @import_.command("esco")
-@click.argument("folder", metavar="DIR")
-@click.option("-o", "--output", required=True, metavar="FILE.ttl", callback=not_empty,
-              help="The Turtle file to write (replaced atomically).")
+@_import_arguments
 @handle_errors
 def import_esco(folder, output):
     """The ESCO v1.2.0 CSV files and occupation profiles in DIR as Turtle (attribution: ESCO)."""
     from kg.importers import esco
 
     _import_summary(esco.import_esco(folder, output, _progress()), output, "ESCO")
-
-# ==== end import commands ==============================================================
-
-# ==== viz commands (viz helper) ========================================================
 
 
 @main.command()

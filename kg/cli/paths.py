@@ -104,4 +104,3 @@ def ready(ctx, have, role, limit, fmt):
 
     write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
 
-# ==== end path commands ================================================================

@@ -105,10 +105,6 @@ def jena(ctx, tool, args):
     ctx.exit(code)
 
 
-# ==== end core commands ================================================================
-
-# ==== path commands (paths helper) =====================================================
-
 @main.command()
 @click.option("-o", "--output", "directory", default="docs", show_default=True, metavar="DIR",
               type=click.Path(file_okay=False), callback=not_empty,
@@ -121,6 +117,4 @@ def docs(ctx, directory):
 
     page = reference.write_docs(local_kg(ctx, "docs"), directory)
     click.echo(f"Wrote {page}", err=True)
-# ==== end serve / docs commands ========================================================
 
-# ==== workspace commands ===============================================================

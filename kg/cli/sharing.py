@@ -52,9 +52,6 @@ def charts(ctx, out_dir):
     click.echo(str(drawing.charts_page(get_kg(ctx), folder / drawing.PAGE)))
     click.echo(f"  index: {write_index(folder)}", err=True)
 
-# ==== end viz commands =================================================================
-
-# ==== remote commands (remote helper) ==================================================
 
 @main.command()
 @click.option("--endpoint", metavar="URL", callback=not_empty,
@@ -116,9 +113,7 @@ def _triple(quad):
 def _push_progress(sent: int, total: int) -> None:
     click.echo(f"\r{sent:,} / {total:,} triples sent", err=True, nl=False)
 
-# ==== end remote commands ==============================================================
 
-# ==== serve / docs commands (embedding helper) ========================================
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, callback=not_empty,
               help="Interface to listen on; 0.0.0.0 exposes the endpoint to your network.")

@@ -58,8 +58,8 @@ def project(g, lateral: bool = False):
     """
     cached = _PROJECTIONS.setdefault(g, {})
     if lateral not in cached:
+        named = getattr(g, "named_cached", g.named)  # cached beside a workspace store
         if "rows" not in cached:  # the same rows serve both projections
-            named = getattr(g, "named_cached", g.named)  # cached beside a workspace store
             cached["rows"] = {name: named(name) for name in (
                 "role-progression", "skills-for-role", "responsibilities-by-area",
                 "qualifications", "experience-requirements", "skill-matches")}
@@ -67,7 +67,7 @@ def project(g, lateral: bool = False):
         cached[lateral] = build_projection(
             rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
             rows["qualifications"], rows["experience-requirements"],
-            moves=g.named("occupation-moves") if lateral else (),
+            moves=named("occupation-moves") if lateral else (),
             matches=rows["skill-matches"],
         )
     return cached[lateral]

@@ -167,6 +167,22 @@ def test_lateral_path_into_the_ladder(imported):
     assert data["have"][0]["label"] == "Kubernetes"
 
 
+def test_lateral_path_as_a_page(imported, tmp_path):
+    # a lateral path goes through occupations that are not ladder roles: the page drew only
+    # roles and refused such a path ("... which is not a role of this graph")
+    page = tmp_path / "p.html"
+    result = invoke("--with", str(imported), "path", "Software Developers",
+                    "Head of AI Engineering", "--lateral", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    for name in ("Software Developers", "Computer and Information Systems Managers"):
+        assert f'"label":"{name}"' in html
+    assert html.count('<li data-edge="step-') == 3
+    assert "(lateral move to)" in html  # the step's kind is in its tooltip
+    other = invoke("path", "Junior AI Engineer", "Head of AI", "--html", str(page))
+    assert other.exit_code == 0, other.output  # the ladder's own pages are unchanged (test_viz)
+
+
 def test_lateral_moves_cost_more_steps(imported):
     result = invoke("--with", str(imported), "path", "Data Scientists", "Junior AI Engineer",
                     "--lateral", "--by", "steps", "--format", "json")

@@ -426,3 +426,92 @@ def test_queries_that_need_an_import_answer_on_the_fixture(imported):
     rows = g.named("in-demand-technologies", occupation="Software Developers")
     assert {r["technologyLabel"] for r in rows} == {"Kubernetes", "Python"}
     assert "occupation" in {p.name for p in catalogue.get("in-demand-technologies").params}
+
+
+# -- emerging tasks and the trends in the data ---------------------------------------------------
+def test_emerging_tasks(store):
+    task = onet.BASE + f"emerging-task/{fx.DS}/1"
+    assert objects(store, OCC + fx.DS, AIL + "hasEmergingTask") == {task}
+    assert objects(store, task, AIL + "taskCategory") == {"Revision"}
+    month = store.quads_for_pattern(ox.NamedNode(task), ox.NamedNode(AIL + "reportedIn"), None)
+    assert [(q.object.value, q.object.datatype.value) for q in month] == [
+        ("2023-07", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
+    assert objects(store, task, "http://www.w3.org/2004/02/skos/core#note") == {
+        "Revises O*NET task 21211: Monitor deployed models.",
+        "Reported by O*NET's Occupational Expert source."}
+    assert objects(store, task, "http://purl.org/dc/terms/source") == {
+        onet.BASE + "source/Emerging_Tasks"}
+    label = objects(store, task, "http://www.w3.org/2000/01/rdf-schema#label")
+    assert label == {"Data Scientists: Monitor deployed machine learning models for drift."}
+
+
+@pytest.mark.parametrize("row, expected", [
+    ([fx.SD, "x", "A task.", "Old", "", "", "08/2024", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: unknown task category 'Old' (O*NET uses New and Revision)."),
+    ([fx.SD, "x", "A task.", "New", "", "", "2024-08", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: date '2024-08' is not a month as O*NET writes it (MM/YYYY)."),
+    (["99-9999.00", "x", "A task.", "New", "", "", "08/2024", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: O*NET-SOC code '99-9999.00' is not in 'Occupation Data.xlsx'"),
+])
+def test_emerging_tasks_bad_input(tmp_path, row, expected):
+    folder = tmp_path / "onet"
+    shutil.copytree(fx.ONET, folder)
+    fx.write_xlsx(folder / "Emerging Tasks.xlsx",
+                  [fx.SHEETS["Emerging Tasks.xlsx"][0], row])
+    out = tmp_path / "out.ttl"
+    assert expected in error_line(invoke("import", "onet", str(folder), "-o", str(out)))
+    assert not out.exists()
+
+
+def test_emerging_tasks_of_ai_related_occupations(imported):
+    import kg
+
+    g = kg.load(extra=[imported], check=False)
+    rows = g.named("emerging-tasks")
+    # Semiconductor Processors lead nowhere near the ladder: their task is left out
+    assert [(r["occupationLabel"], r["category"], r["reported"]) for r in rows] == [
+        ("Data Scientists", "Revision", "2023-07"), ("Software Developers", "New", "2024-08")]
+    assert rows[1]["taskText"] == "Evaluate large language models for use in software products."
+    assert rows[1]["ladderRole"] == AIL + "JuniorAIEngineer"
+    assert [r["occupationLabel"] for r in g.named(
+        "emerging-tasks", occupation="Data Scientists")] == ["Data Scientists"]
+    assert kg.load().named("emerging-tasks") == []  # the guide alone has no O*NET tasks
+
+
+LABEL_ONLY = """@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ai-leadership-kg/onet/technology/Statistics> a ail:Technology ;
+    rdfs:label "statistics"@en ; ail:hotTechnology false .
+<urn:rating> a ail:SkillRating ; ail:inDemand true ;
+    ail:ratedOccupation <https://www.onetonline.org/link/summary/15-2051.00> ;
+    ail:ratedSkill <https://w3id.org/ai-leadership-kg/onet/technology/Statistics> .
+"""
+
+
+def test_trends_in_the_data(imported, tmp_path):
+    import kg
+
+    extra = tmp_path / "label-only.ttl"
+    extra.write_text(LABEL_ONLY)
+    g = kg.load(extra=[imported, extra], check=False)
+    rows = g.named("trends-in-the-data")
+    python = [r for r in rows if r["trendLabel"] == "Talent demand" and r["skillLabel"] == "Python"]
+    assert len(python) == 1  # one row per trend, skill and technology, its roles listed
+    assert python[0]["technologyLabel"] == "Python" and python[0]["named"] == 0
+    assert python[0]["roles"] == "AI Engineer"  # Talent demand drives demand for AI Engineer
+    # Software Developers and Data Scientists list Python; both postings ask for it
+    assert (python[0]["aiOccupations"], python[0]["aiInDemand"], python[0]["hot"]) == (2, 2, True)
+    # no crosswalk match for Statistics: its label ties it to the guide's skill
+    statistics = {r["technology"] for r in rows if r["skillLabel"] == "Statistics"}
+    assert statistics == {onet.BASE + "technology/Statistics"}
+    assert kg.load().named("trends-in-the-data") == []  # the guide alone: nothing to compare
+
+
+def test_esco_relations_to_unlabelled_skills_are_counted(tmp_path):
+    from kg.importers import esco
+
+    summary = esco.import_esco(fx.ESCO, tmp_path / "esco.ttl")
+    # the fixture relates Python to 'show initiative' (both described) and to a URI no
+    # file labels
+    assert (summary.counts["skill relations kept"],
+            summary.counts["skill relations to unlabelled skills"]) == (1, 1)

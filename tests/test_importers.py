@@ -515,3 +515,47 @@ def test_esco_relations_to_unlabelled_skills_are_counted(tmp_path):
     # file labels
     assert (summary.counts["skill relations kept"],
             summary.counts["skill relations to unlabelled skills"]) == (1, 1)
+
+
+def test_esco_one_name_one_thing(tmp_path):
+    # ESCO gives some occupations another's preferred label as an alternative label, names
+    # some ISCO groups like the group above them, and lists some skills as essential and
+    # optional for one occupation: the real import failed the duplicate-label and
+    # skill-requirement checks (308 and 17 rows)
+    import csv
+
+    from kg.importers import esco
+
+    profiles = [dict(p) for p in fx.ESCO_PROFILES]
+    profiles[0]["optional_skills"] = profiles[0]["optional_skills"] + ["deep learning"]
+    folder = fx.write_esco(tmp_path / "esco", profiles)
+
+    def edit(name, change):
+        with open(folder / name, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        change(rows)
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+
+    edit("occupations_en.csv", lambda rows: rows[1].__setitem__(4, rows[1][4] + "\ndata scientist"))
+    edit("ISCOGroups_en.csv", lambda rows: rows[2].__setitem__(3, rows[1][3]))
+    out = tmp_path / "esco.ttl"
+    summary = esco.import_esco(folder, out)
+    s = ox.Store()
+    s.load(path=str(out), format=ox.RdfFormat.TURTLE)
+    alt = "http://www.w3.org/2004/02/skos/core#altLabel"
+    assert "data scientist" not in objects(s, fx.AI_ENGINEER, alt)
+    assert "AI engineer" in objects(s, fx.AI_ENGINEER, alt)
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert objects(s, fx.ISCO_2511, label) == {
+        "Software and applications developers and analysts (ISCO 2511)"}
+    assert objects(s, fx.ISCO_251, label) == {
+        "Software and applications developers and analysts (ISCO 251)"}
+    optional = objects(s, fx.AI_ENGINEER, AIL + "requiresPreferredSkill")
+    assert esco.SKILL_BASE + "deep_learning" not in optional
+    assert esco.SKILL_BASE + "deep_learning" in objects(s, fx.AI_ENGINEER,
+                                                        AIL + "requiresEssentialSkill")
+    assert summary.counts["alternative labels left out (another's preferred label)"] == 1
+    for check in ("duplicate-label-violation", "skill-requirement-violation"):
+        text = (Path(__file__).resolve().parents[1] / "ontology" / "checks" / f"{check}.rq")
+        assert list(s.query(text.read_text())) == [], check

@@ -14,7 +14,9 @@ ordered by a consistent lower bound (A*), so the first label that reaches the go
 The number of labels can grow exponentially; past ``max_labels`` it raises
 :class:`BudgetExceeded` carrying a proven lower bound, and the caller may fall back to
 :func:`gap_dijkstra` (Dijkstra on per-step gaps), whose path is evaluated exactly and
-reported together with that bound, never as if it were optimal.
+reported together with that bound, never as if it were optimal. On ladders too wide for
+the exact search, :mod:`kg.path_bounds` proves the fallback's measure where it can, and
+:func:`best_path` with a ``ceiling`` settles the ties.
 """
 
 from __future__ import annotations
@@ -164,11 +166,16 @@ def best_path(
     banned_edges: frozenset = frozenset(),
     dist: list[float] | None = None,
     max_labels: int | None = None,
+    ceiling: int | None = None,
 ) -> Found | None:
     """The optimal path for ``query`` (exact), or None when there is none.
 
     ``root`` fixes the first roles of the path (``root[0] == query.source``; the search goes
     on from ``root[-1]``) and ``banned_edges`` removes edges: both serve :func:`k_best`.
+    ``ceiling`` is a primary measure some path is known to reach (see :mod:`kg.path_bounds`):
+    labels whose lower bound is already above it are not created. The answer is the same
+    (such labels are never taken off the queue before the goal, and every label they would
+    dominate or be dominated by is above the ceiling too); fewer labels count to the budget.
     """
     root = root or (query.source,)
     by, target, mask, years_of = query.by, query.target, ladder.mask, ladder.years
@@ -177,6 +184,10 @@ def best_path(
     via_all = (1 << len(query.via)) - 1
     target_mask, target_years = mask[target], years_of[target]
     cyclic = ladder.cyclic
+    if ceiling is None:
+        top = INF
+    else:  # in the units of key()[0]: the skills count includes those held at the start
+        top = ceiling + query.start_mask(ladder).bit_count() if by == "skills" else ceiling
 
     held, years, via = query.start_mask(ladder), 0, 0
     for v in root[1:]:
@@ -228,6 +239,8 @@ def best_path(
             n_years = max(years, years_of[nxt]) if by == "years" else 0
             n_via = via | via_bit.get(nxt, 0)
             n_nodes = label[4] | {nxt} if cyclic else None
+            if top != INF and key(n_held, n_steps, n_years, nxt)[0] > top:
+                continue
             if _dominated(labels[nxt], n_held, n_steps, n_years, n_via, n_nodes):
                 continue
             new_label = [n_held, n_steps, n_years, n_via, n_nodes, True]

@@ -39,6 +39,9 @@ DEFAULT_MAX_LABELS = 20_000
 #: ladders the labels (incomparable skill sets) outgrow any budget, so the fallback answers
 #: at once, and says so.
 EXACT_ROLE_LIMIT = 300
+#: Above that limit the exact search runs only when a lower bound proves the fallback's
+#: primary measure (kg.path_bounds), with labels above it pruned and at most this many labels.
+PROOF_LABELS = 500
 _PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -291,13 +294,17 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     dist = ps.distances_to(ladder, query.target, query.avoid)
     exact, bound = True, None
     cone = ps.cone_size(ladder, query.source, dist, query.avoid)
+    wide = max_labels is not None and cone > EXACT_ROLE_LIMIT
+    if wide:  # the exact search runs only where a lower bound can cut it down
+        max_labels = min(max_labels, PROOF_LABELS)
     try:
-        if max_labels is not None and cone > EXACT_ROLE_LIMIT:
-            raise ps.BudgetExceeded(0, 0)
-        best = ps.best_path(ladder, query, dist=dist, max_labels=max_labels)
+        if wide:
+            best = _proven(ladder, query, dist, max_labels)
+        else:
+            best = ps.best_path(ladder, query, dist=dist, max_labels=max_labels)
     except ps.BudgetExceeded as error:
         exact = False
-        best = ps.gap_dijkstra(ladder, query, dist=dist)
+        best = getattr(error, "fallback", None) or ps.gap_dijkstra(ladder, query, dist=dist)
         if best is not None:
             lower = max(error.lower_bound, ps.lower_bound(ladder, query, dist))
             bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by),
@@ -340,6 +347,36 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
     )
+
+
+def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
+    """The exact answer on a wide cone, or :class:`ps.BudgetExceeded` (0 labels) as before.
+
+    The fallback's path gives a ceiling; :func:`kg.path_bounds.primary_bound` a floor. Only
+    when they meet is the primary measure proven, and the exact search then settles the
+    ties with labels above the ceiling pruned. Otherwise the answer is the fallback's,
+    reported as it always was (the search is not tried, so it costs nothing).
+    """
+    from kg import path_bounds
+
+    fallback = ps.gap_dijkstra(ladder, query, dist=dist)
+    if fallback is None:
+        return None
+    ceiling = ps.primary(fallback, query.by)
+    if path_bounds.primary_bound(ladder, query, dist) < ceiling:
+        raise _Unproven(fallback)
+    try:
+        return ps.best_path(ladder, query, dist=dist, max_labels=max_labels, ceiling=ceiling)
+    except ps.BudgetExceeded:
+        raise _Unproven(fallback) from None
+
+
+class _Unproven(ps.BudgetExceeded):
+    """The fallback's answer on a wide cone, reported as "too many roles between"."""
+
+    def __init__(self, fallback: ps.Found):
+        super().__init__(0, 0)
+        self.fallback = fallback
 
 
 def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_labels) -> str:

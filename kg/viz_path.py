@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import sparql
 from kg.errors import KGError
-from kg.viz import LADDER_EDGES, READABLE_PX, Page, _legend, _page, ladder_nodes
+from kg.viz import AIL, LADDER_EDGES, READABLE_PX, Page, _legend, _page, ladder_nodes
 from kg.viz_style import first_paint_px
 from kg.viz_data import entities, ladder
 from kg.viz_render import options
@@ -30,6 +30,21 @@ def _label(g, known, roles, value) -> str:
     if iri in roles:
         return roles[iri]["label"]
     return known[iri].label if iri in known else sparql.curie(iri)
+
+
+def occupations(g, known: dict, iris) -> dict[str, dict]:
+    """Occupations a lateral path goes through (``aikg path --lateral``, e.g. O*NET's) that
+    are not roles of the ladder, shaped like :func:`kg.viz_data.ladder`'s roles: placed by
+    their seniority level (O*NET's job zone) among the ladder's roles."""
+    found = {}
+    for iri in sorted(iris):
+        entity = known.get(iri)
+        if entity is None or AIL + "Occupation" not in entity.classes:
+            continue  # not in this graph: the caller says so
+        levels = [r["level"] for r in g.named("role-progression", role=iri) if "level" in r]
+        found[iri] = {"label": entity.label, "level": min(levels, default=None), "stage": None,
+                      "tracks": []}
+    return found
 
 
 def _plural(n: int, word: str) -> str:
@@ -67,11 +82,13 @@ def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
     :data:`kg.viz.READABLE_PX`.
     """
     answer = path_result.to_dict() if hasattr(path_result, "to_dict") else dict(path_result)
-    known = entities(g)
     roles, steps, skills, salaries = ladder(g)
     path = [(_iri(g, s["from"]), _iri(g, s["to"])) for s in answer.get("steps", [])]
     ends = [_iri(g, answer[k]) for k in ("from", "to") if answer.get(k)]
     on_path = set(ends) | {a for a, _ in path} | {b for _, b in path}
+    learnt = {_iri(g, s) for step in answer.get("steps", []) for s in step.get("new_skills", [])}
+    known = entities(g, only=set(roles) | on_path | learnt)
+    roles.update(occupations(g, known, on_path - set(roles)))
     missing = sorted(on_path - set(roles))
     if missing:
         raise KGError(f"The path goes through '{sparql.curie(missing[0])}', which is not a role of "
@@ -88,13 +105,15 @@ def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
         else:
             node.update(font={"size": 18, "color": "#8a8a8a"}, color="#c3cfdd")
     numbered = {(a, b): k for k, (a, b) in enumerate(path, start=1)}
+    moves = {k: step.get("move") for k, step in enumerate(answer.get("steps", []), start=1)}
     edges = []
     for a, b in sorted((set(steps) | set(numbered)) & {(a, b) for a in drawn for b in drawn}):
         text = f"{roles[a]['label']} \u2192 {roles[b]['label']}"
         if (a, b) in numbered:
             k = numbered[(a, b)]
-            edges.append({"id": f"step-{k}", "from": a, "to": b, "title": f"Step {k}: {text}",
-                          "label": f"step {k}", "width": 5, "color": {"color": "#e8590c"},
+            kind = f" ({moves[k]})" if moves.get(k) else ""
+            edges.append({"id": f"step-{k}", "from": a, "to": b,
+                          "title": f"Step {k}: {text}{kind}", "label": f"step {k}", "width": 5, "color": {"color": "#e8590c"},
                           "font": {"size": 18, "color": "#b8440a", "background": "#ffffff",
                                    "strokeWidth": 0, "bold": True}})
         else:

@@ -86,6 +86,15 @@ SHEETS = {
         [DS, TITLES[DS], "2.D.1", "Required Level of Education", "RL", "RL", "8", "52.25", "20", "", "", "", "N", "08/2023", "Incumbent"],
         [DS, TITLES[DS], "3.A.1", "Related Work Experience", "RW", "RW", "7", "40", "20", "", "", "", "N", "08/2023", "Incumbent"],
         [DS, TITLES[DS], "3.A.1", "Related Work Experience", "RW", "RW", "8", "40", "20", "", "", "", "N", "08/2023", "Incumbent"]],
+    "Emerging Tasks.xlsx": [
+        [CODE, "Title", "Task", "Category", "Original Task ID", "Original Task", "Date",
+         "Domain Source"],
+        [SD, TITLES[SD], "Evaluate large language models for use in software products.", "New",
+         "", "", "08/2024", "Incumbent"],
+        [DS, TITLES[DS], "Monitor deployed machine learning models for drift.", "Revision", "21211",
+         "Monitor deployed models.", "07/2023", "Occupational Expert"],
+        [SEMI, TITLES[SEMI], "Inspect wafers with automated optical systems.", "New", "", "",
+         "08/2024", "Incumbent"]],
 }
 README = "O*NET 29.2 Database\nFebruary 2025 Release\n---------------------\n"
 

@@ -167,6 +167,22 @@ def test_lateral_path_into_the_ladder(imported):
     assert data["have"][0]["label"] == "Kubernetes"
 
 
+def test_lateral_path_as_a_page(imported, tmp_path):
+    # a lateral path goes through occupations that are not ladder roles: the page drew only
+    # roles and refused such a path ("... which is not a role of this graph")
+    page = tmp_path / "p.html"
+    result = invoke("--with", str(imported), "path", "Software Developers",
+                    "Head of AI Engineering", "--lateral", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    for name in ("Software Developers", "Computer and Information Systems Managers"):
+        assert f'"label":"{name}"' in html
+    assert html.count('<li data-edge="step-') == 3
+    assert "(lateral move to)" in html  # the step's kind is in its tooltip
+    other = invoke("path", "Junior AI Engineer", "Head of AI", "--html", str(page))
+    assert other.exit_code == 0, other.output  # the ladder's own pages are unchanged (test_viz)
+
+
 def test_lateral_moves_cost_more_steps(imported):
     result = invoke("--with", str(imported), "path", "Data Scientists", "Junior AI Engineer",
                     "--lateral", "--by", "steps", "--format", "json")
@@ -387,6 +403,11 @@ def test_real_esco_counts_match_its_readme(tmp_path):
     assert summary.counts["occupations"] == 3039  # "3,039 occupations"
     assert summary.counts["ISCO groups"] == 619
     assert summary.counts["essential links"] > 60_000
+    # "skillSkillRelations_en: 5,818 records" (SCHEMA-from-source.md); the ends of 5,376 of
+    # them are known only by URI, with no label in any file of the snapshot (see esco.py)
+    assert summary.counts["skill relations read"] == 5818
+    assert summary.counts["skill relations kept"] == 442
+    assert summary.counts["skill relations to unlabelled skills"] == 5818 - 442
 
 
 # -- catalogue queries that need an import -----------------------------------------------------
@@ -405,3 +426,136 @@ def test_queries_that_need_an_import_answer_on_the_fixture(imported):
     rows = g.named("in-demand-technologies", occupation="Software Developers")
     assert {r["technologyLabel"] for r in rows} == {"Kubernetes", "Python"}
     assert "occupation" in {p.name for p in catalogue.get("in-demand-technologies").params}
+
+
+# -- emerging tasks and the trends in the data ---------------------------------------------------
+def test_emerging_tasks(store):
+    task = onet.BASE + f"emerging-task/{fx.DS}/1"
+    assert objects(store, OCC + fx.DS, AIL + "hasEmergingTask") == {task}
+    assert objects(store, task, AIL + "taskCategory") == {"Revision"}
+    month = store.quads_for_pattern(ox.NamedNode(task), ox.NamedNode(AIL + "reportedIn"), None)
+    assert [(q.object.value, q.object.datatype.value) for q in month] == [
+        ("2023-07", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
+    assert objects(store, task, "http://www.w3.org/2004/02/skos/core#note") == {
+        "Revises O*NET task 21211: Monitor deployed models.",
+        "Reported by O*NET's Occupational Expert source."}
+    assert objects(store, task, "http://purl.org/dc/terms/source") == {
+        onet.BASE + "source/Emerging_Tasks"}
+    label = objects(store, task, "http://www.w3.org/2000/01/rdf-schema#label")
+    assert label == {"Data Scientists: Monitor deployed machine learning models for drift."}
+
+
+@pytest.mark.parametrize("row, expected", [
+    ([fx.SD, "x", "A task.", "Old", "", "", "08/2024", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: unknown task category 'Old' (O*NET uses New and Revision)."),
+    ([fx.SD, "x", "A task.", "New", "", "", "2024-08", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: date '2024-08' is not a month as O*NET writes it (MM/YYYY)."),
+    (["99-9999.00", "x", "A task.", "New", "", "", "08/2024", "Incumbent"],
+     "Emerging Tasks.xlsx, row 2: O*NET-SOC code '99-9999.00' is not in 'Occupation Data.xlsx'"),
+])
+def test_emerging_tasks_bad_input(tmp_path, row, expected):
+    folder = tmp_path / "onet"
+    shutil.copytree(fx.ONET, folder)
+    fx.write_xlsx(folder / "Emerging Tasks.xlsx",
+                  [fx.SHEETS["Emerging Tasks.xlsx"][0], row])
+    out = tmp_path / "out.ttl"
+    assert expected in error_line(invoke("import", "onet", str(folder), "-o", str(out)))
+    assert not out.exists()
+
+
+def test_emerging_tasks_of_ai_related_occupations(imported):
+    import kg
+
+    g = kg.load(extra=[imported], check=False)
+    rows = g.named("emerging-tasks")
+    # Semiconductor Processors lead nowhere near the ladder: their task is left out
+    assert [(r["occupationLabel"], r["category"], r["reported"]) for r in rows] == [
+        ("Data Scientists", "Revision", "2023-07"), ("Software Developers", "New", "2024-08")]
+    assert rows[1]["taskText"] == "Evaluate large language models for use in software products."
+    assert rows[1]["ladderRole"] == AIL + "JuniorAIEngineer"
+    assert [r["occupationLabel"] for r in g.named(
+        "emerging-tasks", occupation="Data Scientists")] == ["Data Scientists"]
+    assert kg.load().named("emerging-tasks") == []  # the guide alone has no O*NET tasks
+
+
+LABEL_ONLY = """@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ai-leadership-kg/onet/technology/Statistics> a ail:Technology ;
+    rdfs:label "statistics"@en ; ail:hotTechnology false .
+<urn:rating> a ail:SkillRating ; ail:inDemand true ;
+    ail:ratedOccupation <https://www.onetonline.org/link/summary/15-2051.00> ;
+    ail:ratedSkill <https://w3id.org/ai-leadership-kg/onet/technology/Statistics> .
+"""
+
+
+def test_trends_in_the_data(imported, tmp_path):
+    import kg
+
+    extra = tmp_path / "label-only.ttl"
+    extra.write_text(LABEL_ONLY)
+    g = kg.load(extra=[imported, extra], check=False)
+    rows = g.named("trends-in-the-data")
+    python = [r for r in rows if r["trendLabel"] == "Talent demand" and r["skillLabel"] == "Python"]
+    assert len(python) == 1  # one row per trend, skill and technology, its roles listed
+    assert python[0]["technologyLabel"] == "Python" and python[0]["named"] == 0
+    assert python[0]["roles"] == "AI Engineer"  # Talent demand drives demand for AI Engineer
+    # Software Developers and Data Scientists list Python; both postings ask for it
+    assert (python[0]["aiOccupations"], python[0]["aiInDemand"], python[0]["hot"]) == (2, 2, True)
+    # no crosswalk match for Statistics: its label ties it to the guide's skill
+    statistics = {r["technology"] for r in rows if r["skillLabel"] == "Statistics"}
+    assert statistics == {onet.BASE + "technology/Statistics"}
+    assert kg.load().named("trends-in-the-data") == []  # the guide alone: nothing to compare
+
+
+def test_esco_relations_to_unlabelled_skills_are_counted(tmp_path):
+    from kg.importers import esco
+
+    summary = esco.import_esco(fx.ESCO, tmp_path / "esco.ttl")
+    # the fixture relates Python to 'show initiative' (both described) and to a URI no
+    # file labels
+    assert (summary.counts["skill relations kept"],
+            summary.counts["skill relations to unlabelled skills"]) == (1, 1)
+
+
+def test_esco_one_name_one_thing(tmp_path):
+    # ESCO gives some occupations another's preferred label as an alternative label, names
+    # some ISCO groups like the group above them, and lists some skills as essential and
+    # optional for one occupation: the real import failed the duplicate-label and
+    # skill-requirement checks (308 and 17 rows)
+    import csv
+
+    from kg.importers import esco
+
+    profiles = [dict(p) for p in fx.ESCO_PROFILES]
+    profiles[0]["optional_skills"] = profiles[0]["optional_skills"] + ["deep learning"]
+    folder = fx.write_esco(tmp_path / "esco", profiles)
+
+    def edit(name, change):
+        with open(folder / name, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        change(rows)
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+
+    edit("occupations_en.csv", lambda rows: rows[1].__setitem__(4, rows[1][4] + "\ndata scientist"))
+    edit("ISCOGroups_en.csv", lambda rows: rows[2].__setitem__(3, rows[1][3]))
+    out = tmp_path / "esco.ttl"
+    summary = esco.import_esco(folder, out)
+    s = ox.Store()
+    s.load(path=str(out), format=ox.RdfFormat.TURTLE)
+    alt = "http://www.w3.org/2004/02/skos/core#altLabel"
+    assert "data scientist" not in objects(s, fx.AI_ENGINEER, alt)
+    assert "AI engineer" in objects(s, fx.AI_ENGINEER, alt)
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert objects(s, fx.ISCO_2511, label) == {
+        "Software and applications developers and analysts (ISCO 2511)"}
+    assert objects(s, fx.ISCO_251, label) == {
+        "Software and applications developers and analysts (ISCO 251)"}
+    optional = objects(s, fx.AI_ENGINEER, AIL + "requiresPreferredSkill")
+    assert esco.SKILL_BASE + "deep_learning" not in optional
+    assert esco.SKILL_BASE + "deep_learning" in objects(s, fx.AI_ENGINEER,
+                                                        AIL + "requiresEssentialSkill")
+    assert summary.counts["alternative labels left out (another's preferred label)"] == 1
+    for check in ("duplicate-label-violation", "skill-requirement-violation"):
+        text = (Path(__file__).resolve().parents[1] / "ontology" / "checks" / f"{check}.rq")
+        assert list(s.query(text.read_text())) == [], check

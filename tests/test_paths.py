@@ -276,3 +276,53 @@ def test_ready_counts_the_current_roles_skills_as_held():
     assert ready.role.label == "AI Engineer" and ready.have == ()
     with_python = paths.ready(ladder_graph(), have=["Python"], role="AI Engineer")
     assert [r.share for r in with_python.roles] == [r.share for r in ready.roles]
+
+
+def _wide_ladder(deep: bool):
+    """FROM -> one of 350 middle roles -> ... -> TO: more roles between than EXACT_ROLE_LIMIT.
+
+    Middle role 0 asks only for skills TO asks for, the others one skill of their own each.
+    With ``deep`` the middle roles lead to TO through two more roles, so the skill a middle
+    role adds lies beyond what the lower bound looks at (kg.path_bounds.SUFFIX_ROLES).
+    """
+    middle = [f"urn:m{i:03d}" for i in range(350)]
+    after = ["urn:y", "urn:z"] if deep else []
+    chain = ["urn:from", "*", *after, "urn:to"]
+    progression = [{"role": m, "roleLabel": m, "next": chain[2]} for m in middle]
+    progression += [{"role": "urn:from", "roleLabel": "FROM", "next": m} for m in middle]
+    progression += [{"role": a, "roleLabel": a, "next": b} for a, b in zip(chain[2:], chain[3:])]
+    progression.append({"role": "urn:to", "roleLabel": "TO"})
+    skills = [{"role": "urn:to", "skill": f"urn:t{k}", "essential": True} for k in range(3)]
+    skills.append({"role": middle[0], "skill": "urn:t0", "essential": True})
+    skills += [{"role": m, "skill": f"urn:own{i}", "essential": True}
+               for i, m in enumerate(middle) if i]
+    if deep:
+        skills = [s for s in skills if s["role"] != middle[0]]  # every middle role adds one
+        skills.append({"role": middle[0], "skill": "urn:own0", "essential": True})
+    return paths.build_projection(progression, skills)
+
+
+@pytest.mark.parametrize("by", ps.MODES[:2])
+def test_wide_cone_answer_proven_by_the_lower_bound(by, monkeypatch):
+    # The O*NET case (912 roles between Software Developers and Head of AI Engineering): the
+    # fallback's path meets the lower bound, so the answer is exact and the one the exact
+    # search gives without the role limit.
+    graph = _wide_ladder(deep=False)
+    result = paths.shortest_paths(graph, "urn:from", "urn:to", by=by)
+    assert result.exact and result.bound is None and result.notes == []
+    assert [r.iri for r in result.best.roles] == ["urn:from", "urn:m000", "urn:to"]
+    assert result.best.total_new_skills == 3
+    monkeypatch.setattr(paths, "EXACT_ROLE_LIMIT", 10_000)
+    assert paths.shortest_paths(graph, "urn:from", "urn:to", by=by).to_dict() == result.to_dict()
+
+
+def test_wide_cone_answer_not_proven_keeps_the_fallback_report():
+    graph = _wide_ladder(deep=True)
+    result = paths.shortest_paths(graph, "urn:from", "urn:to")
+    assert not result.exact
+    assert result.bound.roles_between == 354 and result.bound.labels == 0
+    assert (result.bound.lower_bound, result.bound.found) == (3, 4)
+    assert result.notes == [
+        "Not proven optimal: 354 roles lie between the two, more than the exact search's "
+        "limit of 300; this path comes from Dijkstra on per-step gaps and is at most 1 "
+        "skills worse than the best."]

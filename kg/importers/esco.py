@@ -17,9 +17,19 @@ What becomes what (the documented rules):
   ``ail:TransversalSkill``, skill type "knowledge" or the profiles' knowledge lists
   ``ail:KnowledgeArea``, everything else ``ail:OccupationalSkill``. Occupations
   ``ail:requiresEssentialSkill`` / ``ail:requiresPreferredSkill`` (ESCO's optional) them.
+- **One name, one thing** (the duplicate-label check): an alternative label that is the
+  preferred label of another occupation (or skill), or of an occupation of the shipped graph
+  (ESCO's artificial insemination engineer is also an "AI engineer"), is left out; ISCO groups named like the
+  group above them get their code in the label ("cooks (ISCO 5120)"); a skill a profile lists
+  as essential and optional is essential.
 - **Skill-skill relations** (``skillSkillRelations_en.csv``): ``skos:related`` between two
-  skills the import describes (relations to skills known only by URI are counted, not kept,
-  since nothing else about those skills ships).
+  skills the import describes. Relations with an end known only by URI are counted
+  ("skill relations to unlabelled skills"), not kept: the file gives each end's URI and skill
+  type but no label, and in v1.2.0 as shipped here none of those 5,063 URIs is labelled in any
+  other file (the collections label 587 of the 5,650 URIs the relations use; ``skills_en.csv``
+  is not in the snapshot). Minting them would add skills with no name, each a twin of a skill
+  the profiles already name by label under a minted IRI, which the relation would then not
+  reach. 442 of the 5,818 relations are kept.
 - **Provenance**: every resource cites the file(s) it comes from (``ail:SourceSection``s part of
   ``ail:SourceDocument_ESCO``, whose ``dcterms:rights`` carries the attribution); members of
   the digital and transversal collections cite those collection files.
@@ -32,9 +42,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import SourceError
 from kg.importers.common import (
-    DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, en, iri, require, slug,
+    AIL, DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, en, iri, require, slug,
     triple, write_turtle, code as code_literal,
 )
 from kg.importers.onet import Summary
@@ -134,6 +146,10 @@ class _Converter:
 
     def occupations(self) -> Iterator:
         source = self.section("occupations")
+        # a first pass for the preferred labels: an alternative label that is another
+        # occupation's preferred label is left out (ESCO has 200-odd; a name names one thing)
+        labels = {row["preferredLabel"].casefold() for _, row in self.table("occupations")}
+        shipped, mapped = _shipped()
         for where, row in self.table("occupations"):
             node = iri(require(row["conceptUri"], "conceptUri", where))
             label = require(row["preferredLabel"], "preferredLabel", where)
@@ -142,18 +158,33 @@ class _Converter:
             yield triple(node, A, ail("Occupation"))
             yield triple(node, LABEL, en(label))
             yield triple(node, DEFINITION, en(row["description"] or row["definition"] or label))
-            for alt in _lines(row["altLabels"]):
+            taken = labels if node.value in mapped else labels | shipped
+            for alt in self._alternatives(_lines(row["altLabels"]), label, taken):
                 yield triple(node, ALT, en(alt))
             if row["code"]:
                 yield triple(node, NOTATION, code_literal(row["code"]))
             yield triple(node, SOURCE, source)
             self.summary.add("occupations")
 
+    def _alternatives(self, alts: list[str], label: str, taken: set[str]) -> list[str]:
+        kept = [a for a in alts if a.casefold() == label.casefold() or a.casefold() not in taken]
+        self.summary.add("alternative labels left out (another's preferred label)",
+                         len(alts) - len(kept))
+        return kept
+
     def groups(self) -> Iterator:
         source = self.section("isco")
+        # ISCO names some groups like the group above them ("cooks": C512 and C5120): such a
+        # label gets the group's code, so that each label names one group
+        seen: dict[str, int] = {}
+        for _, row in self.table("isco"):
+            seen[row["preferredLabel"].casefold()] = seen.get(row["preferredLabel"].casefold(), 0) + 1
         for where, row in self.table("isco"):
             node = iri(require(row["conceptUri"], "conceptUri", where))
             label = require(row["preferredLabel"], "preferredLabel", where)
+            if seen[label.casefold()] > 1:
+                label = f"{label} (ISCO {row['code']})"
+                self.summary.add("ISCO group labels given their code")
             self.described.add(node.value)
             yield triple(node, A, NAMED)
             yield triple(node, A, ail("OccupationGroup"))
@@ -186,7 +217,7 @@ class _Converter:
                     known[label] = (uri, kind, key, _lines(row["altLabels"], "|"),
                                     row["description"])
         minted: dict[str, str] = {}  # label -> kind, for labels no collection names
-        links = []
+        links, linked = [], set()
         for where, row in self._profiles():
             occupation = row["occupation_uri"]
             if occupation not in self.described:
@@ -202,12 +233,18 @@ class _Converter:
                         minted[label] = min(minted.get(label, kind), kind,
                                             key=("TransversalSkill", "KnowledgeArea",
                                                  "OccupationalSkill").index)
-                    links.append((occupation, prop, label))
+                    skill = known[label][0] if label in known else SKILL_BASE + slug(label)
+                    if (occupation, skill) in linked:
+                        # listed twice (ESCO lists a few skills as essential and optional):
+                        # essential, read first, stands
+                        self.summary.add("skills listed twice for an occupation (essential kept)")
+                        continue
+                    linked.add((occupation, skill))
+                    links.append((occupation, prop, skill))
         yield from self._describe_skills(known, minted)
         source = self.section("profiles")
         cited = set()
-        for occupation, prop, label in links:
-            skill = known[label][0] if label in known else SKILL_BASE + slug(label)
+        for occupation, prop, skill in links:
             yield triple(iri(occupation), ail(prop), iri(skill))
             self.summary.add("essential links" if prop == "requiresEssentialSkill" else "optional links")
             if occupation not in cited:
@@ -215,6 +252,7 @@ class _Converter:
                 yield triple(iri(occupation), SOURCE, source)
 
     def _describe_skills(self, known, minted) -> Iterator:
+        taken = {label.casefold() for label in (*known, *minted)}
         for label in sorted(known):
             uri, kind, key, alts, text = known[label]
             node = iri(uri)
@@ -225,7 +263,7 @@ class _Converter:
             yield triple(node, A, ail(kind))
             yield triple(node, LABEL, en(label))
             yield triple(node, DEFINITION, en(text or label))
-            for alt in alts:
+            for alt in self._alternatives(alts, label, taken):
                 yield triple(node, ALT, en(alt))
             yield triple(node, SOURCE, self.section(key))
             self.summary.add(f"{key} collection skills")
@@ -267,15 +305,38 @@ class _Converter:
                               "download it again.") from None
 
     def relations(self) -> Iterator:
-        kept = 0
+        kept = unlabelled = 0
         for where, row in self.table("relations"):
             a, b = row["originalSkillUri"], row["relatedSkillUri"]
             require(a, "originalSkillUri", where)
-            if a in self.described and b in self.described and a != b:
-                yield triple(iri(a), iri(SKOS + "related"), iri(b))
-                kept += 1
+            require(b, "relatedSkillUri", where)
+            if a in self.described and b in self.described:
+                if a != b:
+                    yield triple(iri(a), iri(SKOS + "related"), iri(b))
+                    kept += 1
+            else:
+                unlabelled += 1
             self.summary.add("skill relations read")
         self.summary.add("skill relations kept", kept)
+        self.summary.add("skill relations to unlabelled skills", unlabelled)
+
+
+def _shipped() -> tuple[set[str], set[str]]:
+    """The shipped graph's occupation labels, casefolded, and the foreign IRIs its crosswalk
+    maps to. An ESCO alternative label may not take such a label ("AI engineer" is also
+    ESCO's artificial insemination engineer) unless the occupation is a mapped counterpart
+    (as the duplicate-label check allows)."""
+    from kg import store
+
+    label, kinds = RDFS + "label", {AIL + "Occupation", AIL + "Role"}
+    matches = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}
+    triples = list(ox.parse(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES))
+    typed = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object.value in kinds}
+    labels = {t.object.value.casefold() for t in triples
+              if t.subject in typed and t.predicate.value == label}
+    mapped = {t.object.value for t in triples if t.predicate.value in matches
+              and t.subject.value.startswith(AIL)}
+    return labels, mapped
 
 
 def _lines(text: str, separator: str = "\n") -> list[str]:

@@ -31,6 +31,11 @@ What becomes what (the documented rules):
   Level of Education and Related Work Experience categories most respondents report become
   ``ail:typicalEducation`` and ``ail:typicalExperience`` (the category's words, from
   ``Education, Training, and Experience Categories.xlsx``).
+- **Emerging tasks** (``Emerging Tasks.xlsx``): each row an ``ail:EmergingTask`` at
+  ``.../onet/emerging-task/<O*NET-SOC code>/<n>`` (the occupation's n-th row in the file),
+  labelled "<occupation title>: <task>", the task as definition, ``ail:taskCategory`` (New or
+  Revision), ``ail:reportedIn`` the month as ``xsd:gYearMonth``, and notes naming the task a
+  revision replaces and O*NET's domain source; the occupation ``ail:hasEmergingTask`` it.
 """
 
 from __future__ import annotations
@@ -40,10 +45,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import SourceError
 from kg.importers import xlsx
 from kg.importers.common import (
-    DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, boolean, decimal, en, integer,
+    DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, XSD, Progress, Table, ail, boolean, decimal, en, integer,
     iri, require, slug, string, triple, write_turtle, code as code_literal,
 )
 
@@ -74,12 +81,17 @@ FILES = {
                   (CODE, "Scale ID", "Category", "Data Value")),
     "categories": ("Education, Training, and Experience Categories.xlsx",
                    ("Scale ID", "Category", "Category Description")),
+    "emerging": ("Emerging Tasks.xlsx",
+                 (CODE, "Task", "Category", "Original Task ID", "Original Task", "Date",
+                  "Domain Source")),
 }
+#: O*NET's categories of emerging tasks
+TASK_CATEGORIES = ("New", "Revision")
 #: the scales of the education file that are kept, and the property each becomes
 EDUCATION_SCALES = {"RL": "typicalEducation", "RW": "typicalExperience"}
 
 A, LABEL, DEFINITION, ALT = RDF_TYPE, iri(RDFS + "label"), iri(SKOS + "definition"), iri(SKOS + "altLabel")
-NOTATION, SOURCE = iri(SKOS + "notation"), iri(DCT + "source")
+NOTATION, SOURCE, NOTE = iri(SKOS + "notation"), iri(DCT + "source"), iri(SKOS + "note")
 NAMED = iri(OWL + "NamedIndividual")
 
 
@@ -140,6 +152,7 @@ class _Converter:
         self.folder, self.release, self.summary, self.progress = folder, release, summary, progress
         self.zones: dict[str, int] = {}
         self.codes: set[str] = set()
+        self.titles: dict[str, str] = {}
 
     def table(self, key: str) -> Table:
         name, columns = FILES[key]
@@ -167,6 +180,7 @@ class _Converter:
         yield from self.ratings("skills", ail("TransversalSkill"), elements)
         yield from self.ratings("knowledge", ail("KnowledgeArea"), elements)
         yield from self.education()
+        yield from self.emerging_tasks()
 
     def sections(self) -> Iterator:
         rights = en(ATTRIBUTION.format(release=self.release))
@@ -188,6 +202,7 @@ class _Converter:
             if code in self.codes:
                 raise SourceError(f"{where}: O*NET-SOC code '{code}' appears twice.")
             self.codes.add(code)
+            self.titles[code] = title
             node = iri(OCCUPATION + code)
             yield triple(node, A, NAMED)
             yield triple(node, A, ail("Occupation"))
@@ -366,6 +381,39 @@ class _Converter:
                 best[(code, scale)] = (*key, names[(scale, category)])
         yield from self._typical(best, source)
 
+    def emerging_tasks(self) -> Iterator:
+        """Each row an ``ail:EmergingTask`` at ``.../onet/emerging-task/<code>/<n>`` (the
+        occupation's n-th row), labelled "<occupation>: <task>" (a task may be reported for
+        several occupations, and labels name one thing), the task as definition."""
+        source, counted = self.section("emerging"), {}
+        for where, row in self.table("emerging"):
+            code = require(row[CODE], CODE, where)
+            occupation = self.occupation(code, where)
+            text = require(row["Task"], "Task", where)
+            category = require(row["Category"], "Category", where)
+            if category not in TASK_CATEGORIES:
+                raise SourceError(f"{where}: unknown task category '{category}' (O*NET uses "
+                                  f"{' and '.join(TASK_CATEGORIES)}).")
+            month = _month(require(row["Date"], "Date", where), where)
+            counted[code] = counted.get(code, 0) + 1
+            task = iri(BASE + f"emerging-task/{code}/{counted[code]}")
+            yield triple(task, A, NAMED)
+            yield triple(task, A, ail("EmergingTask"))
+            yield triple(task, LABEL, en(f"{self.titles[code]}: {text}"))
+            yield triple(task, DEFINITION, en(text))
+            yield triple(task, ail("taskCategory"), string(category))
+            yield triple(task, ail("reportedIn"), month)
+            if category == "Revision" and row["Original Task"]:
+                number = f" {row['Original Task ID']}" if row["Original Task ID"] else ""
+                yield triple(task, NOTE, en(f"Revises O*NET task{number}: "
+                                            f"{row['Original Task']}"))
+            if row["Domain Source"]:
+                yield triple(task, NOTE, en(f"Reported by O*NET's {row['Domain Source']} "
+                                            "source."))
+            yield triple(task, SOURCE, source)
+            yield triple(occupation, ail("hasEmergingTask"), task)
+            self.summary.add("emerging tasks")
+
     def _typical(self, best: dict, source) -> Iterator:
         cited = set()
         for (code, scale), (_, _, text) in sorted(best.items()):
@@ -375,6 +423,14 @@ class _Converter:
             if node not in cited:
                 cited.add(node)
                 yield triple(node, SOURCE, source)
+
+
+def _month(text: str, where: str) -> ox.Literal:
+    """O*NET's ``MM/YYYY`` as an ``xsd:gYearMonth``."""
+    month, _, year = text.partition("/")
+    if not (month.isdigit() and year.isdigit() and len(year) == 4 and 1 <= int(month) <= 12):
+        raise SourceError(f"{where}: date '{text}' is not a month as O*NET writes it (MM/YYYY).")
+    return ox.Literal(f"{year}-{int(month):02d}", datatype=ox.NamedNode(XSD + "gYearMonth"))
 
 
 def _link(zone_from: int | None, zone_to: int | None) -> str:

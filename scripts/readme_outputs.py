@@ -4,7 +4,8 @@ What counts as a command output (found with a Markdown parser, markdown-it-py):
 
 - a *session*: a fenced block without an info string whose first line starts with ``$ ``. Each
   ``$ command`` (continued on the next line after a trailing backslash) runs with bash in a
-  scratch folder holding a copy of ``examples/`` and an empty ``visualizations/``, with this
+  scratch folder holding copies of ``examples/`` and ``tests/data/onet/`` (the O*NET fixture)
+  and an empty ``visualizations/``, with this
   environment's ``aikg`` first on PATH; what it writes to stdout, then what it writes to
   stderr, replaces the lines up to the next ``$ `` line. Trim long outputs in the command itself
   (``| head -20``), never by hand;
@@ -102,6 +103,7 @@ class Runner:
     def __init__(self, scratch: Path):
         self.scratch = scratch
         shutil.copytree(ROOT / "examples", scratch / "examples")
+        shutil.copytree(ROOT / "tests" / "data" / "onet", scratch / "tests" / "data" / "onet")
         (scratch / "visualizations").mkdir()
         bin_dir = str(Path(sys.executable).parent)
         self.env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),

@@ -373,7 +373,7 @@ def _warm(graph, folder: Path) -> None:
     for lateral in (False, True):
         paths.project(warm, lateral)
     for cls in WARM_CLASSES:
-        warm.named_labels(cls)
+        warm.keep_label_index(cls)
     warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
     for name in WARM_ANSWERS:
         warm.run(catalogue.get(name).text)

@@ -213,3 +213,24 @@ def test_shipped_query_answers_are_kept_beside_the_store_and_stay_the_same(space
         for name in ("ladder", "class-counts", "skills-for-role"):
             assert csv(graph, name) == csv(fresh, name)
     assert list((graph.folder / "rows").glob("results-*"))
+
+
+def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, monkeypatch):
+    from kg.errors import UnknownEntity
+    from kg.graph import KnowledgeGraph
+
+    space.add([example])
+    g = kg.load(workspace=space)
+    expected = g.resolve("Principal ML Engineer", cls="ail:Occupation")
+    every_label = KnowledgeGraph.named_labels
+
+    def refuse(self, cls):
+        raise AssertionError("read every label to resolve an exact name")
+
+    monkeypatch.setattr(KnowledgeGraph, "named_labels", refuse)
+    fresh = kg.load(workspace=space)
+    assert fresh.resolve("principal ml engineer", cls="ail:Occupation") == expected
+    assert fresh.resolve("Chief AI Officer", cls="ail:Occupation").endswith("#HeadOfAIEngineering")
+    monkeypatch.setattr(KnowledgeGraph, "named_labels", every_label)
+    with pytest.raises(UnknownEntity, match="Did you mean 'Principal ML Engineer'"):
+        fresh.resolve("Principal ML Enginer", cls="ail:Occupation")

@@ -64,6 +64,8 @@ class Forked:
     :meth:`wait` returns once the child has finished and raises again the
     :class:`kg.errors.KGError` it raised; :meth:`poll` does the same without waiting when the
     child is still at work; :meth:`kill` stops it. Without ``fork`` the work runs at once.
+    Start it before this process starts threads of its own: a forked child inherits locks
+    other threads held, never the threads (``aikg add`` forks before its writer thread).
     """
 
     def __init__(self, work: Callable[[], None]):

@@ -165,8 +165,12 @@ def mask_of(bits) -> int:
 
 
 # -- the cache ---------------------------------------------------------------------------------
-def to_data(graph: RoleGraph) -> dict:
-    """A projection (as :func:`kg.paths.build_projection` makes it) as plain JSON data."""
+def to_data(graph: RoleGraph, edges_only: bool = False) -> dict:
+    """A projection (as :func:`kg.paths.build_projection` makes it) as plain JSON data
+    (``edges_only``: just its edges, for a ladder that differs from another only there)."""
+    edges = [[u, v, d.get("move"), d.get("cost", 1)] for u, v, d in graph.edges(data=True)]
+    if edges_only:
+        return {"edges": edges}
     skills: dict[Skill, int] = {}
 
     def skill(s: Skill) -> int:
@@ -182,7 +186,6 @@ def to_data(graph: RoleGraph) -> dict:
             data["importance"],
         ])
     by_iri = [skill(s) for s in graph.graph["skills"].values()]
-    edges = [[u, v, d.get("move"), d.get("cost", 1)] for u, v, d in graph.edges(data=True)]
     return {
         "format": FORMAT, "nodes": nodes, "edges": edges,
         "skills": [[s.iri, s.label, s.kind, s.essential] for s in skills], "by_iri": by_iri,

@@ -522,15 +522,18 @@ def ready(g, have: Iterable[str] = (), role: str | None = None,
                             "to see the roles.")
     if limit is not None and limit < 1:
         raise PathError(f"--limit must be 1 or more (got {limit}).")
-    mask = _have_mask(graph, have_iris) | (graph.nodes[current]["mask"] if current else 0)
-    bits = graph.graph["skill_bits"]
+    # the skills held as a set of IRIs, not a bit mask: with 90k skills (1M triples of user
+    # data) each '1 << bit' built an 11 kB int, 2 s for one 'ready'
+    same = graph.graph.get("same_skill", {})
+    held = {same.get(h, h) for h in have_iris}
+    held.update(s.iri for s in (graph.nodes[current]["skills"] if current else ()))
     rated, unrated = [], []
     for iri, data in graph.nodes(data=True):
         if not data["skills"]:
             unrated.append(Ref(iri, data["label"]))
             continue
-        missing = tuple(s for s in data["skills"] if not mask & (1 << bits[s.iri]))
-        held_essential = [s for s in data["skills"] if s.essential and mask & (1 << bits[s.iri])]
+        missing = tuple(s for s in data["skills"] if s.iri not in held)
+        held_essential = [s for s in data["skills"] if s.essential and s.iri in held]
         weights = data["importance"]
         score = sum(weights.get(s.iri, IMPORTANCE_SCALE) / IMPORTANCE_SCALE
                     for s in held_essential)

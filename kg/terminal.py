@@ -40,6 +40,8 @@ def clip(text: str, width: int) -> str:
     shown = escape(text)
     if len(shown) <= width:
         return shown
+    if shown == text:  # nothing escaped: no escape to keep whole
+        return text[:max(width - 1, 0)] + "…"
     out, used = [], 0
     for char in text:
         piece = escape(char)

@@ -76,7 +76,7 @@ class KnowledgeGraph:
     def __init__(self, store_: ox.Store, extra: tuple[Path, ...] = (),
                  prefixes: dict[str, str] | None = None, folder: Path | None = None,
                  size: int | None = None):
-        self.store = store_
+        self._store = store_  # a store, or a function that opens it (see :attr:`store`)
         self._size = size
         self.extra = extra
         #: the workspace folder of this merged graph (immutable: answers can be cached there)
@@ -91,6 +91,14 @@ class KnowledgeGraph:
         self.allow_network = False
         self._same: dict[str, str] | None = None
         self._label_rows: dict[str | None, list[dict]] = {}
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store, opened on first use: a path or ``ready`` answered from the
+        answers kept beside a workspace store never opens it (40 ms of a cold start)."""
+        if not isinstance(self._store, ox.Store):
+            self._store = self._store()
+        return self._store
 
     # -- queries -----------------------------------------------------------------------
     def run(self, query: str, bindings: dict | None = None):

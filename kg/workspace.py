@@ -21,6 +21,7 @@ Dropping the workspace: ``aikg remove --all``, or delete the folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -81,7 +82,8 @@ class Source:
 
 @dataclass
 class Merged:
-    """An opened merged graph: the store, the files in it, their prefixes, its folder."""
+    """An opened merged graph: the store (or a function that opens it), the files in it,
+    their prefixes, its folder."""
 
     store: object
     files: tuple[Path, ...]
@@ -214,15 +216,9 @@ class Workspace:
             return {}
 
     def _load(self, folder: Path) -> Merged:
-        import pyoxigraph as ox
-
         meta = self._meta(folder)
-        if (folder / "data.nt").is_file():
-            graph = ox.Store()
-            graph.bulk_load(path=str(folder / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
-        else:
-            graph = ox.Store.read_only(str(folder / "store"))
-        return Merged(graph, tuple(Path(p) for p in meta.get("files", ())),
+        return Merged(functools.partial(_open_store, folder),
+                      tuple(Path(p) for p in meta.get("files", ())),
                       meta.get("prefixes", {}), folder, meta.get("stored"))
 
     # -- building --------------------------------------------------------------------------
@@ -337,6 +333,17 @@ class Workspace:
         for _, child in entries[KEEP_STORES:]:
             if child.name not in (keep, last):
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def _open_store(folder: Path):
+    """A merged store as :meth:`Workspace._load` hands it out: opened when first asked."""
+    import pyoxigraph as ox
+
+    if (folder / "data.nt").is_file():
+        graph = ox.Store()
+        graph.bulk_load(path=str(folder / "data.nt"), format=ox.RdfFormat.N_TRIPLES)
+        return graph
+    return ox.Store.read_only(str(folder / "store"))
 
 
 def _write_store(graph, staging: Path, in_memory: bool) -> None:

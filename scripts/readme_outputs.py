@@ -13,7 +13,8 @@ What counts as a command output (found with a Markdown parser, markdown-it-py):
   runs with this environment's Python and its output replaces that block.
 
 The checkout's absolute path is written as ``/path/to/ai-leadership-kg``. Commands run one at a
-time, in README order (about a minute in all; `aikg validate` runs the reasoner).
+time, from the last block to the first, in one scratch folder, so each block creates the
+files it reads (about a minute in all; `aikg validate` runs the reasoner).
 
     python scripts/readme_outputs.py           # rewrite README.md in place
     python scripts/readme_outputs.py --check   # exit 1 with a diff when README.md is stale

@@ -76,7 +76,11 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
         if graph is not None:
             return graph
     if "rows" not in cached:  # the same rows serve both projections
-        cached["rows"] = {name: g.named(name) for name in (
+        # named_cached: a remote graph answers these from per-predicate tables
+        # (kg/remote/ladder.py: 13 s -> 2 s at 111k triples); beside a workspace store only
+        # the projection is kept, not its rows
+        read = g.named if folder is not None else g.named_cached
+        cached["rows"] = {name: read(name) for name in (
             "role-progression", "skills-for-role", "responsibilities-by-area",
             "qualifications", "experience-requirements", "skill-matches")}
     rows = cached["rows"]

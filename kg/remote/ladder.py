@@ -157,39 +157,52 @@ def skill_rows(tables_: dict[str, bytes]) -> list[dict]:
     ``kind`` the least label of the skill's most specific classes under ``ail:Skill``.
     Terms stay their Turtle text until the end, where each is converted once.
     """
-    essential = {tuple(r) for r in _rows(tables_[ESSENTIAL])}
     pairs = dict.fromkeys(tuple(r) for r in _rows(tables_[ESSENTIAL]))
+    essential = set(pairs)
     pairs.update(dict.fromkeys(tuple(r) for r in _rows(tables_[PREFERRED])))
     labels = _objects(tables_[RDFS + "label"])
     terms = _Terms()
     importance = _importance(tables_, terms)
     kinds = _kinds(tables_, terms, labels, {skill for _, skill in pairs})
-    roles = {role: (terms.value(role), terms.key(role)) for role, _ in pairs}
+    # the ORDER BY (role, requirement, kind, skillLabel, skill) as one integer per row: each
+    # role, and each (kind, label, skill) a skill's rows take, ranked once (comparing 51k
+    # nested tuples cost more than building the rows)
+    role_rank = _ranks({role: terms.key(role) for role, _ in pairs})
+    roles = {role: terms.value(role) for role in role_rank}
     per_skill = {}  # what the rows of one skill share, worked out once
+    combos = {}
     for skill in {skill for _, skill in pairs}:
         kind = kinds.get(skill)
         shared = {"skill": terms.value(skill)}
         if kind is not None:
             shared["kind"] = terms.value(kind)
-        named = [(terms.key(label), {"skillLabel": terms.value(label)})
-                 for label in labels.get(skill, ())] or [((0, ""), {})]
-        per_skill[skill] = shared, terms.key(kind), terms.key(skill), named
+        named = [(label, {"skillLabel": terms.value(label)})
+                 for label in labels.get(skill, ())] or [(None, {})]
+        for label, _ in named:
+            combos[(skill, label)] = (terms.key(kind), terms.key(label), terms.key(skill))
+        per_skill[skill] = shared, named
+    combo_rank = _ranks(combos)
+    width = len(combo_rank) + 1
     out = []
     for role, skill in pairs:
         is_essential = (role, skill) in essential
-        requirement = "essential" if is_essential else "preferred"
-        role_value, role_key = roles[role]
-        shared, kind_key, skill_key, named = per_skill[skill]
-        row = {"role": role_value, "requirement": requirement, **shared,
-               "essential": is_essential}
+        shared, named = per_skill[skill]
+        row = {"role": roles[role], "requirement": "essential" if is_essential else "preferred",
+               **shared, "essential": is_essential}
         rated = importance.get((role, skill))
         if rated is not None:
             row["importance"] = terms.value(rated)
-        for label_key, label in named:
-            out.append(((role_key, requirement, kind_key, label_key, skill_key),
-                        {**row, **label} if label else row))
+        first = (role_rank[role] * 2 + (not is_essential)) * width
+        for label, extra in named:
+            out.append((first + combo_rank[(skill, label)], {**row, **extra} if extra else row))
     out.sort(key=lambda pair: pair[0])
     return [row for _, row in out]
+
+
+def _ranks(keys: dict) -> dict:
+    """Each item's rank by its sort key (equal keys, equal ranks)."""
+    order = {key: rank for rank, key in enumerate(sorted(set(keys.values())))}
+    return {item: order[key] for item, key in keys.items()}
 
 
 def _objects(data: bytes) -> dict[str, list[str]]:

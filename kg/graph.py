@@ -120,15 +120,20 @@ class KnowledgeGraph:
                 raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
         return self._execute(sparql.with_values(query, terms), {})
 
+    def answer_kept(self, query: str, bindings: dict | None = None) -> bool:
+        """Whether :meth:`run` would read this query's answer from beside a workspace store
+        (a shipped query without bindings, answered before) instead of running it."""
+        return (self.folder is not None and self.cache_results and not bindings
+                and query in sparql._trusted
+                and (self.folder / "rows" / _answer_name(query)).is_file())
+
     def _cached(self, query: str):
         """A shipped query's answer over a workspace store, kept beside it: the store never
         changes under its key, so ``aikg query ladder`` over 100k triples of user data reads
         a file instead of running the query again. SELECT and ASK only; graphs run."""
-        import hashlib
-
         from kg import workspace
 
-        key = "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
+        key = _answer_name(query)
         data = workspace.read_bytes(self.folder, key)
         if data is None:
             results = self._execute(query, {})
@@ -237,7 +242,7 @@ class KnowledgeGraph:
         A table of ten roles then reads ten labels, not the 20,000 of a 100k-triple graph.
         """
         if self._labels is None:
-            self._labels = Labels(self.store)
+            self._labels = Labels(lambda: self.store)  # the store opens at the first look-up
         return self._labels
 
     def label(self, iri: str) -> str:
@@ -397,14 +402,14 @@ class KnowledgeGraph:
 class Labels(Mapping):
     """IRI -> ``rdfs:label`` of a store, read on first use and remembered."""
 
-    def __init__(self, store_: ox.Store):
-        self._store = store_
+    def __init__(self, store_):
+        self._store = store_  # a function that gives the store
         self._known: dict[str, str | None] = {}
 
     def __getitem__(self, iri: str) -> str:
         if iri not in self._known:
             self._known[iri] = next(
-                (q.object.value for q in self._store.quads_for_pattern(
+                (q.object.value for q in self._store().quads_for_pattern(
                     ox.NamedNode(iri), _LABEL, None) if isinstance(q.object, ox.Literal)), None)
         label = self._known[iri]
         if label is None:
@@ -413,7 +418,7 @@ class Labels(Mapping):
 
     def __iter__(self):
         seen = set()
-        for quad in self._store.quads_for_pattern(None, _LABEL, None):
+        for quad in self._store().quads_for_pattern(None, _LABEL, None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal) \
                     and quad.subject.value not in seen:
                 seen.add(quad.subject.value)
@@ -438,6 +443,13 @@ def _term(value):
     if value.__class__.__name__ == "Decimal":
         return ox.Literal(str(value), datatype=ox.NamedNode(sparql.XSD + "decimal"))
     return ox.Literal(str(value))
+
+
+def _answer_name(query: str) -> str:
+    """The file beside a workspace store that keeps a shipped query's answer."""
+    import hashlib
+
+    return "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
 
 
 def _shard_name(cls: str | None, label: str | None, shards: int, number: int | None = None) -> str:

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg.owl import NO_JAVA, find_java, owl_consistency  # noqa: F401  (part of this API)
 from kg.owl import owl_on as _owl_on
+from kg.owl import owl_start as _owl_start
 from kg.store import ontology_dir, source_files
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -343,10 +344,26 @@ def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
     pyoxigraph they take milliseconds, and as the release conforms every row they return comes
     from the additions.
     """
+    report = Report()
+    # OWL consistency is global: HermiT sees the whole merged graph, in its own process,
+    # while the shapes and queries run here
+    owl = _owl_start(store) if reason else None
+    try:
+        _check_focused(store, added, report)
+    except BaseException:
+        if owl is not None:
+            owl(stop=True)
+        raise
+    if owl is not None:
+        report.owl_ok, report.owl_message = owl()
+        report.ran.append("owl")
+    return report
+
+
+def _check_focused(store: ox.Store, added, report: Report) -> None:
     from kg import focus as focusing
     from kg import screen
 
-    report = Report()
     nodes = focusing.focus_nodes(store, list(added))
     if nodes is None:
         shacl_report = shacl(to_rdflib(store))
@@ -360,7 +377,3 @@ def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
     report.shacl_warnings = shacl_report.shacl_warnings
     report.violation_rows = violations(store)
     report.ran += ["shacl", "queries"]
-    if reason:  # OWL consistency is global: HermiT sees the whole merged graph
-        report.owl_ok, report.owl_message = _owl_on(store)
-        report.ran.append("owl")
-    return report

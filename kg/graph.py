@@ -110,8 +110,7 @@ class KnowledgeGraph:
         """
         sparql.check_safe(query, allow_service=self.allow_network)
         terms = {k: _term(v) for k, v in (bindings or {}).items()}
-        if self.folder is not None and self.cache_results and not terms \
-                and query in sparql._trusted:
+        if self._keeps_answer(query, terms):
             return self._cached(query)
         try:
             return self._execute(query, terms)
@@ -123,9 +122,13 @@ class KnowledgeGraph:
     def answer_kept(self, query: str, bindings: dict | None = None) -> bool:
         """Whether :meth:`run` would read this query's answer from beside a workspace store
         (a shipped query without bindings, answered before) instead of running it."""
-        return (self.folder is not None and self.cache_results and not bindings
-                and query in sparql._trusted
+        return (self._keeps_answer(query, bindings)
                 and (self.folder / "rows" / _answer_name(query)).is_file())
+
+    def _keeps_answer(self, query: str, bindings) -> bool:
+        """Whether this query's answer is kept beside a workspace store (see :meth:`_cached`)."""
+        return (self.folder is not None and self.cache_results and not bindings
+                and query in sparql._trusted)
 
     def _cached(self, query: str):
         """A shipped query's answer over a workspace store, kept beside it: the store never

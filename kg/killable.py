@@ -84,12 +84,16 @@ class Forked:
     @property
     def running(self) -> bool:
         """Whether the child is still at work (False once it finished, failed or was waited for)."""
-        return self._pid is not None and not select.select([self._status], [], [], 0)[0]
+        return self._pid is not None and not self._finished()
 
     def poll(self) -> None:
         """Raise the child's error now if it has already failed; else return at once."""
-        if self._pid is not None and select.select([self._status], [], [], 0)[0]:
+        if self._pid is not None and self._finished():
             self.wait()
+
+    def _finished(self) -> bool:
+        """The child wrote its status (or died): reading it will not wait."""
+        return bool(select.select([self._status], [], [], 0)[0])
 
     def wait(self) -> None:
         if self._pid is None:

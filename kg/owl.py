@@ -32,16 +32,14 @@ def owl_consistency(path) -> tuple[bool, str]:
     an error, not a verdict. Never hand owlready2 Turtle: it silently drops triples. A fresh
     ``World`` per call keeps inferences from leaking between checks.
     """
-    path = Path(path)
-    if path.suffix == ".nt":
-        return _hermit(path)
     import owlready2
 
     java = find_java()
     if java is None:
         raise ToolMissing(NO_JAVA)
     owlready2.JAVA_EXE = java
-    fmt = "rdfxml"
+    path = Path(path)
+    fmt = "ntriples" if path.suffix == ".nt" else "rdfxml"
     world = owlready2.World()
     try:
         with path.open("rb") as handle:
@@ -54,11 +52,6 @@ def owl_consistency(path) -> tuple[bool, str]:
     finally:
         world.close()
     return True, "HermiT found the ontology consistent."
-
-
-def _hermit(path: Path) -> tuple[bool, str]:
-    """HermiT on an N-Triples file (see :func:`_start_hermit`); waits for the verdict."""
-    return _start_hermit(path)()
 
 
 def _start_hermit(path: Path, cleanup=None):
@@ -102,7 +95,7 @@ def _start_hermit(path: Path, cleanup=None):
 
 
 def owl_on(store: ox.Store) -> tuple[bool, str]:
-    """:func:`owl_consistency` of everything in ``store``."""
+    """The OWL consistency of everything in ``store`` (see :func:`owl_start`)."""
     return owl_start(store)()
 
 

@@ -30,12 +30,11 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kg import killable, store
+from kg import store
 from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
 
 STATE = "workspace.json"
@@ -224,8 +223,11 @@ class Workspace:
     # -- building --------------------------------------------------------------------------
     def _build(self, folder: Path, release: Path, files: list[Path], hashes: list[str],
                progress: Progress | None) -> Merged:
+        from concurrent.futures import ThreadPoolExecutor
+
         import pyoxigraph as ox
 
+        from kg import killable
         from kg.build import check_extra
         from kg.graph import read_turtle
         from kg.inference import entail_store

@@ -1,5 +1,5 @@
 """``python -m kg``: the ``aikg`` command line."""
 
-from kg.cli import main
+from kg.cli import run
 
-main(prog_name="aikg")
+run()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MODES = ("skills", "steps", "years")
@@ -47,10 +48,13 @@ class Ladder:
     """Roles as integers: successors, required-skill bitmasks, minimum years (0 = unknown)."""
 
     succ: list[list[int]]
-    mask: list[int]
+    #: indexable by role; a sequence that makes each mask when first read will do
+    mask: Sequence[int]
     years: list[int] = field(default_factory=list)
     #: steps an edge counts for when it is not 1 (lateral moves and career changes)
     cost: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: the most skills any role requires (counted from ``mask`` when not given)
+    widest: int | None = None
 
     def step_cost(self, u: int, v: int) -> int:
         return self.cost.get((u, v), 1) if self.cost else 1
@@ -86,7 +90,9 @@ class Ladder:
     def cost_scale(self) -> int:
         """A power of two above any sum of per-step gaps or steps along a simple path."""
         if self._cost_scale is None:
-            widest = max((m.bit_count() for m in self.mask), default=0)
+            widest = self.widest
+            if widest is None:
+                widest = max((m.bit_count() for m in self.mask), default=0)
             step = max(self.cost.values(), default=1) if self.cost else 1
             self._cost_scale = 1 << (len(self.succ) * (widest + max(step, 1)) + 1).bit_length()
         return self._cost_scale

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import replace
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kg import path_questions as pq
 from kg import path_search as ps
@@ -169,6 +169,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         held = sorted(per_role.get(role, ()), key=skill_order)
         data["skills"] = tuple(held)
         data["mask"] = mask_of(bits[skill.iri] for skill in held)
+        data["width"] = data["mask"].bit_count()
         data.setdefault("responsibilities", ())
         data.setdefault("qualifications", ())
         data.setdefault("experience", ())
@@ -238,12 +239,30 @@ class _Index:
         self.index = {iri: i for i, iri in enumerate(self.order)}
         self.ladder = ps.Ladder(
             succ=[sorted(self.index[v] for v in graph.successors(n)) for n in self.order],
-            mask=[graph.nodes[n]["mask"] for n in self.order],
+            mask=_Masks(graph, self.order),
             years=[graph.nodes[n]["years"] or 0 for n in self.order],
             cost={(self.index[u], self.index[v]): d["cost"] for u, v, d in graph.edges(data=True)
                   if d.get("cost", 1) != 1},
+            widest=max((graph.nodes[n]["width"] for n in self.order), default=0),
         )
         self.has_years = any(graph.nodes[n]["years"] is not None for n in self.order)
+
+
+class _Masks(Sequence):
+    """Each role's skill mask, made when the search first reads it: a search reaches a few
+    of the roles, and with 86,596 skills a mask is 11 kB (kg.role_graph.from_data)."""
+
+    def __init__(self, graph, order: list[str]) -> None:
+        self._graph, self._order, self._made = graph, order, [None] * len(order)
+
+    def __getitem__(self, i: int) -> int:
+        mask = self._made[i]
+        if mask is None:
+            mask = self._made[i] = self._graph.nodes[self._order[i]]["mask"]
+        return mask
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 def _index(graph) -> _Index:

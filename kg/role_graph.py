@@ -19,12 +19,13 @@ reads one file instead of seven result sets and rebuilding the ladder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import partial
 
 from kg.path_results import Experience, Qualification, Responsibility, Skill
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 1
+FORMAT = 2
 
 
 class RoleGraph:
@@ -92,7 +93,7 @@ class RoleGraph:
         other = RoleGraph()
         other.graph.update(self.graph)
         for node, data in self._node.items():
-            other.add_node(node, **data)
+            other.add_node(node, **_whole(data))
         for start, after in self._succ.items():
             for end, data in after.items():
                 other.add_edge(start, end, **data)
@@ -104,7 +105,7 @@ class RoleGraph:
 
         graph = nx.DiGraph()
         graph.graph.update(self.graph)
-        graph.add_nodes_from(self._node.items())
+        graph.add_nodes_from((n, _whole(d)) for n, d in self._node.items())
         graph.add_edges_from((u, v, d) for u, after in self._succ.items() for v, d in after.items())
         return graph
 
@@ -167,52 +168,173 @@ def mask_of(bits) -> int:
 # -- the cache ---------------------------------------------------------------------------------
 def to_data(graph: RoleGraph, edges_only: bool = False) -> dict:
     """A projection (as :func:`kg.paths.build_projection` makes it) as plain JSON data
-    (``edges_only``: just its edges, for a ladder that differs from another only there)."""
-    edges = [[u, v, d.get("move"), d.get("cost", 1)] for u, v, d in graph.edges(data=True)]
+    (``edges_only``: just its edges, for a ladder that differs from another only there).
+
+    Nodes and skills are numbered, so an edge is two ints and a role's skills a list of ints;
+    the skills, mask and duties of a role are apart from its label and level, so that
+    :func:`from_data` makes them only for the roles a question reaches.
+    """
+    number = {iri: n for n, iri in enumerate(graph)}
+    edges = [[number[u], number[v]] if d.get("move") is None and d.get("cost", 1) == 1
+             else [number[u], number[v], d.get("move"), d.get("cost", 1)]
+             for u, v, d in graph.edges(data=True)]
     if edges_only:
         return {"edges": edges}
+    bits = graph.graph["skill_bits"]
     skills: dict[Skill, int] = {}
 
     def skill(s: Skill) -> int:
         return skills.setdefault(s, len(skills))
 
-    nodes = []
+    nodes, details = [], []
     for iri, data in graph.nodes(data=True):
-        nodes.append([
-            iri, data["label"], data["level"], data["years"], [skill(s) for s in data["skills"]],
+        nodes.append([iri, data["label"], data["level"], data["years"],
+                      len({bits[s.iri] for s in data["skills"]})])
+        details.append([
+            [skill(s) for s in data["skills"]],
             [[r.iri, r.label, r.area] for r in data["responsibilities"]],
             [[q.iri, q.label, q.mandatory] for q in data["qualifications"]],
             [[e.iri, e.label, e.minimum_years] for e in data["experience"]],
             data["importance"],
         ])
-    by_iri = [skill(s) for s in graph.graph["skills"].values()]
+    by_bit = sorted(bits, key=bits.get)
+    by_iri = [skill(graph.graph["skills"][iri]) for iri in by_bit]  # each bit's Skill
     return {
-        "format": FORMAT, "nodes": nodes, "edges": edges,
-        "skills": [[s.iri, s.label, s.kind, s.essential] for s in skills], "by_iri": by_iri,
-        "bits": sorted(graph.graph["skill_bits"], key=graph.graph["skill_bits"].get),
-        "same": graph.graph["same_skill"],
+        "format": FORMAT, "nodes": nodes, "details": details, "edges": edges,
+        "skills": [[bits[s.iri], s.label, s.kind, s.essential] for s in skills],
+        "bits": by_bit, "by_iri": by_iri, "same": graph.graph["same_skill"],
     }
 
 
 def from_data(saved) -> RoleGraph | None:
-    """The projection :func:`to_data` gave; None for data of another format (rebuild it)."""
+    """The projection :func:`to_data` gave; None for data of another format (rebuild it).
+
+    A role's ``skills``, ``mask``, ``responsibilities``, ``qualifications``, ``experience`` and
+    ``importance`` are made when first read: with 1M triples of user data (9,355 roles, 86,596
+    skills, a mask of 11 kB per role) making them all took 1.2 s of a path that reads a few.
+    """
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
         return None
-    skills = [Skill(*row) for row in saved["skills"]]
-    bits = {iri: n for n, iri in enumerate(saved["bits"])}
-    bit = [bits[s.iri] for s in skills]
+    try:
+        return _graph(saved)
+    except (KeyError, IndexError, TypeError, ValueError):  # damaged: rebuilt by the caller
+        return None
+
+
+def _graph(saved: dict) -> RoleGraph:
+    if len(saved["details"]) != len(saved["nodes"]):
+        raise ValueError("a role without details")
+    rows, iris, made = saved["skills"], saved["bits"], [None] * len(saved["skills"])
+
+    def skills(held: list[int]) -> tuple[Skill, ...]:
+        found = [made[n] for n in held]
+        if None in found:
+            for i, n in enumerate(held):
+                if found[i] is None:
+                    bit, label, kind, essential = rows[n]
+                    found[i] = made[n] = Skill(iris[bit], label, kind, essential)
+        return tuple(found)
+
+    def details(n: int) -> dict:
+        held, duties, quals, exp, importance = saved["details"][n]
+        return {
+            "skills": skills(held),
+            "responsibilities": tuple(Responsibility(*r) for r in duties),
+            "qualifications": tuple(Qualification(*q) for q in quals),
+            "experience": tuple(Experience(*e) for e in exp), "importance": importance,
+        }
+
+    def mask(n: int) -> int:
+        return mask_of([rows[s][0] for s in saved["details"][n][0]])
+
     graph = RoleGraph()
-    for iri, label, level, years, held, duties, quals, exp, importance in saved["nodes"]:
-        graph.add_node(
-            iri, label=label, level=level, years=years, skills=tuple(map(skills.__getitem__, held)),
-            mask=mask_of(map(bit.__getitem__, held)),
-            responsibilities=tuple(Responsibility(*r) for r in duties),
-            qualifications=tuple(Qualification(*q) for q in quals),
-            experience=tuple(Experience(*e) for e in exp), importance=importance)
-    for start, end, move, cost in saved["edges"]:
-        graph.add_edge(start, end, move=move, cost=cost)
-    graph.graph["skill_bits"] = bits
-    graph.graph["skills"] = {skills[i].iri: skills[i] for i in saved["by_iri"]}
+    order = [row[0] for row in saved["nodes"]]
+    for n, (iri, label, level, years, width) in enumerate(saved["nodes"]):
+        graph._node[iri] = _Node(partial(details, n), partial(mask, n), label=label,
+                                 level=level, years=years, width=width)
+        graph._succ[iri], graph._pred[iri] = {}, {}
+    for start, end, *data in saved["edges"]:
+        start, end = order[start], order[end]
+        edge = {"move": data[0], "cost": data[1]} if data else {"move": None, "cost": 1}
+        graph._succ[start][end] = graph._pred[end][start] = edge
+    graph.graph["skill_bits"] = bits = _Later(lambda: {iri: n for n, iri in enumerate(iris)})
+    graph.graph["skills"] = _SkillsByIri(bits, saved["by_iri"], skills)
     graph.graph["same_skill"] = saved["same"]
     return graph
 
+
+_LAZY = frozenset({"skills", "responsibilities", "qualifications", "experience", "importance"})
+
+
+class _Node(dict):
+    """A role's data whose costly parts are made on first read: ``make`` gives those in
+    :data:`_LAZY`, ``make_mask`` the ``mask`` (which ``aikg ready`` never reads)."""
+
+    __slots__ = ("_make", "_make_mask")
+
+    def __init__(self, make, make_mask, **data) -> None:
+        super().__init__(**data)
+        self._make, self._make_mask = make, make_mask
+
+    def __missing__(self, key):
+        if key == "mask" and self._make_mask is not None:
+            self["mask"], self._make_mask = self._make_mask(), None
+        elif key in _LAZY and self._make is not None:
+            made, self._make = self._make(), None
+            for part, value in made.items():
+                self.setdefault(part, value)
+        else:
+            raise KeyError(key)
+        return self[key]
+
+    def whole(self) -> dict:
+        """This data with every part made (before it is copied or handed on)."""
+        if self._make is not None:
+            made, self._make = self._make(), None
+            for key, value in made.items():
+                self.setdefault(key, value)
+        if self._make_mask is not None:
+            self.setdefault("mask", self._make_mask())
+            self._make_mask = None
+        return self
+
+
+class _SkillsByIri(Mapping):
+    """Each skill IRI's :class:`Skill`, made when asked for (``by_bit``: its row by bit)."""
+
+    def __init__(self, bits: Mapping, by_bit: list[int], make) -> None:
+        self._bits, self._by_bit, self._make = bits, by_bit, make
+
+    def __getitem__(self, iri: str) -> Skill:
+        return self._make([self._by_bit[self._bits[iri]]])[0]
+
+    def __iter__(self):
+        return iter(self._bits)
+
+    def __len__(self) -> int:
+        return len(self._by_bit)
+
+
+def _whole(data: dict) -> dict:
+    return data.whole() if isinstance(data, _Node) else data
+
+
+class _Later(Mapping):
+    """A mapping built by ``make`` when first used."""
+
+    def __init__(self, make) -> None:
+        self._make, self._data = make, None
+
+    def _built(self) -> dict:
+        if self._data is None:
+            self._data = self._make()
+        return self._data
+
+    def __getitem__(self, key):
+        return self._built()[key]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())

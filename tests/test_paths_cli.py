@@ -300,3 +300,34 @@ def test_many_responsibilities_are_summarised_unless_verbose():
         assert "--verbose lists them" not in full.output
     data = json.loads(runner.invoke(cli.main, args + ["--format", "json"]).output)
     assert len(data["steps"][-1]["responsibilities"]) > 3
+
+
+@pytest.mark.parametrize("command", [
+    ("path", "Junior AI Engineer", "AI Engineer"), ("ready", "--have", "Python"),
+    ("path", "Junior AI Engineer", "Nobody"),  # an error on the way out too
+])
+def test_the_collector_is_back_after_a_command_run_in_process(run, command):
+    """The ladder commands switch the garbage collector off while they run; only the 'aikg'
+    process itself (kg.cli.run) leaves it off: a library user or test keeps collecting."""
+    import gc
+
+    assert gc.isenabled()
+    run(*command)
+    assert gc.isenabled()
+
+
+def test_the_aikg_process_answers_with_the_collector_off(tmp_path):
+    """'python -m kg' is the command line (kg.cli.run, collector off): it answers as the
+    same command run in-process does."""
+    import os
+    import subprocess
+    import sys
+
+    args = ["--workspace", str(tmp_path / "ws"), "path", "Junior AI Engineer",
+            "Head of AI Engineering", "--format", "json"]
+    done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path, env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    in_process = CliRunner().invoke(cli.main, args, prog_name="aikg")
+    assert json.loads(done.stdout) == json.loads(ok(in_process))
+    assert json.loads(done.stdout)["steps"][-1]["to"]["label"] == "Head of AI Engineering"

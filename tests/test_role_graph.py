@@ -35,3 +35,52 @@ def test_to_networkx_is_the_same_ladder():
     assert set(graph.nodes) == set(ladder)
     assert set(graph.edges) == set(ladder.edges())
     assert all(graph.nodes[n] == ladder.nodes[n] for n in ladder)
+
+
+def _kept_ladder():
+    """A small projection with what the cache must carry: a skill required both as essential
+    and as preferred, two skills that are one (skos:exactMatch), a move with a cost, ratings,
+    duties, qualifications and experience."""
+    ail = "https://w3id.org/ai-leadership#"
+    rows = [{"role": "r:a", "roleLabel": "A", "level": 1, "next": "r:b"},
+            {"role": "r:b", "roleLabel": "B", "level": 2, "years": 3, "next": "r:c"},
+            {"role": "r:c", "roleLabel": "C", "level": 3}]
+    skills = [{"role": "r:a", "skill": "s:x", "skillLabel": "X", "essential": True},
+              {"role": "r:b", "skill": "s:x", "skillLabel": "X", "essential": False},
+              {"role": "r:b", "skill": f"{ail}Y", "skillLabel": "Y", "essential": True,
+               "importance": 4.5},
+              {"role": "r:c", "skill": "s:y2", "skillLabel": "Y too", "essential": True}]
+    return paths.build_projection(
+        rows, skills,
+        responsibilities=[{"role": "r:b", "responsibility": "d:1", "areaLabel": "Team"}],
+        qualifications=[{"role": "r:c", "qualification": "q:1", "requirement": "mandatory"}],
+        experience=[{"role": "r:c", "requirement": "e:1", "years": 5}],
+        moves=[{"role": "r:a", "next": "r:c", "kind": "career change", "cost": 3}],
+        matches=[{"skill": "s:y2", "match": f"{ail}Y"}])
+
+
+def test_kept_projection_reads_back_whole():
+    import json
+
+    from kg import role_graph
+
+    built = _kept_ladder()
+    data = json.loads(json.dumps(role_graph.to_data(built)))  # as kept on disk
+    read = role_graph.from_data(data)
+    assert role_graph.to_data(read) == role_graph.to_data(built)
+    for node in built:  # the parts made on first read are the built ones
+        for key in ("mask", "skills", "responsibilities", "qualifications", "experience",
+                    "importance", "label", "level", "years", "width"):
+            assert read.nodes[node][key] == built.nodes[node][key], (node, key)
+    assert read.edges["r:a", "r:c"] == {"move": "career change", "cost": 3}
+    assert dict(read.graph["skills"]) == built.graph["skills"]
+    assert dict(read.graph["skill_bits"]) == built.graph["skill_bits"]
+    # a copy and a networkx graph carry every part, though none was read before
+    fresh = role_graph.from_data(data)
+    assert role_graph.to_data(fresh.copy()) == role_graph.to_data(built)
+    assert fresh.copy().nodes["r:b"]["mask"] == built.nodes["r:b"]["mask"]
+    nxg = role_graph.from_data(data).to_networkx()
+    assert nxg.nodes["r:c"]["qualifications"] == built.nodes["r:c"]["qualifications"]
+    for start, end in (("r:a", "r:c"), ("r:b", "r:c")):
+        assert (paths.shortest_paths(read, start, end).to_dict()
+                == paths.shortest_paths(built, start, end).to_dict())

@@ -135,7 +135,7 @@ def test_devices_are_refused(space):
 
 
 def test_cached_projection_gives_the_same_path(space, example):
-    from kg import paths
+    from kg import paths, role_graph
 
     space.add([example])
     fresh = paths.find_path(kg.load(extra=[example], check=False), "Lead AI Engineer",
@@ -145,7 +145,8 @@ def test_cached_projection_gives_the_same_path(space, example):
                                  "Head of AI Engineering").to_dict()
         assert cached == fresh
     rows = kg.load(workspace=space).folder / "rows"
-    assert (rows / "projection-1.json").is_file() and (rows / "projection-1-lateral.json").is_file()
+    kept = f"projection-{role_graph.FORMAT}"
+    assert (rows / f"{kept}.json").is_file() and (rows / f"{kept}-lateral.json").is_file()
     assert len(list(rows.glob("results-*"))) == 2  # 'aikg stats' and 'aikg query ladder'
 
 
@@ -164,14 +165,16 @@ def test_kept_projection_is_the_built_one(space, example, lateral):
 
 
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
-    from kg import paths
+    from kg import paths, role_graph
 
     space.add([example])
     folder = kg.load(workspace=space).folder
     expected = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict()
-    for damage in (b'{"format": 0, "nodes": []}', b"{not json"):
-        (folder / "rows" / "projection-1.json").write_bytes(damage)
+    current = f'{{"format": {role_graph.FORMAT}'.encode()
+    for damage in (b'{"format": 0, "nodes": []}', b"{not json", current + b', "nodes": [["x"]]}',
+                   current + b', "nodes": [], "details": [[]], "edges": [[0, 1]]}'):
+        (folder / "rows" / f"projection-{role_graph.FORMAT}.json").write_bytes(damage)
         assert paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict() == expected
 

@@ -10,6 +10,6 @@ live by topic (:mod:`~kg.cli.querying`, :mod:`~kg.cli.paths`, :mod:`~kg.cli.data
 """
 
 from kg.cli import data, paths, querying, release, sharing  # noqa: F401  (registers commands)
-from kg.cli.core import Context, __version__, main  # noqa: F401
+from kg.cli.core import Context, __version__, main, run  # noqa: F401
 
-__all__ = ["Context", "__version__", "main"]
+__all__ = ["Context", "__version__", "main", "run"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    get_kg, handle_errors, main, not_empty, write_output,
+    get_kg, handle_errors, main, not_empty, one_shot, write_output,
 )
 
 
@@ -44,6 +44,7 @@ HAVE = click.option(
               help="Also write the path as an interactive page (opens offline) to FILE.")
 @click.pass_context
 @handle_errors
+@one_shot
 def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, verbose,
          html):
     """The skill path from one role to another: every step, what to learn, running totals."""
@@ -68,6 +69,7 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
+@one_shot
 def gap(ctx, source, target, have, fmt):
     """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
     from kg import path_render, paths
@@ -81,6 +83,7 @@ def gap(ctx, source, target, have, fmt):
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
+@one_shot
 def next_(ctx, role, have, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
     from kg import path_render, paths
@@ -98,6 +101,7 @@ def next_(ctx, role, have, fmt):
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
+@one_shot
 def ready(ctx, have, role, limit, fmt):
     """Roles ranked by the essential skills you hold (--have, --role), weighted by importance."""
     from kg import path_render, paths

@@ -131,15 +131,19 @@ def run_local(size: int, runs: int, texts: dict[str, str], work: Path, limit: fl
 
 
 def run_size(size: int, runs: int, texts: dict[str, str], work: Path, jena: bool,
-             rdflib_limit: float = 60.0) -> dict:
+             rdflib_limit: float = 60.0, cold_only: bool = False) -> dict:
     nt, triples, memory, disk = local_stores(size, work)
-    result = {"size": len(triples), "queries": {}, "push": {}, "cold": {}, "memory": {}}
-    import rdflib
+    result = {"size": len(triples), "queries": {}, "push": {}, "cold": {}, "memory": {},
+              "rdflib_parse": None}
+    if cold_only:
+        texts, jena = {}, False
+    else:
+        import rdflib
 
-    started = time.perf_counter()
-    rdf = rdflib.Graph()
-    rdf.parse(str(nt), format="nt")
-    result["rdflib_parse"] = time.perf_counter() - started
+        started = time.perf_counter()
+        rdf = rdflib.Graph()
+        rdf.parse(str(nt), format="nt")
+        result["rdflib_parse"] = time.perf_counter() - started
 
     from kg.remote import RemoteGraph
     from kg.remote.push import push
@@ -164,7 +168,7 @@ def run_size(size: int, runs: int, texts: dict[str, str], work: Path, jena: bool
             result["queries"][name] = row
         if jena:
             result["jena"] = jena_times(nt, texts, work)
-        result["cold"] = cold_starts(oxi, virt, memory, runs)
+        result["cold"] = cold_starts(oxi, virt, memory, runs, work)
         result["memory"] = {"oxigraph server": server_peak_kb(oxi.pid),
                             "virtuoso": server_peak_kb(virt.pid)}
     return result
@@ -189,8 +193,12 @@ def jena_times(nt: Path, texts: dict[str, str], work: Path) -> dict:
     return times
 
 
-def cold_starts(oxi, virt, memory, runs: int) -> dict:
-    """``aikg --endpoint URL ...`` whole process: query, path, ready (generated roles)."""
+def cold_starts(oxi, virt, memory, runs: int, work: Path) -> dict:
+    """``aikg --endpoint URL ...`` whole process: query, path, ready (generated roles).
+
+    Each engine gets a fresh workspace: the first ``path``/``ready`` builds the ladder from
+    the store's tables and keeps it there, later ones read it back while the tables' SHA-256
+    is unchanged (kg.paths). ``first`` is that first run, the median is over the rest."""
     aikg = str(Path(sys.executable).with_name("aikg"))
     top = next(iter(memory.query(
         "SELECT ?r WHERE { ?r <https://w3id.org/ai-leadership-kg/ontology#seniorityLevel> ?l } "
@@ -204,12 +212,12 @@ def cold_starts(oxi, virt, memory, runs: int) -> dict:
     }
     out = {}
     for engine in (oxi, virt):
-        env = {**os.environ, **engine.env()}
+        env = {**os.environ, **engine.env(), "AIKG_WORKSPACE": str(work / f"ws-{engine.name}")}
         for label, args in commands.items():
             cmd = [aikg, "--endpoint", engine.query, "--graph", GRAPH, "--timeout", "600", *args]
-            samples = [measured(cmd, env) for _ in range(runs)]
-            out[(engine.name, label)] = (statistics.median(s[0] for s in samples),
-                                         max(s[1] for s in samples))
+            samples = [measured(cmd, env) for _ in range(runs + 1)]
+            out[(engine.name, label)] = (statistics.median(s[0] for s in samples[1:]),
+                                         max(s[1] for s in samples), samples[0][0])
     for label, args in commands.items():  # the shipped graph, locally, for reference
         if label == "path":
             args = ["path", "Junior AI Engineer", "Head of AI Engineering", "--format", "json"]
@@ -217,7 +225,7 @@ def cold_starts(oxi, virt, memory, runs: int) -> dict:
             args = ["ready", "--have", "Python", "--have", "SQL", "--format", "json"]
         samples = [measured([aikg, *args]) for _ in range(runs)]
         out[("local release", label)] = (statistics.median(s[0] for s in samples),
-                                         max(s[1] for s in samples))
+                                         max(s[1] for s in samples), None)
     return out
 
 
@@ -236,7 +244,8 @@ def report(result: dict) -> None:
     if result.get("local_only"):
         return report_local(result)
     print(f"\n### {result['size']:,} triples\n")
-    print(f"rdflib parse: {result['rdflib_parse']:.1f} s\n")
+    if result["rdflib_parse"] is not None:
+        print(f"rdflib parse: {result['rdflib_parse']:.1f} s\n")
     engines_ = ["memory", "disk", "rdflib", "oxigraph", "virtuoso"]
     print("| query | " + " | ".join(engines_) + " | rdflib / memory |" +
           (" jena (whole process) |" if result.get("jena") else ""))
@@ -257,9 +266,10 @@ def report(result: dict) -> None:
     for name, (sent, seconds, stored) in result["push"].items():
         print(f"- push to {name}: {sent:,} triples in {seconds:.2f} s = "
               f"{sent / seconds:,.0f} triples/s (store counted {stored:,})")
-    print("\n| whole process | median | peak RSS |\n|---|---:|---:|")
-    for (engine, label), (wall, kb) in result["cold"].items():
-        print(f"| {engine}: aikg {label} | {wall * 1000:.0f} ms | {kb / 1024:.0f} MB |")
+    print("\n| whole process | first | median of the rest | peak RSS |\n|---|---:|---:|---:|")
+    for (engine, label), (wall, kb, first) in result["cold"].items():
+        first = f"{first * 1000:.0f} ms" if first is not None else ""
+        print(f"| {engine}: aikg {label} | {first} | {wall * 1000:.0f} ms | {kb / 1024:.0f} MB |")
     for name, kb in result["memory"].items():
         print(f"- {name} peak RSS: {kb / 1024:.0f} MB")
 
@@ -275,6 +285,8 @@ def main(argv=None) -> int:
                         help="pyoxigraph in memory and on disk only: no servers, rdflib, Jena")
     parser.add_argument("--limit", type=float, default=60.0,
                         help="with --local-only: seconds before a query is given up")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="the servers' push and whole-process commands only, no query table")
     parser.add_argument("--only", nargs="+", metavar="QUERY",
                         help="time only these catalogue queries")
     args = parser.parse_args(argv)
@@ -290,7 +302,7 @@ def main(argv=None) -> int:
                 report(run_local(size, args.runs, texts, Path(tmp), args.limit))
             else:
                 report(run_size(size, args.runs, texts, Path(tmp), not args.no_jena,
-                                args.rdflib_limit))
+                                args.rdflib_limit, args.cold_only))
             sys.stdout.flush()
     return 0
 

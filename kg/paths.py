@@ -67,17 +67,23 @@ def project(g, lateral: bool = False):
 def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     """The projection kept beside a workspace store (it never changes under its key), else
     built from the named queries, and kept when there is a workspace folder to keep it in."""
-    from kg import role_graph
+    from kg import role_graph, workspace
 
     folder = getattr(g, "folder", None)
     kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}"
     if folder is not None:
-        from kg import workspace
-
         data = workspace.read_rows(folder, kept)
         graph = role_graph.from_data(data) if data is not None else None
         if graph is not None:
             return graph
+    remote = None if lateral or folder is not None else _remote_kept(g)
+    if remote is not None:  # a store's ladder, kept under the SHA-256 of its tables
+        where, name, key = remote
+        data = workspace.read_rows(where, name)
+        if isinstance(data, dict) and data.get("key") == key:
+            graph = role_graph.from_data(data)
+            if graph is not None:
+                return graph
     if lateral:  # the plain ladder and the moves: the rows are not read twice
         graph = project(g, False).copy()
         graph.graph.pop("_index", None)
@@ -102,7 +108,26 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
         workspace.write_rows(folder, kept, cached["data"])
+    elif remote is not None:
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return graph  # a ladder that cannot be kept is only slower next time
+        workspace.write_rows(where, name, {**role_graph.to_data(graph), "key": key})
     return graph
+
+
+def _remote_kept(g) -> tuple | None:
+    """For a remote graph with a folder to keep its ladder in: the folder, the file's name
+    (one per endpoint and graph: a store whose data changed replaces it) and the key."""
+    kept = getattr(g, "kept_ladder", None)
+    found = kept() if kept is not None else None
+    if found is None:
+        return None
+    from kg import role_graph
+
+    where, store, key = found
+    return where, f"projection-{role_graph.FORMAT}-{store}", key
 
 
 def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:

@@ -9,6 +9,8 @@ A workspace is a folder (``--workspace DIR``, ``AIKG_WORKSPACE``, default
         data.nt         the merged graph when small (loaded into memory: fastest queries)
         store/          else a pyoxigraph database, opened read-only
         rows/           cached answers of parameterless catalogue queries (the path projection)
+    remote/rows/        the ladder of each store read with --endpoint, one file per endpoint
+                        and graph, under the SHA-256 of the tables it was built from
 
 The key is the SHA-256 of the release's N-Triples digest and each file's content hash, so
 a merged graph is built (parsed, checked, loaded) once and reused by every later command; a

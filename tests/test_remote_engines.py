@@ -198,6 +198,42 @@ def _count(store, graph: str) -> int:
     return int(rows[0]["n"])
 
 
+def test_a_kept_remote_ladder_follows_the_store(store, remote, aikg, tmp_path, monkeypatch):
+    """The ladder read from a store is kept in the workspace under the SHA-256 of the tables
+    it was built from: a later command reads it back instead of building it, and once the
+    store's data changed it is built afresh (and replaces the old one)."""
+    from kg import paths
+    from kg.remote import RemoteGraph
+
+    monkeypatch.setenv("AIKG_WORKSPACE", str(tmp_path / "ws"))
+    target = GRAPH + "/kept"
+    kept = tmp_path / "ws" / "remote"
+
+    def push(*mine):
+        done = aikg(*mine, "push", "--endpoint", store.query, "--update", store.update,
+                    "--gsp", store.gsp, "--graph", target)
+        assert done.exit_code == 0, done.stderr
+
+    def next_roles():
+        done = aikg("--endpoint", store.query, "--graph", target, "next",
+                    "ail:LeadAIEngineer", "--format", "json")
+        assert done.exit_code == 0, done.stderr
+        return done.stdout
+
+    push()
+    before = next_roles()
+    assert "Principal ML Engineer" not in before
+    assert len(list((kept / "rows").glob("projection-*.json"))) == 1
+    assert next_roles() == before
+    again = RemoteGraph(store.query, graph=target)
+    again.keep_in = kept
+    paths.project(again)
+    assert again._ladder is not None and again._mirror is None  # read back, not built
+    push("--with", str(EXAMPLE))  # the store changes: the kept ladder no longer fits
+    assert "Principal ML Engineer" in next_roles()
+    assert len(list((kept / "rows").glob("projection-*.json"))) == 1
+
+
 def _push_graphs(store) -> list[str]:
     from kg.remote import RemoteGraph
 

@@ -58,6 +58,7 @@ class Context:
         if self._kg is None:
             self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
             self._kg.allow_network = self.allow_network
+            self._kg.keep_in = self.workspace().folder / "remote"  # its ladder (kg.paths)
         return self._kg
 
     def local(self, sandbox: bool = True):

@@ -12,7 +12,9 @@ pyoxigraph (IRIs validated, literals escaped) -- never as raw user text.
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -39,7 +41,11 @@ class RemoteGraph(KnowledgeGraph):
         self.timeout = timeout
         self.graph = check_graph_iri(graph) if graph else None
         self._label_rows: dict[str | None, list[dict]] = {}
-        self._ladder: tuple[dict[str, bytes], ox.Store] | None = None
+        self._ladder: dict[str, bytes] | None = None  # the tables (kg.remote.ladder)
+        self._mirror: ox.Store | None = None
+        #: a folder where the ladder built from this store's tables is kept, under the
+        #: tables' SHA-256 (kg.paths.project); the command line gives the workspace's
+        self.keep_in: Path | None = None
 
     @property
     def requests(self) -> int:
@@ -91,7 +97,7 @@ class RemoteGraph(KnowledgeGraph):
             from kg.remote import ladder
 
             if self._ladder is not None:
-                data = self._ladder[0][ladder.RDFS + "label"]
+                data = self._ladder[ladder.RDFS + "label"]
             else:
                 data = ladder.table(self, ladder.RDFS + "label")
             self._labels = ladder.labels(data, self.endpoint)
@@ -111,19 +117,37 @@ class RemoteGraph(KnowledgeGraph):
 
         if name == "skills-for-role" and not params:
             return ladder.skill_rows(self.ladder()[0])
-        if name in ladder.ON_MIRROR and (name != "labels" or self._ladder is not None):
+        if name in ladder.ON_MIRROR and (name != "labels" or self._mirror is not None):
             return ladder.on_mirror(self.ladder()[1], name, params)
         return self.named(name, **params)
 
     def ladder(self) -> tuple[dict[str, bytes], ox.Store]:
-        """The tables of the ladder's predicates and the mirror store, fetched on first use
-        (:mod:`kg.remote.ladder`)."""
-        if self._ladder is None:
-            from kg.remote import ladder
+        """The tables of the ladder's predicates and the mirror store, each made on first
+        use (:mod:`kg.remote.ladder`)."""
+        from kg.remote import ladder
 
-            tables = ladder.fetch(self)
-            self._ladder = tables, ladder.mirror(tables, self.endpoint)
-        return self._ladder
+        if self._ladder is None:
+            self._ladder = ladder.fetch(self)
+        if self._mirror is None:
+            self._mirror = ladder.mirror(self._ladder, self.endpoint)
+        return self._ladder, self._mirror
+
+    def kept_ladder(self) -> tuple[Path, str, str] | None:
+        """Where the ladder of this store is kept (:attr:`keep_in`, a name for this endpoint
+        and graph) and the key it is kept under: the SHA-256 of the tables it is built from,
+        fetched here. None without a folder."""
+        if self.keep_in is None:
+            return None
+        from kg.remote import ladder
+
+        if self._ladder is None:
+            self._ladder = ladder.fetch(self)
+        key = hashlib.sha256()
+        for predicate in ladder.PREDICATES:
+            key.update(b"%d\n" % len(self._ladder[predicate]))
+            key.update(self._ladder[predicate])
+        store = hashlib.sha256(f"{self.endpoint}\n{self.graph or ''}".encode()).hexdigest()
+        return self.keep_in, store[:16], key.hexdigest()
 
     def __len__(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

@@ -52,6 +52,9 @@ ANSWERED = ON_MIRROR + ("skills-for-role",)
 #: one predicate's triples; ?predicate is bound as a term (a VALUES block), never pasted
 PAIRS = sparql.trust("SELECT ?s ?o WHERE { ?s ?predicate ?o }")
 TSV = "text/tab-separated-values"
+#: the same triples, for a store whose tab-separated results are not the standard's
+TRIPLES = sparql.trust("CONSTRUCT { ?s ?predicate ?o } WHERE { ?s ?predicate ?o }")
+NT = "application/n-triples"
 
 
 def fetch(remote) -> dict[str, bytes]:
@@ -64,15 +67,30 @@ def fetch(remote) -> dict[str, bytes]:
 
 
 def table(remote, predicate: str) -> bytes:
-    """One predicate's table from the store. Where the store's tab-separated answer is not
-    the standard one (Virtuoso 7 writes IRIs and literals alike as quoted strings), it is
-    asked for JSON results instead, converted to the same table, from then on."""
+    """One predicate's table from the store.
+
+    Where the store's tab-separated answer is not the standard one (Virtuoso 7 writes IRIs
+    and literals alike as quoted strings), the same triples are asked for as a CONSTRUCT in
+    N-Triples from then on, parsed by pyoxigraph and written as the same table: Virtuoso
+    writes 34k rows of JSON results in 2.2 s and their N-Triples in 0.4 s. A store that
+    refuses N-Triples too is asked for JSON results."""
+    from kg.remote.http import RemoteError
+
     bound = {"predicate": ox.NamedNode(predicate)}
-    if getattr(remote, "plain_tsv", True):
+    way = getattr(remote, "table_way", "tsv")
+    if way == "tsv":
         data = remote.fetch(PAIRS, bound, TSV)
         if _standard(data):
             return data
-        remote.plain_tsv = False
+        way = remote.table_way = "n-triples"
+    if way == "n-triples":
+        try:
+            data = remote.fetch(TRIPLES, bound, NT)
+            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            return "".join(["?s\t?o\n", *(f"{t.subject}\t{t.object}\n" for t in triples)]
+                           ).encode()
+        except (RemoteError, SyntaxError, ValueError):
+            remote.table_way = "json"
     rows = remote.run(PAIRS, bound)
     return "".join(["?s\t?o\n", *(f"{r['s']}\t{r['o']}\n" for r in rows)]).encode()
 

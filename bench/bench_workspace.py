@@ -29,7 +29,8 @@ COMMANDS = [
     ["path", "Junior AI Engineer", "Head of AI Engineering"],
     ["ready", "--have", "Python", "--have", "PyTorch"],
     ["path", "Junior AI Engineer", "Hed of AI Engneering"],  # a typo: "Did you mean" in budget
-    ["validate", "--no-reason"],  # the shapes and violation queries (HermiT: see the README)
+    ["validate", "--no-reason"],  # the shapes and violation queries
+    ["validate"],  # and HermiT's consistency check, in its own process beside them
 ]
 
 

@@ -114,19 +114,34 @@ def local_stores(size: int, work: Path):
     return nt, triples, memory, ox.Store.read_only(str(disk_dir))
 
 
-def run_local(size: int, runs: int, texts: dict[str, str], work: Path, limit: float) -> dict:
+def run_local(size: int, runs: int, texts: dict[str, str], work: Path, limit: float,
+              rdflib_limit: float | None = None) -> dict:
     """pyoxigraph only (memory and disk): the quick pass for the <= 1 s goal at 1M. Each
-    query runs in a forked child given ``limit`` seconds (pyoxigraph cannot be interrupted)."""
+    query runs in a forked child given ``limit`` seconds (pyoxigraph cannot be interrupted).
+    With ``rdflib_limit``, rdflib's engine too (one run per query, in a child given that
+    long), for the ratio at sizes where the full run takes too long."""
     nt, triples, memory, disk = local_stores(size, work)
     result = {"size": len(triples), "queries": {}, "push": {}, "cold": {}, "memory": {},
-              "local_only": True}
+              "local_only": True, "rdflib_parse": None}
     del triples
+    engines_ = [("memory", memory), ("disk", disk)]
+    if rdflib_limit is not None:
+        import rdflib
+
+        started = time.perf_counter()
+        rdf = rdflib.Graph()
+        rdf.parse(str(nt), format="nt")
+        result["rdflib_parse"] = time.perf_counter() - started
+        print(f"  rdflib parsed in {result['rdflib_parse']:.0f} s", file=sys.stderr)
     for name, text in sorted(texts.items()):
         row = result["queries"][name] = {}
-        for label, store in (("memory", memory), ("disk", disk)):
+        for label, store in engines_:
             row[label] = in_child(lambda: median_time(lambda: list(store.query(text)), runs),
                                   limit, timed=False)
+        if rdflib_limit is not None:
+            row["rdflib"] = in_child(lambda: list(rdf.query(text)), rdflib_limit)
         print(f"  {name}: {row}", file=sys.stderr)
+    result["rdflib_limit"] = rdflib_limit
     return result
 
 
@@ -230,14 +245,28 @@ def cold_starts(oxi, virt, memory, runs: int, work: Path) -> dict:
 
 
 def report_local(result: dict) -> None:
-    print(f"\n### {result['size']:,} triples (pyoxigraph only)\n")
-    print("| query | memory | disk |\n|---|---:|---:|")
+    limit = result.get("rdflib_limit")
+    with_rdflib = limit is not None
+    print(f"\n### {result['size']:,} triples (pyoxigraph{' and rdflib' if with_rdflib else ' only'})\n")
+    if with_rdflib:
+        print(f"rdflib parse: {result['rdflib_parse']:.0f} s\n")
+        print("| query | memory | disk | rdflib | rdflib / memory |\n|---|---:|---:|---:|---:|")
+    else:
+        print("| query | memory | disk |\n|---|---:|---:|")
     for name, row in sorted(result["queries"].items()):
-        slow = any(value is None or value > 1 for value in row.values())
+        slow = any(row[e] is None or row[e] > 1 for e in ("memory", "disk"))
+        shown = ("memory", "disk", "rdflib") if with_rdflib else ("memory", "disk")
         cells = " | ".join(f"{row[e] * 1000:.1f}" if row[e] is not None else "> limit"
-                           for e in ("memory", "disk"))
+                           for e in shown)
+        if with_rdflib and row["memory"]:
+            rdf = row["rdflib"]
+            cells += f" | {rdf / row['memory']:,.0f}x" if rdf is not None \
+                else f" | > {limit / row['memory']:,.0f}x"
+        elif with_rdflib:
+            cells += " | "
         print(f"| {name}{' **> 1 s**' if slow else ''} | {cells} |")
-    print("\n(milliseconds, median; each query in a child process given --limit seconds)")
+    print("\n(milliseconds, median; each query in a child process given --limit seconds"
+          + (f", rdflib one run given --rdflib-limit {limit:.0f} s)" if with_rdflib else ")"))
 
 
 def report(result: dict) -> None:
@@ -285,6 +314,8 @@ def main(argv=None) -> int:
                         help="pyoxigraph in memory and on disk only: no servers, rdflib, Jena")
     parser.add_argument("--limit", type=float, default=60.0,
                         help="with --local-only: seconds before a query is given up")
+    parser.add_argument("--with-rdflib", action="store_true",
+                        help="with --local-only: rdflib's engine too, one run per query")
     parser.add_argument("--cold-only", action="store_true",
                         help="the servers' push and whole-process commands only, no query table")
     parser.add_argument("--only", nargs="+", metavar="QUERY",
@@ -299,7 +330,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="aikg-bench-") as tmp:
         for size in args.sizes:
             if args.local_only:
-                report(run_local(size, args.runs, texts, Path(tmp), args.limit))
+                report(run_local(size, args.runs, texts, Path(tmp), args.limit,
+                                 args.rdflib_limit if args.with_rdflib else None))
             else:
                 report(run_size(size, args.runs, texts, Path(tmp), not args.no_jena,
                                 args.rdflib_limit, args.cold_only))

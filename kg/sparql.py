@@ -242,9 +242,12 @@ _CONVERTERS = {
 def curie(iri: str, prefixes: dict[str, str] | None = None) -> str:
     """Shorten an IRI with the predeclared (or the given) prefixes; unchanged when none applies."""
     for name, base in (prefixes or PREFIXES).items():
-        if iri.startswith(base) and re.fullmatch(r"[\w-]+", iri[len(base):] or "-"):
+        if iri.startswith(base) and _LOCAL_NAME.fullmatch(iri[len(base):] or "-"):
             return f"{name}:{iri[len(base):]}"
     return iri
+
+
+_LOCAL_NAME = re.compile(r"[\w-]+")
 
 
 def expand(curie_or_iri: str, prefixes: dict[str, str] | None = None) -> str | None:

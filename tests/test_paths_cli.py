@@ -305,10 +305,12 @@ def test_many_responsibilities_are_summarised_unless_verbose():
 @pytest.mark.parametrize("command", [
     ("path", "Junior AI Engineer", "AI Engineer"), ("ready", "--have", "Python"),
     ("path", "Junior AI Engineer", "Nobody"),  # an error on the way out too
+    ("query", "ladder"),
 ])
 def test_the_collector_is_back_after_a_command_run_in_process(run, command):
-    """The ladder commands switch the garbage collector off while they run; only the 'aikg'
-    process itself (kg.cli.run) leaves it off: a library user or test keeps collecting."""
+    """The ladder commands and 'query' switch the garbage collector off while they run; only
+    the 'aikg' process itself (kg.cli.run) leaves it off: a library user or test keeps
+    collecting."""
     import gc
 
     assert gc.isenabled()

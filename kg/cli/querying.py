@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    Context, OutputError, get_kg, handle_errors, main, not_empty, write_output,
+    Context, OutputError, get_kg, handle_errors, main, not_empty, one_shot, write_output,
 )
 
 
@@ -81,6 +81,7 @@ def _looks_like_name(text: str) -> bool:
               metavar="SECONDS", help="Stop a query that runs longer (0 = no limit).")
 @click.pass_context
 @handle_errors
+@one_shot
 def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
     """Run SPARQL: a named query, text, -f FILE or - (stdin).
 

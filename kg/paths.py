@@ -65,8 +65,9 @@ def project(g, lateral: bool = False):
 
 
 def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
-    """The projection kept beside a workspace store (it never changes under its key), else
-    built from the named queries, and kept when there is a workspace folder to keep it in."""
+    """The projection kept beside a workspace store (it never changes under its key), or for
+    a remote graph the plain one kept in the workspace under the SHA-256 of the store's
+    tables; else built from the named queries, and kept where there is a folder for it."""
     from kg import role_graph, workspace
 
     folder = getattr(g, "folder", None)

@@ -278,11 +278,9 @@ class _Node(dict):
 
     def __missing__(self, key):
         if key == "mask" and self._make_mask is not None:
-            self["mask"], self._make_mask = self._make_mask(), None
+            self._made_mask()
         elif key in _LAZY and self._make is not None:
-            made, self._make = self._make(), None
-            for part, value in made.items():
-                self.setdefault(part, value)
+            self._made()
         else:
             raise KeyError(key)
         return self[key]
@@ -290,13 +288,19 @@ class _Node(dict):
     def whole(self) -> dict:
         """This data with every part made (before it is copied or handed on)."""
         if self._make is not None:
-            made, self._make = self._make(), None
-            for key, value in made.items():
-                self.setdefault(key, value)
+            self._made()
         if self._make_mask is not None:
-            self.setdefault("mask", self._make_mask())
-            self._make_mask = None
+            self._made_mask()
         return self
+
+    def _made(self) -> None:
+        made, self._make = self._make(), None
+        for key, value in made.items():
+            self.setdefault(key, value)  # a part set before it was made stays
+
+    def _made_mask(self) -> None:
+        mask, self._make_mask = self._make_mask(), None
+        self.setdefault("mask", mask)
 
 
 class _SkillsByIri(Mapping):

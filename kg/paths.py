@@ -109,6 +109,7 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
         workspace.write_rows(folder, kept, cached["data"])
+        _drop_other_formats(folder)
     elif remote is not None:
         try:
             where.mkdir(parents=True, exist_ok=True)
@@ -116,6 +117,17 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
             return graph  # a ladder that cannot be kept is only slower next time
         workspace.write_rows(where, name, {**role_graph.to_data(graph), "key": key})
     return graph
+
+
+def _drop_other_formats(folder) -> None:
+    """Delete ladders kept beside a store by another version (22 MB each at 1M triples):
+    no version reads them again."""
+    from kg import role_graph
+
+    current = {f"projection-{role_graph.FORMAT}{end}.json" for end in ("", "-lateral")}
+    for path in (folder / "rows").glob("projection-*.json"):
+        if path.name not in current:
+            path.unlink(missing_ok=True)
 
 
 def _remote_kept(g) -> tuple | None:

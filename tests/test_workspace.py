@@ -164,6 +164,19 @@ def test_kept_projection_is_the_built_one(space, example, lateral):
     assert [kept.nodes[n]["mask"] for n in kept] == [built.nodes[n]["mask"] for n in built]
 
 
+def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_again(space, example):
+    from kg import paths, role_graph
+
+    space.add([example])
+    rows = kg.load(workspace=space).folder / "rows"
+    current = rows / f"projection-{role_graph.FORMAT}.json"
+    older = rows / f"projection-{role_graph.FORMAT - 1}.json"
+    older.write_bytes(current.read_bytes())
+    current.unlink()  # as after an upgrade: only the other version's ladder is there
+    paths.find_path(kg.load(workspace=space), "Lead AI Engineer", "Head of AI Engineering")
+    assert current.is_file() and not older.exists()
+
+
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     from kg import paths, role_graph
 

@@ -147,8 +147,7 @@ def reasoned_triples(store: ox.Store) -> bytes:
     read differently)."""
     declared = [row["p"] for row in store.query(_DECLARED_ANNOTATIONS,
                                                 use_default_graph_as_union=True)]
-    skipped = [f"<{OWL}imports>", *(f"<{iri}>" for iri in BUILT_IN_ANNOTATIONS),
-               *(str(p) for p in declared)]
+    skipped = [*(f"<{iri}>" for iri in BUILT_IN_ANNOTATIONS), *(str(p) for p in declared)]
     query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o "
              f"FILTER(?p != <{OWL}imports> && (isBlank(?s) || ?p NOT IN ({', '.join(skipped)}))) }}")
     return store.query(query, use_default_graph_as_union=True).serialize(

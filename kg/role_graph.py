@@ -188,8 +188,7 @@ def to_data(graph: RoleGraph, edges_only: bool = False) -> dict:
 
     nodes, details = [], []
     for iri, data in graph.nodes(data=True):
-        nodes.append([iri, data["label"], data["level"], data["years"],
-                      len({bits[s.iri] for s in data["skills"]})])
+        nodes.append([iri, data["label"], data["level"], data["years"], data["width"]])
         details.append([
             [skill(s) for s in data["skills"]],
             [[r.iri, r.label, r.area] for r in data["responsibilities"]],

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,9 +177,7 @@ class _Converter:
         source = self.section("isco")
         # ISCO names some groups like the group above them ("cooks": C512 and C5120): such a
         # label gets the group's code, so that each label names one group
-        seen: dict[str, int] = {}
-        for _, row in self.table("isco"):
-            seen[row["preferredLabel"].casefold()] = seen.get(row["preferredLabel"].casefold(), 0) + 1
+        seen = Counter(row["preferredLabel"].casefold() for _, row in self.table("isco"))
         for where, row in self.table("isco"):
             node = iri(require(row["conceptUri"], "conceptUri", where))
             label = require(row["preferredLabel"], "preferredLabel", where)

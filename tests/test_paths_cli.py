@@ -333,3 +333,16 @@ def test_the_aikg_process_answers_with_the_collector_off(tmp_path):
     in_process = CliRunner().invoke(cli.main, args, prog_name="aikg")
     assert json.loads(done.stdout) == json.loads(ok(in_process))
     assert json.loads(done.stdout)["steps"][-1]["to"]["label"] == "Head of AI Engineering"
+
+
+def test_ready_lists_the_first_three_missing_essential_skills_of_each_role(run):
+    """The table's last column is drawn from the skill table, not from the answer's skills:
+    it must say what the JSON answer says."""
+    text = ok(run("ready", "--have", "Python", "--format", "md")).splitlines()[4:]
+    data = json.loads(ok(run("ready", "--have", "Python", "--format", "json")))
+    assert len(text) >= len(data["roles"]) > 3
+    for line, role in zip(text, data["roles"]):
+        essential = [s["label"] for s in role["missing"] if s["essential"]]
+        more = f" (+{len(essential) - 3} more)" if len(essential) > 3 else ""
+        expected = f"{len(essential)}: " + ", ".join(essential[:3]) + more if essential else "-"
+        assert line.split(" | ")[-1].rstrip(" |") == expected, role["role"]["label"]

@@ -1,6 +1,7 @@
 """The ladder's own small graph: the networkx behaviour the path commands rely on."""
 
 import networkx as nx
+import pytest
 
 import kg
 from kg import paths
@@ -84,3 +85,59 @@ def test_kept_projection_reads_back_whole():
     for start, end in (("r:a", "r:c"), ("r:b", "r:c")):
         assert (paths.shortest_paths(read, start, end).to_dict()
                 == paths.shortest_paths(built, start, end).to_dict())
+
+
+def _ranked_by_skills(graph, held, current=None):
+    """``aikg ready``'s ranking spelled out on each role's :class:`Skill` tuple, as the
+    docstring of :func:`kg.paths.ready` defines it (the slow, plain way)."""
+    same = graph.graph["same_skill"]
+    held = {same.get(h, h) for h in held}
+    if current is not None:
+        held |= {s.iri for s in graph.nodes[current]["skills"]}
+    rows = []
+    for iri, data in graph.nodes(data=True):
+        skills = data["skills"]
+        if not skills:
+            continue
+        held_essential = [s for s in skills if s.essential and s.iri in held]
+        score = round(sum(data["importance"].get(s.iri, 5.0) / 5.0 for s in held_essential), 4)
+        missing = tuple(s for s in skills if s.iri not in held)
+        rows.append((iri, score, len(held_essential), sum(s.essential for s in skills),
+                     len(skills) - len(missing), len(skills), missing))
+    return sorted(rows, key=lambda r: (-r[1], -r[4] / r[5], -r[4],
+                                       -(graph.nodes[r[0]]["level"] or 0),
+                                       graph.nodes[r[0]]["label"].casefold()))
+
+
+def _ranked(graph, held, current=None):
+    rated, _ = paths.rank_readiness(graph, held, current)
+    return [(r.role.iri, r.score, r.essential_held, r.essential, r.held, r.required,
+             tuple(r.missing)) for r in rated]
+
+
+@pytest.mark.parametrize("held, current", [
+    ([], "r:b"), (["s:x"], None), (["https://w3id.org/ai-leadership#Y"], None),
+    (["s:y2"], None), (["s:x", "s:y2"], "r:a"), (["s:unknown"], None)])
+def test_ready_ranks_a_kept_ladder_as_the_plain_definition_does(held, current):
+    """``aikg ready`` ranks on skill numbers, on the built ladder and on one read back from
+    beside a store; both must agree with the definition on Skill objects, with a skill
+    required as essential and as preferred, two skills that are one, and ratings."""
+    import json
+
+    from kg import role_graph
+
+    built = _kept_ladder()
+    read = role_graph.from_data(json.loads(json.dumps(role_graph.to_data(built))))
+    expected = _ranked_by_skills(built, held, current)
+    assert _ranked(built, held, current) == expected
+    assert _ranked(read, held, current) == expected
+
+
+def test_ready_ranks_the_release_as_the_plain_definition_does():
+    g = kg.load()
+    ladder = paths.project(g)
+    for held in (["Python"], ["Python", "PyTorch", "Leadership"], ["SQL", "ML"]):
+        iris = [paths.resolve_skill(g, s) for s in held]
+        assert _ranked(ladder, iris) == _ranked_by_skills(ladder, iris)
+    assert _ranked(ladder, [], paths.resolve_role(g, "AI Engineer")) == _ranked_by_skills(
+        ladder, [], paths.resolve_role(g, "AI Engineer"))

@@ -185,11 +185,23 @@ def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     expected = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict()
     current = f'{{"format": {role_graph.FORMAT}'.encode()
+    kept = folder / "rows" / f"projection-{role_graph.FORMAT}.json"
+    good = json.loads(kept.read_bytes())
+    count = len(good["nodes"])
+    packed = role_graph._packed
+    damaged = [{**good, part: value} for part, value in (
+        ("edges", "not base64!"), ("edges", packed([0, count])),  # a role past the last
+        ("role_skills", packed([10 ** 6])), ("order", packed([0] * count)),
+        ("skill_bit", packed([0])), ("moves", [[0, count + 5, "move", 2]]),
+        ("role_essentials", packed([1]))
+    )]
     for damage in (b'{"format": 0, "nodes": []}', b"{not json", current + b', "nodes": [["x"]]}',
-                   current + b', "nodes": [], "details": [[]], "edges": [[0, 1]]}'):
-        (folder / "rows" / f"projection-{role_graph.FORMAT}.json").write_bytes(damage)
+                   current + b', "nodes": [], "details": [[]], "edges": [[0, 1]]}',
+                   *(json.dumps(d).encode() for d in damaged)):
+        kept.write_bytes(damage)
         assert paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict() == expected
+        assert kept.read_bytes() != damage  # and kept again, whole
 
 
 def test_cli_add_sources_remove(runner, tmp_path, example):

@@ -125,6 +125,22 @@ class KnowledgeGraph:
         return (self._keeps_answer(query, bindings)
                 and (self.folder / "rows" / _answer_name(query)).is_file())
 
+    def shown(self, query: str, bindings: dict | None, fmt: str, labels: bool, render) -> bytes:
+        """``render()``, a shipped query's answer as a table or Markdown, kept beside a
+        workspace store like the answer itself (:meth:`_cached`): the store, its labels and
+        its prefixes never change under its key. 'aikg query ladder' over 1M triples of user
+        data spent 0.3 s of 0.46 making the same 9,355-row table each time."""
+        if not self._keeps_answer(query, bindings):
+            return render()
+        from kg import workspace
+
+        name = f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
+        data = workspace.read_bytes(self.folder, name)
+        if data is None:
+            data = render()
+            workspace.write_bytes(self.folder, name, data)
+        return data
+
     def _keeps_answer(self, query: str, bindings) -> bool:
         """Whether this query's answer is kept beside a workspace store (see :meth:`_cached`)."""
         return (self.folder is not None and self.cache_results and not bindings

@@ -243,6 +243,28 @@ def test_shipped_query_answers_are_kept_beside_the_store_and_stay_the_same(space
     assert list((graph.folder / "rows").glob("results-*"))
 
 
+def test_tables_of_shipped_queries_are_kept_beside_the_store_and_stay_the_same(runner, space,
+                                                                               example):
+    """'aikg query NAME' keeps the table or Markdown it printed; each format and label
+    setting has its own, and each is what the same command prints without a workspace."""
+    from kg import catalogue, formats
+
+    fresh = kg.load(extra=[example], check=False)  # no workspace folder: nothing kept
+    ws = ["--workspace", str(space.folder)]
+    assert runner.invoke(main, [*ws, "add", str(example)]).exit_code == 0
+    for _ in range(2):  # the first run keeps each table, the second reads it
+        for name in ("ladder", "class-counts"):
+            results = lambda: fresh.run(catalogue.get(name).text)  # noqa: E731
+            for fmt, labels in (("table", True), ("md", True), ("table", False)):
+                args = [*ws, "query", name, "--format", fmt, *([] if labels else ["--no-labels"])]
+                shown = runner.invoke(main, args)
+                assert shown.exit_code == 0, shown.output
+                expected = formats.render(results(), fmt, fresh.labels() if labels else None,
+                                          fresh.prefixes).decode()
+                assert shown.stdout == expected, (name, fmt, labels)
+    assert len(list((kg.load(workspace=space).folder / "rows").glob("shown-*"))) == 6
+
+
 def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, monkeypatch):
     from kg.errors import UnknownEntity
     from kg.graph import KnowledgeGraph

@@ -125,9 +125,12 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
         labels = not endpoint
 
     def work(out):
-        results = graph.run(text, values)
-        names = graph.labels() if labels and fmt in ("table", "md") else None
-        formats.write(results, fmt, out, names, graph.prefixes)
+        if fmt in formats.TEXT_FORMATS:  # made for people: kept when the answer is
+            out.write(graph.shown(text, values, fmt, labels, lambda: formats.render(
+                graph.run(text, values), fmt, graph.labels() if labels else None,
+                graph.prefixes)))
+            return
+        formats.write(graph.run(text, values), fmt, out, None, graph.prefixes)
 
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
     # answer kept beside a workspace store: no query runs that a child would have to stop

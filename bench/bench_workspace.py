@@ -39,7 +39,9 @@ def aikg() -> str:
 
 
 def timed(args: list[str], env: dict, check: bool = True) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MB of one ``aikg`` process (``os.wait4``: this child only)."""
+    """Wall seconds and peak RSS in MiB of one ``aikg`` command (``os.wait4``: the largest of
+    the process and the children it waited for, such as the forked check of ``add``; not their
+    sum)."""
     start = time.perf_counter()
     child = subprocess.Popen([aikg(), *args], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
@@ -77,7 +79,7 @@ def main() -> None:
         print("| command | median wall time | peak RSS |")
         print("|---|---|---|")
         took, peak = timed(["add", str(data)], env)
-        print(f"| `aikg add FILE` (first: parse, check, store) | {took:.2f} s | {peak:.0f} MB |",
+        print(f"| `aikg add FILE` (first: parse, check, store) | {took:.2f} s | {peak:.0f} MiB |",
               flush=True)
         for command in COMMANDS:
             if args.no_validate and command[0] == "validate":
@@ -86,7 +88,7 @@ def main() -> None:
                      for _ in range(args.runs)]
             shown = " ".join(f"'{a}'" if " " in a else a for a in command)
             print(f"| `aikg {shown}` | {statistics.median(t for t, _ in times) * 1000:.0f} ms "
-                  f"| {max(p for _, p in times):.0f} MB |", flush=True)
+                  f"| {max(p for _, p in times):.0f} MiB |", flush=True)
 
 
 if __name__ == "__main__":

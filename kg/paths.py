@@ -65,6 +65,11 @@ def project(g, lateral: bool = False):
     return cached[lateral]
 
 
+def forget(g) -> None:
+    """Let go of the projections of ``g`` (cached per graph by :func:`project`)."""
+    _PROJECTIONS.pop(g, None)
+
+
 def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     """The projection kept beside a workspace store (it never changes under its key), or for
     a remote graph the plain one kept in the workspace under the SHA-256 of the store's
@@ -95,18 +100,17 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
             workspace.write_rows(folder, kept, {**cached["data"], **edges}
                                  if "data" in cached else role_graph.to_data(graph))
         return graph
-    if "rows" not in cached:  # the same rows serve both projections
-        # named_cached: a remote graph answers these from per-predicate tables
-        # (kg/remote/ladder.py: 13 s -> 2 s at 111k triples); beside a workspace store only
-        # the projection is kept, not its rows
-        read = g.named if folder is not None else g.named_cached
-        cached["rows"] = {name: read(name) for name in (
-            "role-progression", "skills-for-role", "responsibilities-by-area",
-            "qualifications", "experience-requirements", "skill-matches")}
-    rows = cached["rows"]
+    # named_cached: a remote graph answers these from per-predicate tables (kg/remote/ladder.py:
+    # 13 s -> 2 s at 111k triples); beside a workspace store only the projection is kept, not
+    # its rows (337,901 dicts at 1M triples: not held past the build)
+    read = g.named if folder is not None else g.named_cached
+    rows = {name: read(name) for name in (
+        "role-progression", "skills-for-role", "responsibilities-by-area", "qualifications",
+        "experience-requirements", "skill-matches")}
     graph = build_projection(
         rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
         rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"])
+    del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
         workspace.write_rows(folder, kept, cached["data"])

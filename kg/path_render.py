@@ -39,7 +39,8 @@ def render(result, fmt: str, verbose: bool = False) -> str:
     else:
         lines = {"Gap": _gap, "NextRoles": _next, "Ready": _ready}[kind](result, md)
     # each line is ours; a control character (a line feed included) can only come from data
-    return "\n".join(escape(line) for line in lines).rstrip("\n") + "\n"
+    return "\n".join(line if line.isprintable() else escape(line)
+                     for line in lines).rstrip("\n") + "\n"
 
 
 def skill_groups(skills) -> list[tuple[str, str, list[str]]]:

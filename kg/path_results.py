@@ -217,13 +217,11 @@ class Skills(Sequence):
 
     def essential_labels(self, limit: int) -> list[str]:
         """The labels of the first ``limit`` essential skills, no :class:`Skill` made."""
-        essential, label, found = self._table.essential, self._table.label, []
-        for row in self._rows:
-            if essential[row]:
-                found.append(label[row])
-                if len(found) == limit:
-                    break
-        return found
+        essential, label = self._table.essential, self._table.label
+        first = self._rows[:limit]
+        if all(map(essential.__getitem__, first)):  # essential first: the usual case
+            return list(map(label.__getitem__, first))
+        return [label[row] for row in self._rows if essential[row]][:limit]
 
     def __len__(self) -> int:
         return len(self._rows)

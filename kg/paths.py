@@ -616,9 +616,8 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
     and the roles that list no skills."""
     # the skills held as row numbers of the ladder's skill table: with 1M triples of user
     # data, making each role's 'Skill's to compare them took 1 s of one 'ready'
-    same, bit_of = graph.graph.get("same_skill", {}), graph.graph["skill_bits"]
-    table = role_graph.skill_table(graph)
-    held_bits = {bit_of[iri] for iri in (same.get(h, h) for h in have) if iri in bit_of}
+    same, table = graph.graph.get("same_skill", {}), role_graph.skill_table(graph)
+    held_bits = table.bits_of(same.get(h, h) for h in have)
     if current is not None:
         held_bits.update(table.bit[row] for row in table.rows(table.roles.index(current)))
     held_rows = table.rows_of_bits(held_bits)

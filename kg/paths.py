@@ -77,18 +77,18 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     from kg import workspace
 
     folder = getattr(g, "folder", None)
-    kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}"
+    kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}.ladder"
     if folder is not None:
-        data = workspace.read_rows(folder, kept)
-        graph = role_graph.from_data(data) if data is not None else None
+        data = role_graph.load(workspace.read_bytes(folder, kept))
+        graph = role_graph.from_data(data, checked=True) if data is not None else None
         if graph is not None:
             return graph
     remote = None if lateral or folder is not None else _remote_kept(g)
     if remote is not None:  # a store's ladder, kept under the SHA-256 of its tables
         where, name, key = remote
-        data = workspace.read_rows(where, name)
-        if isinstance(data, dict) and data.get("key") == key:
-            graph = role_graph.from_data(data)
+        data = role_graph.load(workspace.read_bytes(where, name))
+        if data is not None and data.get("key") == key:
+            graph = role_graph.from_data(data, checked=True)
             if graph is not None:
                 return graph
     if lateral:  # the plain ladder and the moves: the rows are not read twice
@@ -97,8 +97,8 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
         _add_moves(graph, g.named("occupation-moves"))
         if folder is not None:
             edges = role_graph.to_data(graph, edges_only=True)
-            workspace.write_rows(folder, kept, {**cached["data"], **edges}
-                                 if "data" in cached else role_graph.to_data(graph))
+            workspace.write_bytes(folder, kept, role_graph.dump(
+                {**cached["data"], **edges} if "data" in cached else role_graph.to_data(graph)))
         return graph
     # named_cached: a remote graph answers these from per-predicate tables (kg/remote/ladder.py:
     # 13 s -> 2 s at 111k triples); beside a workspace store only the projection is kept, not
@@ -113,22 +113,23 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
-        workspace.write_rows(folder, kept, cached["data"])
+        workspace.write_bytes(folder, kept, role_graph.dump(cached["data"]))
         _drop_other_formats(folder)
     elif remote is not None:
         try:
             where.mkdir(parents=True, exist_ok=True)
         except OSError:
             return graph  # a ladder that cannot be kept is only slower next time
-        workspace.write_rows(where, name, {**role_graph.to_data(graph), "key": key})
+        workspace.write_bytes(where, name, role_graph.dump({**role_graph.to_data(graph),
+                                                            "key": key}))
     return graph
 
 
 def _drop_other_formats(folder) -> None:
     """Delete ladders kept beside a store by another version (22 MB each at 1M triples):
     no version reads them again."""
-    current = {f"projection-{role_graph.FORMAT}{end}.json" for end in ("", "-lateral")}
-    for path in (folder / "rows").glob("projection-*.json"):
+    current = {f"projection-{role_graph.FORMAT}{end}.ladder" for end in ("", "-lateral")}
+    for path in (folder / "rows").glob("projection-*"):
         if path.name not in current:
             path.unlink(missing_ok=True)
 
@@ -141,7 +142,7 @@ def _remote_kept(g) -> tuple | None:
     if found is None:
         return None
     where, store, key = found
-    return where, f"projection-{role_graph.FORMAT}-{store}", key
+    return where, f"projection-{role_graph.FORMAT}-{store}.ladder", key
 
 
 def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:

@@ -66,8 +66,8 @@ def test_kept_projection_reads_back_whole():
     from kg import role_graph
 
     built = _kept_ladder()
-    data = json.loads(json.dumps(role_graph.to_data(built)))  # as kept on disk
-    read = role_graph.from_data(data)
+    data = role_graph.load(role_graph.dump(role_graph.to_data(built)))  # as kept on disk
+    read = role_graph.from_data(data, checked=True)
     assert role_graph.to_data(read) == role_graph.to_data(built)
     for node in built:  # the parts made on first read are the built ones
         for key in ("mask", "skills", "responsibilities", "qualifications", "experience",
@@ -127,7 +127,8 @@ def test_ready_ranks_a_kept_ladder_as_the_plain_definition_does(held, current):
     from kg import role_graph
 
     built = _kept_ladder()
-    read = role_graph.from_data(json.loads(json.dumps(role_graph.to_data(built))))
+    read = role_graph.from_data(role_graph.load(role_graph.dump(role_graph.to_data(built))),
+                                checked=True)
     expected = _ranked_by_skills(built, held, current)
     assert _ranked(built, held, current) == expected
     assert _ranked(read, held, current) == expected
@@ -141,3 +142,19 @@ def test_ready_ranks_the_release_as_the_plain_definition_does():
         assert _ranked(ladder, iris) == _ranked_by_skills(ladder, iris)
     assert _ranked(ladder, [], paths.resolve_role(g, "AI Engineer")) == _ranked_by_skills(
         ladder, [], paths.resolve_role(g, "AI Engineer"))
+
+
+def test_numbers_that_point_past_their_tables_are_refused():
+    """Data that did not come through a kept file's CRC-32 has each number checked."""
+    from kg import role_graph
+
+    good = role_graph.to_data(_kept_ladder())
+    assert role_graph.from_data(good) is not None
+    past = 10 ** 6
+    for part in ("role_skills", "skill_bit", "skill_kind", "by_iri", "edges"):
+        numbers = list(good[part])
+        numbers[-1] = past
+        assert role_graph.from_data({**good, part: role_graph._packed(numbers)}) is None, part
+    repeated = role_graph._packed([0] * len(good["order"]))  # not each role once
+    assert role_graph.from_data({**good, "order": repeated}) is None
+    assert role_graph.from_data({**good, "edges": [0, 1]}) is None  # not packed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,7 @@ def test_cached_projection_gives_the_same_path(space, example):
         assert cached == fresh
     rows = kg.load(workspace=space).folder / "rows"
     kept = f"projection-{role_graph.FORMAT}"
-    assert (rows / f"{kept}.json").is_file() and (rows / f"{kept}-lateral.json").is_file()
+    assert (rows / f"{kept}.ladder").is_file() and (rows / f"{kept}-lateral.ladder").is_file()
     assert len(list(rows.glob("results-*"))) == 2  # 'aikg stats' and 'aikg query ladder'
 
 
@@ -169,8 +170,8 @@ def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_aga
 
     space.add([example])
     rows = kg.load(workspace=space).folder / "rows"
-    current = rows / f"projection-{role_graph.FORMAT}.json"
-    older = rows / f"projection-{role_graph.FORMAT - 1}.json"
+    current = rows / f"projection-{role_graph.FORMAT}.ladder"
+    older = rows / f"projection-{role_graph.FORMAT - 1}.json"  # as versions before 4 kept it
     older.write_bytes(current.read_bytes())
     current.unlink()  # as after an upgrade: only the other version's ladder is there
     paths.find_path(kg.load(workspace=space), "Lead AI Engineer", "Head of AI Engineering")
@@ -184,20 +185,26 @@ def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     folder = kg.load(workspace=space).folder
     expected = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict()
-    current = f'{{"format": {role_graph.FORMAT}'.encode()
-    kept = folder / "rows" / f"projection-{role_graph.FORMAT}.json"
-    good = json.loads(kept.read_bytes())
-    count = len(good["nodes"])
-    packed = role_graph._packed
-    damaged = [{**good, part: value} for part, value in (
-        ("edges", "not base64!"), ("edges", packed([0, count])),  # a role past the last
-        ("role_skills", packed([10 ** 6])), ("order", packed([0] * count)),
-        ("skill_bit", packed([0])), ("moves", [[0, count + 5, "move", 2]]),
-        ("role_essentials", packed([1]))
-    )]
-    for damage in (b'{"format": 0, "nodes": []}', b"{not json", current + b', "nodes": [["x"]]}',
-                   current + b', "nodes": [], "details": [[]], "edges": [[0, 1]]}',
-                   *(json.dumps(d).encode() for d in damaged)):
+    kept = folder / "rows" / f"projection-{role_graph.FORMAT}.ladder"
+    good = kept.read_bytes()
+    crc, head, body = good.split(b"\n", 2)
+    header = json.loads(head)
+    count, places = len(header["nodes"]), header["packed"]
+
+    def told(sum_again: bool = False, **parts) -> bytes:  # the header says otherwise
+        rest = json.dumps({**header, **parts}).encode() + b"\n" + body
+        return (b"%08x" % zlib.crc32(rest) if sum_again else crc) + b"\n" + rest
+
+    flipped = good[:-5] + bytes([good[-5] ^ 1]) + good[-4:]  # one bit of the numbers
+    for damage in (b'{"format": 0, "nodes": []}', b"{not json", b"", good[:len(good) // 2],
+                   flipped, crc + b"\n" + head, b"00000000" + good[8:], told(format=0),
+                   told(packed={**places, "order": places["role_ends"]}),
+                   # a header that sums right but does not fit its parts
+                   told(True, nodes=[["x"]]), told(True, nodes=header["nodes"][:-1]),
+                   told(True, details=[[]] * count), told(True, moves=[[0, count, "move", 2]]),
+                   told(True, packed={**places, "edges": [0, 10 ** 6]}),
+                   told(True, packed={**places, "order": places["role_ends"]}),
+                   told(True, packed={k: v for k, v in places.items() if k != "by_iri"})):
         kept.write_bytes(damage)
         assert paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict() == expected

@@ -6,9 +6,10 @@
 those six with the same names and shapes, and :meth:`RoleGraph.to_networkx` gives the real
 thing to anyone who wants networkx's algorithms.
 
-A projection over a workspace store is kept as JSON beside the store (:func:`to_data`) (never pickle: a
-workspace folder may be shared, and loading it must not run code), so a later ``aikg path``
-reads one file instead of seven result sets and rebuilding the ladder.
+A projection over a workspace store is kept beside the store (:func:`to_data`, :func:`dump`:
+JSON and raw numbers, never pickle: a workspace folder may be shared, and loading it must not
+run code), so a later ``aikg path`` reads one file instead of seven result sets and rebuilding
+the ladder.
 
 >>> g = RoleGraph()
 >>> g.add_edge("a", "b", cost=1)

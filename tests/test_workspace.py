@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import time
 import zlib
 from pathlib import Path
 
@@ -291,3 +294,54 @@ def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, mo
     monkeypatch.setattr(KnowledgeGraph, "named_labels", every_label)
     with pytest.raises(UnknownEntity, match="Did you mean 'Principal ML Engineer'"):
         fresh.resolve("Principal ML Enginer", cls="ail:Occupation")
+
+
+def _settled(path: Path, seconds_ago: int = 3600) -> None:
+    """Give ``path`` an mtime well in the past, as a file not edited lately has."""
+    old = time.time_ns() - seconds_ago * 10 ** 9
+    os.utime(path, ns=(old, old))
+
+
+def test_a_file_changed_under_the_same_size_and_mtime_is_noticed(runner, tmp_path, example):
+    """The digest kept under a file's inode, size, mtime and ctime: a change that puts the
+    size and mtime back (a same-length edit, then 'touch -d') still shows in the ctime."""
+    ws = ["--workspace", str(tmp_path / "cli-ws")]
+    _settled(example)
+    assert runner.invoke(main, [*ws, "add", str(example)]).exit_code == 0
+    assert (tmp_path / "cli-ws" / workspace.DIGESTS).is_file()
+    before = example.stat()
+    text = example.read_text()
+    assert "Principal ML Engineer" in text
+    example.write_text(text.replace("Principal ML Engineer", "Principal XY Engineer"))
+    os.utime(example, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert example.stat().st_size == before.st_size
+    assert example.stat().st_mtime_ns == before.st_mtime_ns
+    ladder = runner.invoke(main, [*ws, "query", "ladder", "--format", "csv"])
+    assert "Principal XY Engineer" in ladder.stdout
+    assert "Principal ML Engineer" not in ladder.stdout
+
+
+def test_a_settled_file_is_not_read_again_to_hash_it(space, example, monkeypatch):
+    _settled(example)
+    space.add([example])
+    expected = kg.load(workspace=space).named("ladder")
+
+    def refuse(path):
+        raise AssertionError(f"hashed {path} again")
+
+    monkeypatch.setattr(workspace, "file_digest", refuse)
+    assert kg.load(workspace=space).named("ladder") == expected
+    example.write_text(example.read_text() + "\n")  # changed: hashed again
+    with pytest.raises(AssertionError, match="hashed"):
+        kg.load(workspace=space)
+
+
+def test_a_file_edited_just_now_is_hashed_every_time(space, example, monkeypatch):
+    """A file whose mtime is within a clock tick of its reading could change again unseen."""
+    space.add([example])  # just copied: its mtime is now
+    calls = []
+    monkeypatch.setattr(workspace, "file_digest", lambda path: calls.append(path) or
+                        hashlib.sha256(path.read_bytes()).hexdigest())
+    kg.load(workspace=space)
+    kg.load(workspace=space)
+    assert calls == [example.resolve()] * 2

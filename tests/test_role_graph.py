@@ -76,6 +76,10 @@ def test_kept_projection_reads_back_whole():
     assert read.edges["r:a", "r:c"] == {"move": "career change", "cost": 3}
     assert dict(read.graph["skills"]) == built.graph["skills"]
     assert dict(read.graph["skill_bits"]) == built.graph["skill_bits"]
+    unread = role_graph.from_data(data)  # each skill found before the IRI dict is built
+    for iri, skill in built.graph["skills"].items():
+        assert unread.graph["skills"][iri] == skill
+    assert unread.graph["skills"].get("s:none") is None
     # a copy and a networkx graph carry every part, though none was read before
     fresh = role_graph.from_data(data)
     assert role_graph.to_data(fresh.copy()) == role_graph.to_data(built)

@@ -408,7 +408,7 @@ def _write_store(graph, staging: Path, in_memory: bool) -> None:
     disk = ox.Store(str(staging / "store"))
     # in blocks: one bulk load of 1.8M triples took 1.1 GB on top of the 0.6 GB store it
     # copies, 16 MB blocks 0.16 GB (and 6 s more, on the thread beside the warm-up); the
-    # compaction puts the blocks' files back in order (2.5 s), or queries run 20-80% slower
+    # compaction puts the blocks' files back in order (2.5 s), or queries run 16-83% slower
     with open(text, "rb") as source:
         rest = b""
         while block := source.read(WRITE_BLOCK):

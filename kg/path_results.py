@@ -208,12 +208,11 @@ class Skills(Sequence):
 
     def __init__(self, rows, table) -> None:
         self._rows, self._table = rows, table
-        self._make = table.skill
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return tuple(map(self._make, self._rows[i]))
-        return self._make(self._rows[i])
+            return tuple(map(self._table.skill, self._rows[i]))
+        return self._table.skill(self._rows[i])
 
     def essential_labels(self, limit: int) -> list[str]:
         """The labels of the first ``limit`` essential skills, no :class:`Skill` made."""
@@ -227,7 +226,7 @@ class Skills(Sequence):
         return len(self._rows)
 
     def __iter__(self) -> Iterator[Skill]:
-        return map(self._make, self._rows)
+        return map(self._table.skill, self._rows)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, (Skills, tuple)) and tuple(self) == tuple(other)

@@ -151,11 +151,12 @@ class Workspace:
         new = [Path(p).resolve() for p in paths]
         current = [Path(e["path"]) for e in self.recorded()]
         files = current + [p for p in dict.fromkeys(new) if p not in current]
-        merged = self._ensure(files, progress)
+        hashes = self.digests(files)
+        merged = self._ensure(files, progress, hashes)
         state = self._state()
         counts = self._meta(merged.folder).get("triples_per_file", {}) if merged.folder else {}
         state["files"] = [{"path": str(p), "sha256": sha, "triples": counts.get(str(p), 0)}
-                          for p, sha in zip(files, self.digests(files))]
+                          for p, sha in zip(files, hashes)]
         state["last_good"] = merged.folder.name if merged.folder else None
         self._save(state)
         return merged
@@ -208,9 +209,12 @@ class Workspace:
         """The merged graph of exactly ``files`` (not the recorded ones), built if needed."""
         return self._ensure([Path(p).resolve() for p in files], progress)
 
-    def _ensure(self, files: list[Path], progress: Progress | None) -> Merged:
-        files = list(dict.fromkeys(files))
-        hashes = self.digests(files)
+    def _ensure(self, files: list[Path], progress: Progress | None,
+                hashes: list[str] | None = None) -> Merged:
+        """The merged graph of ``files`` (``hashes``: their digests, when the caller has them)."""
+        if hashes is None:
+            files = list(dict.fromkeys(files))
+            hashes = self.digests(files)
         release = store.ensure_release()
         key = _key(release, files, hashes)
         folder = self.folder / "stores" / key

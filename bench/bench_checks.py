@@ -49,7 +49,10 @@ def whole_process(path: Path, runs: int) -> tuple[float, float, float, str]:
 def parts(path: Path, pairwise: bool) -> list[tuple[str, float, float, str]]:
     import pyoxigraph as ox
 
-    from kg import focus, screen, store, validate
+    from kg.checks import focus
+    from kg.checks import screen
+    from kg.store import release as store
+    from kg.checks import validate
     from kg.graph import read_turtle
 
     rows = []

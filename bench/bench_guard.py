@@ -45,8 +45,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
 
-    from kg import catalogue, sparql
-    from kg.query_guard import inspect
+    from kg.query import catalogue
+    from kg.query import sparql
+    from kg.query.guard import inspect
 
     queries = [q.text for q in catalogue.catalogue().values()]
     largest = max(queries, key=len)

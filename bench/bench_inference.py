@@ -1,8 +1,8 @@
-"""What materialising the entailments (kg/inference.py) costs, as the graph grows.
+"""What materialising the entailments (kg/releasing/inference.py) costs, as the graph grows.
 
 For the asserted release and for synthetic graphs of N triples (the TBox plus generated roles,
 each requiring 40 of the skills through the sub-properties, skills typed with subclasses,
-progressions stated as ail:progressesFrom), the time of ``kg.inference.entail`` over the
+progressions stated as ail:progressesFrom), the time of ``kg.releasing.inference.entail`` over the
 whole graph (what the build pays), and of adding 1,000 user triples to the entailed graph
 in a store (``entail_store``, what ``--with`` pays), median of --repeat runs, plus how many
 triples each derives.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.inference import entail, entail_store
+from kg.releasing.inference import entail, entail_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

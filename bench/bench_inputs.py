@@ -29,7 +29,7 @@ def timed(func, *args) -> float:
 def reparse(store) -> None:
     import rdflib
 
-    from kg import validate
+    from kg.checks import validate
 
     rdflib.Graph().parse(data=validate._ntriples(store).decode("utf-8"), format="nt")
 
@@ -43,7 +43,7 @@ def main() -> None:
     import pyoxigraph as ox
 
     import kg
-    from kg import validate
+    from kg.checks import validate
     from kg.errors import SourceError
     from kg.graph import read_turtle
 

@@ -8,12 +8,12 @@ Synthetic ladder: N roles in 20 levels; each role progresses to 2-3 roles of the
 each requires 50-100 skills out of a pool of 2,000 (about 60% taken over from one of the
 roles that lead to it, the rest drawn at random), 70% of them essential; every role asks
 for 2 + level/2 years. Up to 10k roles the ladder goes through RDF: N-Triples loaded into
-pyoxigraph, projected with the named queries (kg.paths.project). At 100k roles that would
+pyoxigraph, projected with the named queries (kg.paths.answers.project). At 100k roles that would
 be ~7.5M skill triples, so the projection is built from the same rows directly
-(kg.paths.build_projection) and only the search is timed there.
+(kg.paths.answers.build_projection) and only the search is timed there.
 
 Each query goes from a random level-1 role to a random top-level role it can reach, ranked
-by skills, with the default label budget (kg.paths.DEFAULT_MAX_LABELS); the report says how
+by skills, with the default label budget (kg.paths.answers.DEFAULT_MAX_LABELS); the report says how
 many answers were proven optimal and, for the others, the bound they came with.
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT)) if str(ROOT) not in sys.path else None  # noqa: E501  (run from a checkout)
 
-from kg import paths  # noqa: E402
+from kg.paths import answers as paths  # noqa: E402
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 LEVELS, POOL = 20, 2000
@@ -99,7 +99,7 @@ def load_store(progression, skills):
     import pyoxigraph as ox
 
     from kg.graph import KnowledgeGraph
-    from kg.store import ontology_dir
+    from kg.store.release import ontology_dir
 
     store = ox.Store()
     store.bulk_load(path=str(ontology_dir() / "ai_leadership.ttl"), format=ox.RdfFormat.TURTLE)

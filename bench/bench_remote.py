@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))  # bench/ and tests/ helpers, as in the other benc
 import pyoxigraph as ox  # noqa: E402
 
 from bench.gen_graph import GEN, generate  # noqa: E402
-from kg import catalogue, sparql  # noqa: E402
+from kg.query import catalogue  # noqa: E402
+from kg.query import sparql
 from tests import engines_support as engines  # noqa: E402
 
 GRAPH = "https://example.org/bench/graph"
@@ -213,7 +214,7 @@ def cold_starts(oxi, virt, memory, runs: int, work: Path) -> dict:
 
     Each engine gets a fresh workspace: the first ``path``/``ready`` builds the ladder from
     the store's tables and keeps it there, later ones read it back while the tables' SHA-256
-    is unchanged (kg.paths). ``first`` is that first run, the median is over the rest."""
+    is unchanged (kg.paths.answers). ``first`` is that first run, the median is over the rest."""
     aikg = str(Path(sys.executable).with_name("aikg"))
     top = next(iter(memory.query(
         "SELECT ?r WHERE { ?r <https://w3id.org/ai-leadership-kg/ontology#seniorityLevel> ?l } "

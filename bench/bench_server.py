@@ -138,7 +138,7 @@ def median_ms(func, n: int) -> float:
 
 # -- phases -------------------------------------------------------------------------------------
 def latency(aikg: str, n: int = 50) -> None:
-    from kg import catalogue
+    from kg.query import catalogue
 
     ladder = catalogue.get("ladder").text
     with serving(aikg) as (url, _), client() as http:
@@ -219,7 +219,7 @@ def fair(aikg: str, window: float = 2.0, rounds: int = 3) -> None:
 
 
 def memory(aikg: str, total: int = 2000) -> None:
-    from kg import catalogue
+    from kg.query import catalogue
 
     queries = ["ASK {}", catalogue.get("ladder").text, CONSTRUCT]
     samples = []

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import store, viz
+from kg.store import release as store
+from kg.pages import viz
 from kg.graph import KnowledgeGraph, parse_turtle
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"

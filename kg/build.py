@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import store
+from kg.store import release as store
 from kg.errors import CheckFailed, KGError
 from kg.graph import parse_turtle
 
@@ -120,7 +120,7 @@ def _serialize(triples: list[ox.Triple], ext: str) -> bytes:
     if ext == "nt":
         return ntriples
     if ext == "jsonld":
-        from kg.jsonld import compact_jsonld  # plain JSON for web developers, via context.jsonld
+        from kg.releasing.jsonld import compact_jsonld  # plain JSON for web developers, via context.jsonld
 
         return compact_jsonld(ntriples)
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(store.PREFIXES))
@@ -140,12 +140,12 @@ def parse_sources(files: list[Path] | None = None) -> tuple[list[ox.Quad], list[
 
 
 def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
-    """The asserted triples plus what :mod:`kg.inference` derives from them, sorted.
+    """The asserted triples plus what :mod:`kg.releasing.inference` derives from them, sorted.
 
     The release and the store answer natural queries (``?s a ail:Skill``, either direction of
     an inverse); ``ai_leadership-asserted.*`` keeps the sources' own statements.
     """
-    from kg.inference import entail
+    from kg.releasing.inference import entail
 
     both = asserted + entail(asserted)
     return sorted(both, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -153,15 +153,15 @@ def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
 
 def run_checks(quads: list[ox.Quad], reason: bool = True):
     """The full check report (SHACL, violation queries, OWL consistency) of a set of quads."""
-    from kg import validate
+    from kg.checks import validate
 
     return validate.check_all(quads, reason=reason)
 
 
 def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
     """The check report of the release plus the user's Turtle ``paths``, focused on what the
-    files add (:func:`kg.validate.check_focused`): the release itself was checked when built."""
-    from kg import validate
+    files add (:func:`kg.checks.validate.check_focused`): the release itself was checked when built."""
+    from kg.checks import validate
     from kg.graph import read_turtle
 
     added: list[ox.Quad] = []
@@ -174,7 +174,7 @@ def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
 
 
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
-    """Build the release into ``target`` (default :func:`kg.store.build_dir`: the checkout's
+    """Build the release into ``target`` (default :func:`kg.store.release.build_dir`: the checkout's
     release folder, or the user cache for an installed package); returns what it wrote."""
     target = Path(target) if target is not None else store.build_dir()
     digest = store.sources_digest()
@@ -213,10 +213,10 @@ def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
     """Write every file to a staging folder, then publish them together, the manifest last.
 
     The release is always whole, old or new: SIGINT waits for the moves to end, and a run
-    killed during them (SIGKILL) is finished by the next one (:func:`kg.io.recover_staged`,
+    killed during them (SIGKILL) is finished by the next one (:func:`kg.store.io.recover_staged`,
     also run by every command opening the release), which removes abandoned staging folders.
     """
-    from kg import io
+    from kg.store import io
 
     try:
         io.ensure_folder(target)
@@ -246,11 +246,11 @@ def check_extra(memory: ox.Store, paths: tuple[Path, ...],
     """Hold a user's files to the shipped shapes and violation queries.
 
     ``memory`` is the merged store (release + the user's quads), ``added`` the user's quads:
-    only what they can have changed is checked (:func:`kg.validate.check_focused`). With
+    only what they can have changed is checked (:func:`kg.checks.validate.check_focused`). With
     ``added`` None all of ``memory`` is checked. Raises :class:`kg.errors.CheckFailed` naming
     the file, the entity and the rule of the first problem.
     """
-    from kg import validate
+    from kg.checks import validate
 
     if added is None:
         report = validate.check_all(memory, reason=False)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import sparql, store
+from kg.query import sparql
+from kg.store import release as store
 from kg.errors import ParameterError, QueryError, SourceError, UnknownEntity, did_you_mean
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -21,11 +22,11 @@ def parse_turtle(path: Path) -> list[ox.Quad]:
 def read_turtle(path: Path) -> tuple[list[ox.Quad], dict[str, str]]:
     """The quads of one Turtle file and the prefixes it declares.
 
-    The file is an untrusted input: :func:`kg.inputs.open_input` refuses devices, FIFOs and files
+    The file is an untrusted input: :func:`kg.store.inputs.open_input` refuses devices, FIFOs and files
     over ``AIKG_MAX_FILE_BYTES``; the parser streams it, and a literal over
     ``AIKG_MAX_LITERAL_BYTES`` stops the read (:class:`SourceError` naming the way to raise it).
     """
-    from kg import inputs
+    from kg.store import inputs
 
     max_literal = inputs.limit(inputs.MAX_LITERAL_BYTES)
     with inputs.open_input(path) as reader:
@@ -54,7 +55,7 @@ def _within(quad: ox.Quad, max_literal: int, path: Path) -> ox.Quad:
     if isinstance(literal, ox.Literal) and len(literal.value) * 4 > max_literal:
         size = len(literal.value.encode("utf-8"))
         if size > max_literal:
-            from kg import inputs
+            from kg.store import inputs
 
             raise SourceError(
                 f"{path}: a literal of {size:,} bytes (the {sparql.curie(quad.predicate.value)} "
@@ -132,7 +133,7 @@ class KnowledgeGraph:
         data spent 0.3 s of 0.46 making the same 9,355-row table each time."""
         if not self._keeps_answer(query, bindings):
             return render()
-        from kg import workspace
+        from kg.store import workspace
 
         name = f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
         data = workspace.read_bytes(self.folder, name)
@@ -150,7 +151,7 @@ class KnowledgeGraph:
         """A shipped query's answer over a workspace store, kept beside it: the store never
         changes under its key, so ``aikg query ladder`` over 100k triples of user data reads
         a file instead of running the query again. SELECT and ASK only; graphs run."""
-        from kg import workspace
+        from kg.store import workspace
 
         key = _answer_name(query)
         data = workspace.read_bytes(self.folder, key)
@@ -189,7 +190,7 @@ class KnowledgeGraph:
 
     def named(self, name: str, **params) -> list[dict]:
         """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
-        from kg import catalogue
+        from kg.query import catalogue
 
         named = catalogue.get(name)
         return self.query(named.text, **self.bind_params(named, params))
@@ -205,7 +206,7 @@ class KnowledgeGraph:
             return self.named(name, **params)
         import hashlib
 
-        from kg import workspace
+        from kg.store import workspace
 
         entry = name
         if params:
@@ -330,9 +331,9 @@ class KnowledgeGraph:
 
     def equivalents(self) -> dict[str, str]:
         """Skills linked by ``skos:exactMatch`` mapped to one representative (see
-        :func:`kg.paths.skill_equivalents`)."""
+        :func:`kg.paths.answers.skill_equivalents`)."""
         if self._same is None:
-            from kg.paths import skill_equivalents
+            from kg.paths.answers import skill_equivalents
 
             self._same = skill_equivalents(self.named("skill-matches"))
         return self._same
@@ -359,13 +360,13 @@ class KnowledgeGraph:
         resolve one name took 0.23 s; one shard takes a millisecond."""
         if self.folder is None:
             return None
-        from kg import workspace
+        from kg.store import workspace
 
         return workspace.read_rows(self.folder, _shard_name(cls, wanted, self.LABEL_SHARDS))
 
     def keep_label_index(self, cls: str | None) -> None:
         """Write the label index :meth:`label_shard` reads (every shard, empty ones too)."""
-        from kg import workspace
+        from kg.store import workspace
 
         shards: dict[str, list[dict]] = {}
         for row in self.named_labels(cls):
@@ -392,7 +393,7 @@ class KnowledgeGraph:
 
     def rdflib_graph(self):
         """The whole graph as an ``rdflib.Graph`` (parsed from N-Triples)."""
-        from kg.validate import to_rdflib
+        from kg.checks.validate import to_rdflib
 
         graph = to_rdflib(self.store)
         for name, iri in store.PREFIXES.items():
@@ -491,15 +492,15 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
 
     Without user files the graph is the release's store (in memory when small, else
-    read-only on disk: :func:`kg.store.open_store`). ``extra`` files (``--with``) and the
-    files added to ``workspace`` (a :class:`kg.workspace.Workspace`; the CLI passes the
+    read-only on disk: :func:`kg.store.release.open_store`). ``extra`` files (``--with``) and the
+    files added to ``workspace`` (a :class:`kg.store.workspace.Workspace`; the CLI passes the
     user's) are merged with the release once, held to the same checks as the shipped graph,
     and kept as a store keyed by their content: later loads open it in milliseconds. They
     never change the shipped sources. ``check=False`` merges in memory without checking
     (and without caching). What the files entail (a sub-property implies its
-    superproperty, see :mod:`kg.inference`) is added like the release's.
+    superproperty, see :mod:`kg.releasing.inference`) is added like the release's.
     """
-    from kg.workspace import Workspace
+    from kg.store.workspace import Workspace
 
     extra_paths = tuple(Path(p) for p in extra)
     if not check:
@@ -523,7 +524,7 @@ def _unchecked(extra_paths: tuple[Path, ...]) -> KnowledgeGraph:
     memory = ox.Store()  # the user's triples join a private in-memory copy of the release
     memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
     memory.extend(quads)
-    from kg.inference import entail_store  # the release is entailed; so are the user's triples
+    from kg.releasing.inference import entail_store  # the release is entailed; so are the user's triples
 
     entail_store(memory, quads)
     return KnowledgeGraph(memory, extra_paths, prefixes)

@@ -25,7 +25,7 @@ RELEASE_FILES = ("ai_leadership.ttl", "ai_leadership.nt", "ai_leadership.rdf",
 
 @lru_cache(maxsize=1)
 def release_dir() -> Path:
-    from kg import store
+    from kg.store import release as store
     from kg.errors import KGError
 
     try:
@@ -51,12 +51,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# -- Apache Jena (Debian's libapache-jena-java): the classpath comes from kg/jena.py ---------
+# -- Apache Jena (Debian's libapache-jena-java): the classpath comes from kg/checks/jena.py ---------
 @lru_cache(maxsize=1)
 def jena_classpath() -> str | None:
-    """A classpath for Jena's command-line tools (see kg/jena.py), or None when Java or Jena
+    """A classpath for Jena's command-line tools (see kg/checks/jena.py), or None when Java or Jena
     is not installed."""
-    from kg import jena as jena_tools
+    from kg.checks import jena as jena_tools
     from kg.errors import ToolMissing
 
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph, parse_turtle
-from kg.store import ontology_dir
+from kg.store.release import ontology_dir
 
 LADDER = Path(__file__).parent / "data" / "paths-ladder.ttl"
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import build, store
+from kg import build
+from kg.store import release as store
 from kg.errors import CheckFailed, SourceError
 
 ROOT = Path(__file__).resolve().parent.parent

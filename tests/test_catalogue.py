@@ -8,7 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg import catalogue
+from kg.query import catalogue
 
 QUERIES = sorted(catalogue.catalogue())
 #: queries whose header says they need an import ("# needs: ..."): the shipped graph alone has

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg import catalogue
+from kg.query import catalogue
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 ESCO = "http://data.europa.eu/esco/occupation/"

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg import validate
+from kg.checks import validate
 from kg.build import check_extra
 from kg.errors import CheckFailed
 
@@ -139,7 +139,7 @@ def test_focused_check_agrees_with_the_full_check(path):
 
 
 def test_focus_leaves_out_what_the_additions_cannot_change():
-    from kg.focus import focus_nodes, subgraph
+    from kg.checks.focus import focus_nodes, subgraph
 
     store, added = _store(CHECKS / "progression-violation" / "pass.ttl")
     nodes = focus_nodes(store, added)
@@ -149,7 +149,7 @@ def test_focus_leaves_out_what_the_additions_cannot_change():
 
 
 def test_additions_to_the_vocabulary_check_everything():
-    from kg.focus import focus_nodes
+    from kg.checks.focus import focus_nodes
 
     store, added = _store(CHECKS / "progression-violation" / "pass.ttl")
     axiom = ox.Quad(ox.NamedNode("https://example.org/fixture#Kind"),

@@ -110,7 +110,7 @@ def test_validate_with_unparsable_file_exits_2(aikg, tmp_path):
 
 
 def test_queries_lists_the_catalogue(aikg):
-    from kg import catalogue
+    from kg.query import catalogue
 
     listing = json.loads(aikg("queries", "--format", "json").stdout)
     assert [q["name"] for q in listing] == list(catalogue.catalogue())

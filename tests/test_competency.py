@@ -9,7 +9,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from kg import validate
+from kg.checks import validate
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

@@ -81,19 +81,19 @@ def test_jsonld_reads_as_plain_json(release):
 
 
 def test_context_covers_every_term_of_the_tbox():
-    from kg import jsonld
+    from kg.releasing import jsonld
 
     committed = jsonld.context_path().read_text(encoding="utf-8")
     generated = jsonld.context_text(jsonld.ontology_dir() / "ai_leadership.ttl")
     assert committed == generated, (
         "ontology/context.jsonld is out of date with the TBox; regenerate it with "
-        "`.venv/bin/python -c 'from kg.jsonld import write_context; write_context()'`")
+        "`.venv/bin/python -c 'from kg.releasing.jsonld import write_context; write_context()'`")
 
 
 def test_compact_jsonld_is_deterministic_and_lossless(release, reference):
     import rdflib
 
-    from kg.jsonld import compact_jsonld
+    from kg.releasing.jsonld import compact_jsonld
 
     nt = (release / "ai_leadership.nt").read_bytes()
     first = compact_jsonld(nt)
@@ -110,7 +110,7 @@ def test_compaction_keeps_odd_literals_exact():
     import rdflib
     from rdflib.compare import isomorphic
 
-    from kg.jsonld import compact_jsonld
+    from kg.releasing.jsonld import compact_jsonld
 
     turtle = """
     @prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
@@ -263,7 +263,7 @@ def test_docs_cover_every_class_property_and_individual(graph, aikg, tmp_path):
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     classes = graph.named("ontology-classes")
     properties = graph.named("ontology-properties")
-    from kg.docs import anchor
+    from kg.pages.docs import anchor
 
     for row in classes:
         assert f'id="{anchor(row["class"])}"' in page
@@ -279,7 +279,7 @@ def test_docs_cover_every_class_property_and_individual(graph, aikg, tmp_path):
 
 
 def test_docs_are_deterministic_and_escaped(graph, tmp_path):
-    from kg import docs
+    from kg.pages import docs
 
     first = docs.render_html(graph)
     assert docs.render_html(graph) == first
@@ -299,7 +299,7 @@ def test_docs_are_deterministic_and_escaped(graph, tmp_path):
 
 
 def test_committed_docs_are_current(graph):
-    from kg import docs
+    from kg.pages import docs
 
     committed = Path(__file__).resolve().parent.parent / "docs" / docs.PAGE
     assert committed.exists(), "docs/index.html is missing; run 'aikg docs'"

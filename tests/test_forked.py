@@ -6,7 +6,7 @@ import time
 import pytest
 
 from kg.errors import CheckFailed
-from kg.killable import Forked
+from kg.query.killable import Forked
 
 
 def test_the_child_sees_the_parent_as_it_was_and_reports_success(tmp_path):

@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from kg import catalogue
+from kg.query import catalogue
 
 SELECT_CASES = [("ladder", {}), ("skills-for-role", {"role": "Head of AI"}),
                 ("salary-figures", {})]

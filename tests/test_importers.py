@@ -148,7 +148,7 @@ def test_import_passes_the_shapes_and_describe_attributes(imported):
     import kg
 
     g = kg.load(extra=[imported])  # check=True: SHACL on the merged graph
-    from kg import describe
+    from kg.query import describe
 
     card = describe.describe(g, g.resolve("Software Developers"))
     assert any("O*NET 29.2 Database" in text for text in card["attribution"])
@@ -190,7 +190,7 @@ def test_lateral_moves_cost_more_steps(imported):
     data = json.loads(result.output)
     assert [s["move"] for s in data["steps"]] == ["career change to"]
     assert data["total_steps"] == 1  # one move, counted below as its cost
-    from kg import paths
+    from kg.paths import answers as paths
     import kg
 
     g = kg.load(extra=[imported], check=False)
@@ -413,7 +413,7 @@ def test_real_esco_counts_match_its_readme(tmp_path):
 # -- catalogue queries that need an import -----------------------------------------------------
 def test_queries_that_need_an_import_answer_on_the_fixture(imported):
     import kg
-    from kg import catalogue
+    from kg.query import catalogue
     from tests.test_catalogue import NEEDS_IMPORT
 
     assert {"hot-technologies", "in-demand-technologies"} <= set(NEEDS_IMPORT)

@@ -1,4 +1,4 @@
-"""Natural queries just work: the release carries the entailments (see kg/inference.py).
+"""Natural queries just work: the release carries the entailments (see kg/releasing/inference.py).
 
 For every class and property of the ontology (read from the TBox, not listed by hand) the
 natural query (``?x a C``, ``?s P ?o``) on the release answers what the explicit query
@@ -14,8 +14,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from kg import store
-from kg.inference import Rules, entail
+from kg.store import release as store
+from kg.releasing.inference import Rules, entail
 
 OWL = "http://www.w3.org/2002/07/owl#"
 TRANSITIVE = OWL + "TransitiveProperty"
@@ -135,7 +135,7 @@ def endpoint_answers(graph):
     """The natural queries sent to `aikg serve`, all classes and properties in one query each."""
     import httpx
 
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(graph=graph) as url, httpx.Client(base_url=url, timeout=60) as http:
         def rows(query):
@@ -262,7 +262,7 @@ ail:MyRole a ail:Role, owl:NamedIndividual ; rdfs:label "My role"@en ;
 # The catalogue keeps its answers ---------------------------------------------------------
 
 def _catalogue_names() -> list[str]:
-    from kg import catalogue
+    from kg.query import catalogue
 
     return sorted(catalogue.catalogue())
 
@@ -277,7 +277,7 @@ def both_graphs():
 @pytest.mark.parametrize("name", _catalogue_names())
 def test_every_named_query_answers_the_same_with_or_without_the_entailments(both_graphs, name):
     """Entailed rows (a superclass type, an inverse, a shortcut) never repeat or change a row."""
-    from kg import catalogue
+    from kg.query import catalogue
     from tests.test_catalogue import example_params
 
     params = example_params(catalogue.get(name))
@@ -287,7 +287,7 @@ def test_every_named_query_answers_the_same_with_or_without_the_entailments(both
 
 def test_entailing_added_triples_in_a_store_matches_entailing_everything():
     """entail_store reasons over the added triples only; the result is the full closure."""
-    from kg.inference import entail_store
+    from kg.releasing.inference import entail_store
 
     base = _triples(""":C rdfs:subClassOf :B . :B rdfs:subClassOf :A . :in a owl:TransitiveProperty .
                        :p owl:inverseOf :q . :a :in :b . :x a :B .""")

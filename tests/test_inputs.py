@@ -12,10 +12,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg import validate
+from kg.checks import validate
 from kg.errors import KGError, SourceError
 from kg.graph import read_turtle
-from kg.inputs import LimitedReader, limit
+from kg.store.inputs import LimitedReader, limit
 
 COMMENT = "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment>"
 

@@ -6,7 +6,7 @@ milliseconds by pretending the release ships inside the package, as it does in a
 
 from __future__ import annotations
 
-from kg import store
+from kg.store import release as store
 
 
 def test_a_checkout_builds_into_its_release_folder():

@@ -1,4 +1,4 @@
-"""kg.io: atomic writes that respect what is already at the path, and output folders."""
+"""kg.store.io: atomic writes that respect what is already at the path, and output folders."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from kg.errors import KGError
-from kg.io import atomic_write, ensure_folder
+from kg.store.io import atomic_write, ensure_folder
 
 
 def leftovers(folder):

@@ -1,4 +1,4 @@
-"""`aikg jena`: Debian's Apache Jena tools run as the README says (kg/jena.py supplies the
+"""`aikg jena`: Debian's Apache Jena tools run as the README says (kg/checks/jena.py supplies the
 classpath and the Xerces fix). Java starts in about a second per call: marked slow."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from kg import jena as jena_tools
+from kg.checks import jena as jena_tools
 from kg.errors import ToolMissing
 from tests.embedding_support import aikg_command, jena_classpath, release_dir
 
@@ -82,7 +82,7 @@ def test_queries_that_need_an_import_agree_with_pyoxigraph_and_rdflib(java, tmp_
     import rdflib
 
     import kg
-    from kg import catalogue
+    from kg.query import catalogue
     from kg.importers import onet
     from tests import importer_fixtures as fx
     from tests.test_catalogue import _normalise

@@ -1,4 +1,4 @@
-"""HermiT on N-Triples, run directly (kg.owl): a verdict for both outcomes, and no leftovers."""
+"""HermiT on N-Triples, run directly (kg.checks.owl): a verdict for both outcomes, and no leftovers."""
 
 import tempfile
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import owl
+from kg.checks import owl
 
 EX = "https://example.org/owl-test#"
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -9,7 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg import charts, linked_data, viz
+from kg.pages import charts
+from kg.serving import linked_data
+from kg.pages import viz
 from tests.test_viz import XSS_LABEL, write_xss
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
@@ -76,7 +78,7 @@ def test_hot_technologies_are_charted_from_any_hot_technology_query(graph, monke
     column is charted. Stand one in, built from the guide's own skills."""
     import dataclasses
 
-    from kg import catalogue
+    from kg.query import catalogue
 
     assert charts.hot_technologies(graph) == []  # the guide alone has none
     real = catalogue.catalogue()
@@ -198,7 +200,7 @@ def test_index_lists_pages_roles_and_a_query_form(graph):
 @pytest.mark.slow
 def test_served_over_http():
     httpx = pytest.importorskip("httpx")
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server() as url:
         html = httpx.get(url + "/browse/entity/HeadOfAIEngineering", headers={"Accept": "text/html"})
@@ -232,7 +234,8 @@ def test_focus_groups_by_class_but_keeps_the_focus_when_labels_would_be_too_smal
 
 
 def test_a_path_on_an_illegible_ladder_draws_its_roles_and_their_neighbours(graph, tmp_path, monkeypatch):
-    from kg import paths, viz_path
+    from kg.paths import answers as paths
+    from kg.pages import path_page as viz_path
 
     result = paths.find_path(graph, "Junior AI Engineer", "Head of AI Engineering")
     whole = viz.path_page(graph, result, tmp_path / "p.html")

@@ -163,7 +163,7 @@ def test_the_charts_draw_every_figure_of_the_graph_once(browser, graph):
 def test_served_entity_pages_and_query_form_in_a_browser(browser, tmp_path):
     """``aikg serve``: a browser gets the entity page (hostile text shown as text, nothing
     loaded from elsewhere), follows a link, and runs the index's query form against /sparql."""
-    from kg.server import running_server
+    from kg.serving.server import running_server
     from tests.test_viz import XSS_LABEL, write_xss
 
     with running_server(extra=[write_xss(tmp_path)]) as url:

@@ -7,8 +7,8 @@ import itertools
 import networkx as nx
 import pytest
 
-from kg import path_search as ps
-from kg import paths
+from kg.paths import search as ps
+from kg.paths import answers as paths
 from kg.errors import PathError, UnknownEntity
 from tests.paths_support import AIL, ladder_graph
 
@@ -283,7 +283,7 @@ def _wide_ladder(deep: bool):
 
     Middle role 0 asks only for skills TO asks for, the others one skill of their own each.
     With ``deep`` the middle roles lead to TO through two more roles, so the skill a middle
-    role adds lies beyond what the lower bound looks at (kg.path_bounds.SUFFIX_ROLES).
+    role adds lies beyond what the lower bound looks at (kg.paths.bounds.SUFFIX_ROLES).
     """
     middle = [f"urn:m{i:03d}" for i in range(350)]
     after = ["urn:y", "urn:z"] if deep else []

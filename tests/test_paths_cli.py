@@ -235,7 +235,7 @@ def test_usage_errors_exit_2(run, args, line):
 
 
 def test_by_years_without_years(run, monkeypatch):
-    from kg import paths
+    from kg.paths import answers as paths
 
     real = paths.project
 

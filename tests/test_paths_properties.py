@@ -6,8 +6,8 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import path_search as ps
-from kg import paths
+from kg.paths import search as ps
+from kg.paths import answers as paths
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -159,9 +159,9 @@ def costed_questions(draw):
 @SETTINGS
 @given(costed_questions())
 def test_primary_bound_is_never_above_the_optimum(question):
-    # kg.path_bounds proves wide-cone answers exact: a bound above some path would make a
+    # kg.paths.bounds proves wide-cone answers exact: a bound above some path would make a
     # suboptimal answer "proven"
-    from kg import path_bounds
+    from kg.paths import bounds as path_bounds
 
     ladder, query = question
     every = brute_force(ladder, query)

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from kg import catalogue
+from kg.query import catalogue
 from tests.test_catalogue import _normalise, example_params
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def endpoint(graph):
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(graph=graph) as url:
         yield url + "/sparql"

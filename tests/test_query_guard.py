@@ -4,7 +4,7 @@ A thread accepts TCP connections on 127.0.0.1 and counts them: a query that slip
 guard would make pyoxigraph connect to it. Hypothesis hides SERVICE, LOAD and FROM behind
 every Unicode space and line separator, comments, strings, case, ``\\u`` escapes, nesting
 and subqueries; each must be refused with one line and no connection. The second wall
-(:func:`kg.sandbox.deny_network`) is checked with the guard bypassed.
+(:func:`kg.query.sandbox.deny_network`) is checked with the guard bypassed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import sparql
+from kg.query import sparql
 from kg.errors import QueryError
 from kg.graph import KnowledgeGraph
 
@@ -220,7 +220,7 @@ def test_the_listener_sees_a_query_the_guard_did_not_check(listener):
 
 @pytest.mark.slow
 def test_every_shipped_query_passes_the_guard_untrusted():
-    from kg import catalogue
+    from kg.query import catalogue
 
     for named in catalogue.catalogue().values():
         sparql._trusted.discard(named.text)
@@ -303,7 +303,7 @@ def test_subprocess_aikg_query_refuses_with_exit_1(listener, how):
 WALL = textwrap.dedent("""
     import sys
     import pyoxigraph as ox
-    from kg import sandbox
+    from kg.query import sandbox
     if sys.argv[2] == "cut":
         print(sandbox.deny_network())
     try:
@@ -366,7 +366,8 @@ def test_shipped_queries_never_import_rdflib():
         import kg
         g = kg.load()
         g.named("skills-for-role", role="Head of AI")
-        from kg import catalogue, sparql
+        from kg.query import catalogue
+        from kg.query import sparql
         g.run(sparql.with_limit(catalogue.get("search").text, 5), {"text": "python"})
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("rdflib", "pyparsing")))
     """)
@@ -390,7 +391,7 @@ def test_the_guard_checks_queries_from_many_threads_at_once():
     process, and unguarded concurrent parses failed valid queries with a TypeError."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kg import query_guard
+    from kg.query import guard as query_guard
 
     queries = [f"SELECT (COUNT(*) AS ?n{i}) WHERE {{ ?a ?b ?c . ?d ?e ?f }}" for i in range(64)]
     with ThreadPoolExecutor(8) as pool:

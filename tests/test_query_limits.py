@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import catalogue, sparql
+from kg.query import catalogue
+from kg.query import sparql
 from kg.errors import QueryError
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

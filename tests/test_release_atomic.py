@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import io
+from kg.store import io
 from kg.build import _write_all
 from tests.release_support import ROOT, WRITER, leftovers, release, whole
 

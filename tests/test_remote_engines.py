@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import catalogue
+from kg.query import catalogue
 from tests import engines_support as engines
 from tests.test_catalogue import _normalise, example_params
 
@@ -171,7 +171,7 @@ def test_viz_pages_are_the_same(aikg, remote, store, tmp_path):
 def test_paths_fetch_the_projection_in_a_few_requests(store, remote):
     """One plain SELECT per predicate the ladder reads, whatever the size of the graph, and
     names resolved on the fetched copy."""
-    from kg import paths
+    from kg.paths import answers as paths
     from kg.remote import RemoteGraph, ladder
 
     graph = RemoteGraph(store.query, graph=GRAPH)
@@ -233,7 +233,7 @@ def test_a_kept_remote_ladder_follows_the_store(store, remote, aikg, tmp_path, m
     """The ladder read from a store is kept in the workspace under the SHA-256 of the tables
     it was built from: a later command reads it back instead of building it, and once the
     store's data changed it is built afresh (and replaces the old one)."""
-    from kg import paths
+    from kg.paths import answers as paths
     from kg.remote import RemoteGraph
 
     monkeypatch.setenv("AIKG_WORKSPACE", str(tmp_path / "ws"))
@@ -277,7 +277,8 @@ def _push_graphs(store) -> list[str]:
 @pytest.mark.parametrize("gsp", [True, False], ids=["graph-store-protocol", "sparql-update"])
 def test_push_replaces_the_graph_and_is_idempotent(store, remote, aikg, graph, gsp):
     import kg
-    from kg import path_render, paths
+    from kg.paths import render as path_render
+    from kg.paths import answers as paths
 
     target = GRAPH + ("/gsp" if gsp else "/update")
     args = ["push", "--endpoint", store.query, "--update", store.update, "--graph", target]

@@ -4,8 +4,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg import paths
-from kg.role_graph import RoleGraph
+from kg.paths import answers as paths
+from kg.paths.ladder import RoleGraph
 
 
 def test_edges_nodes_and_reachability():
@@ -63,7 +63,7 @@ def _kept_ladder():
 def test_kept_projection_reads_back_whole():
     import json
 
-    from kg import role_graph
+    from kg.paths import ladder as role_graph
 
     built = _kept_ladder()
     data = role_graph.load(role_graph.dump(role_graph.to_data(built)))  # as kept on disk
@@ -93,7 +93,7 @@ def test_kept_projection_reads_back_whole():
 
 def _ranked_by_skills(graph, held, current=None):
     """``aikg ready``'s ranking spelled out on each role's :class:`Skill` tuple, as the
-    docstring of :func:`kg.paths.ready` defines it (the slow, plain way)."""
+    docstring of :func:`kg.paths.answers.ready` defines it (the slow, plain way)."""
     same = graph.graph["same_skill"]
     held = {same.get(h, h) for h in held}
     if current is not None:
@@ -128,7 +128,7 @@ def test_ready_ranks_a_kept_ladder_as_the_plain_definition_does(held, current):
     required as essential and as preferred, two skills that are one, and ratings."""
     import json
 
-    from kg import role_graph
+    from kg.paths import ladder as role_graph
 
     built = _kept_ladder()
     read = role_graph.from_data(role_graph.load(role_graph.dump(role_graph.to_data(built))),
@@ -150,7 +150,7 @@ def test_ready_ranks_the_release_as_the_plain_definition_does():
 
 def test_numbers_that_point_past_their_tables_are_refused():
     """Data that did not come through a kept file's CRC-32 has each number checked."""
-    from kg import role_graph
+    from kg.paths import ladder as role_graph
 
     good = role_graph.to_data(_kept_ladder())
     assert role_graph.from_data(good) is not None

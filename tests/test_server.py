@@ -11,7 +11,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg import catalogue, sparql
+from kg.query import catalogue
+from kg.query import sparql
 from tests.embedding_support import aikg_command, free_port, release_dir
 
 SELECT_ROLES = ("SELECT ?role ?label WHERE { ?role a ail:Role ; rdfs:label ?label } "
@@ -23,7 +24,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 def endpoint():
     """The endpoint in a background thread, with a 3 s timeout."""
     release_dir()
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(timeout=3) as url:
         yield url
@@ -152,7 +153,7 @@ def test_a_slow_query_is_killed_at_the_timeout_and_the_server_recovers(client):
 
 
 def test_results_over_the_cap_are_refused_and_limit_fits(graph):
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(graph=graph, max_rows=500) as url, httpx.Client(base_url=url) as client:
         _check_cap(client)
@@ -177,7 +178,7 @@ def test_cors_is_off_by_default(client):
 
 
 def test_cors_only_for_the_origin_given(graph):
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(graph=graph, cors=("http://localhost:3000",)) as url:
         allowed = httpx.get(url + "/sparql", params={"query": "ASK {}"},
@@ -318,7 +319,7 @@ def test_serve_binds_localhost_by_default():
 def test_serving_logs_requests_without_configuring_global_logging(monkeypatch, capsys):
     import logging
 
-    from kg import server
+    from kg.serving import server
 
     root = logging.getLogger()
     before = (list(root.handlers), root.level)

@@ -367,8 +367,8 @@ class _Listener:
 @pytest.mark.parametrize("allow_network", [False, True])
 def test_a_service_query_past_the_guard_cannot_reach_the_network(graph, monkeypatch,
                                                                   allow_network):
-    from kg import sparql
-    from kg.server import running_server
+    from kg.query import sparql
+    from kg.serving.server import running_server
 
     listener = _Listener()
     # what a guard bypass looks like from the worker's side: the query reaches the engine

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg import validate
+from kg.checks import validate
 
 FIXTURES = Path(__file__).parent / "data" / "shapes"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

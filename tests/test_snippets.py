@@ -67,7 +67,7 @@ def workdir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from kg.server import running_server
+    from kg.serving.server import running_server
 
     with running_server(graph=graph) as url:
         yield url

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg import catalogue, store
+from kg.query import catalogue
+from kg.store import release as store
 from tests.test_catalogue import example_params
 
 

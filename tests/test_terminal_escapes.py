@@ -10,7 +10,8 @@ import re
 import pytest
 
 import kg
-from kg import formats, terminal
+from kg import terminal
+from kg.query import formats
 
 HOSTILE = r"""
 @prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .

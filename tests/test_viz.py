@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg import viz
+from kg.pages import viz
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "visualizations"
@@ -90,7 +90,7 @@ def test_same_graph_gives_byte_identical_pages(fresh_pages, tmp_path):
     viz.write_pages(g, tmp_path, focus=FOCUS[0], depth=FOCUS[1])
     for page in tmp_path.glob("*.html"):
         assert page.read_bytes() == (fresh_pages / page.name).read_bytes(), page.name
-    from kg import charts
+    from kg.pages import charts
 
     charts.charts_page(g, tmp_path / "charts.html")
     assert (tmp_path / "charts.html").read_bytes() == (fresh_pages / "charts.html").read_bytes()
@@ -155,7 +155,9 @@ def test_focus_depth_grows_the_neighbourhood(graph, tmp_path):
 
 
 def test_path_page_draws_every_role_and_tells_every_new_skill(graph, tmp_path):
-    from kg import paths, viz_data, viz_path
+    from kg.paths import answers as paths
+    from kg.pages import data as viz_data
+    from kg.pages import path_page as viz_path
 
     result = paths.find_path(graph, *PATH)
     page = viz.path_page(graph, result, tmp_path / "p.html")

@@ -14,10 +14,10 @@ import pytest
 
 import kg
 from kg import build as building
-from kg import workspace
+from kg.store import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError
-from kg.workspace import Workspace
+from kg.store.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-career-ladder.ttl"
 PREFIXES = """@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
@@ -139,7 +139,8 @@ def test_devices_are_refused(space):
 
 
 def test_cached_projection_gives_the_same_path(space, example):
-    from kg import paths, role_graph
+    from kg.paths import answers as paths
+    from kg.paths import ladder as role_graph
 
     space.add([example])
     fresh = paths.find_path(kg.load(extra=[example], check=False), "Lead AI Engineer",
@@ -156,7 +157,8 @@ def test_cached_projection_gives_the_same_path(space, example):
 
 @pytest.mark.parametrize("lateral", [False, True])
 def test_kept_projection_is_the_built_one(space, example, lateral):
-    from kg import paths, role_graph
+    from kg.paths import answers as paths
+    from kg.paths import ladder as role_graph
 
     space.add([example])
     built = paths.build_projection(*(kg.load(workspace=space).named(name) for name in (
@@ -169,7 +171,8 @@ def test_kept_projection_is_the_built_one(space, example, lateral):
 
 
 def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_again(space, example):
-    from kg import paths, role_graph
+    from kg.paths import answers as paths
+    from kg.paths import ladder as role_graph
 
     space.add([example])
     rows = kg.load(workspace=space).folder / "rows"
@@ -182,7 +185,8 @@ def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_aga
 
 
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
-    from kg import paths, role_graph
+    from kg.paths import answers as paths
+    from kg.paths import ladder as role_graph
 
     space.add([example])
     folder = kg.load(workspace=space).folder
@@ -235,7 +239,8 @@ def test_cli_add_sources_remove(runner, tmp_path, example):
 
 
 def test_shipped_query_answers_are_kept_beside_the_store_and_stay_the_same(space, example):
-    from kg import catalogue, formats
+    from kg.query import catalogue
+    from kg.query import formats
 
     def csv(graph, name):
         import io
@@ -257,7 +262,8 @@ def test_tables_of_shipped_queries_are_kept_beside_the_store_and_stay_the_same(r
                                                                                example):
     """'aikg query NAME' keeps the table or Markdown it printed; each format and label
     setting has its own, and each is what the same command prints without a workspace."""
-    from kg import catalogue, formats
+    from kg.query import catalogue
+    from kg.query import formats
 
     fresh = kg.load(extra=[example], check=False)  # no workspace folder: nothing kept
     ws = ["--workspace", str(space.folder)]

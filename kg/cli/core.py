@@ -37,7 +37,7 @@ class Context:
         self._kg = None
 
     def workspace(self):
-        from kg.workspace import Workspace
+        from kg.store.workspace import Workspace
 
         return Workspace(self.workspace_dir)
 
@@ -58,7 +58,7 @@ class Context:
         if self._kg is None:
             self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
             self._kg.allow_network = self.allow_network
-            self._kg.keep_in = self.workspace().folder / "remote"  # its ladder (kg.paths)
+            self._kg.keep_in = self.workspace().folder / "remote"  # its ladder (kg.paths.answers)
         return self._kg
 
     def local(self, sandbox: bool = True):
@@ -96,9 +96,9 @@ def progress_printer():
 
 
 def _cut_network() -> str:
-    """Cut this process off the network (:func:`kg.sandbox.deny_network`). Tests that run
+    """Cut this process off the network (:func:`kg.query.sandbox.deny_network`). Tests that run
     commands in-process replace this function: the cut would hold for the whole session."""
-    from kg import sandbox
+    from kg.query import sandbox
 
     return sandbox.deny_network()
 
@@ -208,7 +208,7 @@ def write_output(text: str | bytes, output: str | None) -> None:
         except OSError as error:
             raise OutputError(error) from None
         return
-    from kg.io import atomic_write
+    from kg.store.io import atomic_write
 
     atomic_write(Path(output), text.encode("utf-8") if isinstance(text, str) else text)
 

@@ -108,7 +108,8 @@ def sources(ctx, fmt):
     """List what the graph is made of: the release and the files added to the workspace."""
     import json
 
-    from kg import formats, store
+    from kg.query import formats
+    from kg.store import release as store
 
     space = ctx.find_object(Context).workspace()
     release = store.ensure_release()

@@ -48,13 +48,14 @@ HAVE = click.option(
 def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, verbose,
          html):
     """The skill path from one role to another: every step, what to learn, running totals."""
-    from kg import path_render, paths
+    from kg.paths import render as path_render
+    from kg.paths import answers as paths
 
     result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives, lateral=lateral)
     page = None
     if html is not None:  # the page first: if it cannot be written, print no answer either
-        from kg.viz import path_page  # pyvis and jinja2 only when a page is asked for
+        from kg.pages.viz import path_page  # pyvis and jinja2 only when a page is asked for
 
         page = path_page(get_kg(ctx), result, Path(html))
     write_output(path_render.render(result, fmt, verbose=verbose), None)
@@ -72,7 +73,8 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
 @one_shot
 def gap(ctx, source, target, have, fmt):
     """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
-    from kg import path_render, paths
+    from kg.paths import render as path_render
+    from kg.paths import answers as paths
 
     write_output(path_render.render(paths.gap(get_kg(ctx), source, target, have), fmt), None)
 
@@ -86,7 +88,8 @@ def gap(ctx, source, target, have, fmt):
 @one_shot
 def next_(ctx, role, have, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
-    from kg import path_render, paths
+    from kg.paths import render as path_render
+    from kg.paths import answers as paths
 
     write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have), fmt), None)
 
@@ -104,7 +107,8 @@ def next_(ctx, role, have, fmt):
 @one_shot
 def ready(ctx, have, role, limit, fmt):
     """Roles ranked by the essential skills you hold (--have, --role), weighted by importance."""
-    from kg import path_render, paths
+    from kg.paths import render as path_render
+    from kg.paths import answers as paths
 
     write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
 

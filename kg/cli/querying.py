@@ -46,7 +46,7 @@ def _bounded_text(handle, where: str) -> str:
     """At most the longest query the guard accepts (in UTF-8 bytes), so -f /dev/zero or an
     endless pipe ends with an error instead of reading forever."""
     from kg.errors import QueryError
-    from kg.sparql import MAX_LENGTH
+    from kg.query.sparql import MAX_LENGTH
 
     data = handle.read(4 * MAX_LENGTH + 1)
     if len(data) > 4 * MAX_LENGTH:
@@ -96,7 +96,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
       aikg query 'SELECT ?role WHERE { ?role a ail:Role }' --format csv
       aikg query -f mine.rq --endpoint http://localhost:3030/ds/sparql
     """
-    from kg import catalogue, formats
+    from kg.query import catalogue
+    from kg.query import formats
     from kg.errors import ParameterError, QueryError
 
     if query is None and file is None:
@@ -147,7 +148,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
 def _run_killable(work, output: str | None, timeout: float) -> None:
     """Run ``work`` in a child process that --timeout and Ctrl-C can kill; its bytes go to
     stdout as they come, or to ``output`` whole and atomically when it succeeded."""
-    from kg import killable
+    from kg.query import killable
 
     kept, last = [], [b"\n"]
 
@@ -179,7 +180,8 @@ def queries(fmt):
     """List the named queries: name, summary and parameters."""
     import json
 
-    from kg import catalogue, formats
+    from kg.query import catalogue
+    from kg.query import formats
 
     items = catalogue.catalogue().values()
     if fmt == "json":
@@ -208,7 +210,7 @@ def describe(ctx, entity, fmt):
     """Everything about one entity: labels, classes, links, figures, provenance."""
     import json
 
-    from kg import describe as describing
+    from kg.query import describe as describing
 
     graph = get_kg(ctx)
     card = describing.describe(graph, graph.resolve(entity))
@@ -229,7 +231,9 @@ def describe(ctx, entity, fmt):
 @handle_errors
 def search(ctx, text, cls, limit, fmt):
     """Full-text search over labels, alternative labels and definitions."""
-    from kg import catalogue, formats, sparql
+    from kg.query import catalogue
+    from kg.query import formats
+    from kg.query import sparql
 
     graph = get_kg(ctx)
     named = catalogue.get("search-in-class" if cls else "search")
@@ -246,7 +250,8 @@ def search(ctx, text, cls, limit, fmt):
 @handle_errors
 def stats(ctx, fmt):
     """Counts per class (individuals, including those of subclasses) and triples."""
-    from kg import catalogue, formats
+    from kg.query import catalogue
+    from kg.query import formats
 
     graph = get_kg(ctx)
     write_output(formats.render(graph.run(catalogue.get("class-counts").text), fmt,

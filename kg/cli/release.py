@@ -23,7 +23,7 @@ from kg.errors import KGError
 @handle_errors
 def export(ctx, fmt, tbox, output):
     """Write the whole graph (with any --with files) as Turtle, N-Triples, RDF/XML or JSON-LD."""
-    from kg import export as exporting
+    from kg.releasing import export as exporting
 
     context = ctx.find_object(Context)
     local_kg(ctx, "export") if context.endpoint else None  # refuses: export is local only
@@ -91,12 +91,12 @@ def jena(ctx, tool, args):
     """Run Apache Jena's riot, sparql or shacl with ARGS, on Debian's jars.
 
     Debian's libapache-jena-java ships the jars without the scripts, and its Xerces misses its messages; this
-    supplies both (see kg/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
+    supplies both (see kg/checks/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
     --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options.
     """
     import subprocess
 
-    from kg import jena as jena_tools
+    from kg.checks import jena as jena_tools
 
     try:
         code = subprocess.run(jena_tools.command(tool, list(args))).returncode
@@ -113,7 +113,7 @@ def jena(ctx, tool, args):
 @handle_errors
 def docs(ctx, directory):
     """Write offline HTML reference documentation of the ontology (classes, properties, individuals)."""
-    from kg import docs as reference
+    from kg.pages import docs as reference
 
     page = reference.write_docs(local_kg(ctx, "docs"), directory)
     click.echo(f"Wrote {page}", err=True)

@@ -26,8 +26,8 @@ def viz(ctx, out_dir, focus, depth):
     """Write interactive graph pages (whole graph, career ladder, or --focus) that open offline."""
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus ENTITY.")
-    from kg import viz as pages
-    from kg.viz_index import write_index
+    from kg.pages import viz as pages
+    from kg.pages.index import write_index
 
     for page in pages.write_pages(get_kg(ctx), Path(out_dir), focus=focus, depth=depth or 1):
         click.echo(str(page.path))
@@ -44,9 +44,9 @@ def viz(ctx, out_dir, focus, depth):
 def charts(ctx, out_dir):
     """Write charts of the graph's figures (pay by role, market size, growth, investment;
     hot technologies when loaded) as one offline page, and refresh the folder's index.html."""
-    from kg import charts as drawing
-    from kg.io import ensure_folder
-    from kg.viz_index import write_index
+    from kg.pages import charts as drawing
+    from kg.store.io import ensure_folder
+    from kg.pages.index import write_index
 
     folder = ensure_folder(Path(out_dir))
     click.echo(str(drawing.charts_page(get_kg(ctx), folder / drawing.PAGE)))
@@ -154,7 +154,7 @@ def _push_progress(sent: int, total: int) -> None:
 def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
           max_response_mb, max_body_kb, allowed_hosts, client_timeout, allow_network, cors):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
-    from kg import server
+    from kg.serving import server
     from kg.serving.protection import default_allowed_hosts
 
     graph = local_kg(ctx, "serve", sandbox=False)  # this process listens; workers are cut off

@@ -325,7 +325,7 @@ def _shipped() -> tuple[set[str], set[str]]:
     maps to. An ESCO alternative label may not take such a label ("AI engineer" is also
     ESCO's artificial insemination engineer) unless the occupation is a mapped counterpart
     (as the duplicate-label check allows)."""
-    from kg import store
+    from kg.store import release as store
 
     label, kinds = RDFS + "label", {AIL + "Occupation", AIL + "Role"}
     matches = {SKOS + m for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import sparql
+from kg.query import sparql
 from kg.errors import QueryError
 from kg.graph import KnowledgeGraph
 from kg.remote.http import Connection, RemoteError, summary
@@ -44,7 +44,7 @@ class RemoteGraph(KnowledgeGraph):
         self._ladder: dict[str, bytes] | None = None  # the tables (kg.remote.ladder)
         self._mirror: ox.Store | None = None
         #: a folder where the ladder built from this store's tables is kept, under the
-        #: tables' SHA-256 (kg.paths.project); the command line gives the workspace's
+        #: tables' SHA-256 (kg.paths.answers.project); the command line gives the workspace's
         self.keep_in: Path | None = None
 
     @property

@@ -1,7 +1,7 @@
 """The path projection's rows from a store, in a few plain requests.
 
 ``aikg path``/``ready``/``next``/``gap`` build the role ladder from six catalogue queries
-(:func:`kg.paths.project`). Sent as they are to an Oxigraph server holding O*NET-size data
+(:func:`kg.paths.answers.project`). Sent as they are to an Oxigraph server holding O*NET-size data
 (111k triples), ``skills-for-role`` alone took 10 s and the whole projection 18 s: the store
 evaluates joins, OPTIONAL subqueries and a sort over 50k rows, then writes 23 MB of JSON that
 Python parses twice. Instead:
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from kg import sparql
+from kg.query import sparql
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -233,7 +233,7 @@ def _objects(data: bytes) -> dict[str, list[str]]:
 
 
 class _Terms:
-    """Term texts as Python values (:func:`kg.sparql.to_python`) and as ORDER BY keys
+    """Term texts as Python values (:func:`kg.query.sparql.to_python`) and as ORDER BY keys
     (unbound, blank nodes, IRIs, then literals by their text), each computed once."""
 
     def __init__(self):

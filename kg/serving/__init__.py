@@ -7,5 +7,5 @@
 - :mod:`kg.serving.negotiation`: Accept headers and ``format=`` parameters.
 - :mod:`kg.serving.documents`: the release files at the ontology IRI's path, the home page.
 
-:mod:`kg.server` assembles them into the Starlette application; nothing here imports click.
+:mod:`kg.serving.server` assembles them into the Starlette application; nothing here imports click.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from kg import store
+from kg.store import release as store
 from kg.serving.negotiation import negotiate, parse_accept
 
 ONTOLOGY_PATH = "/" + store.ONTOLOGY_IRI.split("://", 1)[1].split("/", 1)[1]  # /ai-leadership-kg/ontology
@@ -29,7 +29,7 @@ EXTENSION_TYPES = {
 
 async def ontology_document(request: Request) -> Response:
     """The release files at the ontology IRI's path, negotiated or by extension."""
-    settings = request.app.state.settings  # a kg.server.Settings
+    settings = request.app.state.settings  # a kg.serving.server.Settings
     rest = request.path_params.get("rest", "")
     name, ext = rest, None
     stem, dot, suffix = rest.rpartition(".")
@@ -43,7 +43,7 @@ async def ontology_document(request: Request) -> Response:
         accept = request.headers.get("accept")
         best = parse_accept(accept)
         if best and best[0][0] in ("text/html", "application/xhtml+xml") and not tbox:
-            from kg import docs
+            from kg.pages import docs
 
             html = request.app.state.docs_html
             if html is None:
@@ -83,10 +83,10 @@ async def home(request: Request) -> Response:
 
 
 async def browse(request: Request) -> Response:
-    """Entity pages, the pages and charts, and an index: see :mod:`kg.linked_data`."""
+    """Entity pages, the pages and charts, and an index: see :mod:`kg.serving.linked_data`."""
     from starlette.concurrency import run_in_threadpool
 
-    from kg import linked_data
+    from kg.serving import linked_data
 
     status, media, body = await run_in_threadpool(
         linked_data.respond, request.app.state.graph, request.url.path, request.url.query,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg import query_worker
+from kg.serving import query_worker
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -2,7 +2,7 @@
 
 pyoxigraph cannot be interrupted, so a query is bounded by killing its process. The pool:
 
-- runs each query in one of ``size`` worker processes (:func:`kg.query_worker.worker_main`),
+- runs each query in one of ``size`` worker processes (:func:`kg.serving.query_worker.worker_main`),
   forked from a clean fork server that has pyoxigraph preloaded (a replacement only has to
   load the graph, not start an interpreter);
 - lowers the priority of a query still running after 0.5 s (niceness 19), and kills a
@@ -30,7 +30,7 @@ import time
 from typing import Awaitable, Callable
 
 from kg.errors import KGError
-from kg.query_worker import MEMORY_EXIT, Answer, Limits, _error, worker_main
+from kg.serving.query_worker import MEMORY_EXIT, Answer, Limits, _error, worker_main
 
 log = logging.getLogger("aikg.serve")
 
@@ -52,7 +52,7 @@ def _context():
     # A fork server: forked once, before the server's threads matter, single-threaded, with
     # pyoxigraph and the worker module imported; every worker is a cheap fork of it.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pyoxigraph", "kg.query_worker", "kg.sandbox"])
+    ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.query_worker", "kg.query.sandbox"])
     return ctx
 
 

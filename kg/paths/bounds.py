@@ -1,0 +1,116 @@
+"""Lower bounds that prove a path optimal when too many roles lie between FROM and TO.
+
+Above :data:`kg.paths.answers.EXACT_ROLE_LIMIT` roles in the cone (the roles on some path from FROM
+to TO) the label-setting search of :mod:`kg.paths.search` usually outgrows any label budget,
+so the answer comes from Dijkstra on per-step gaps (an upper bound). This module gives the
+other side: a lower bound on the primary measure that **every** path from FROM to TO must
+pay. When the fallback's path meets it, the primary measure is proven optimal, and the exact
+search only has to settle ties on the secondary measures among paths that meet it, which
+it does with labels pruned by that ceiling (:func:`kg.paths.search.best_path`'s ``ceiling``).
+
+The bounds (all sound for every simple path, hence for the optimum):
+
+- ``skills``: every path ends with a suffix of at most :data:`SUFFIX_ROLES` roles entering
+  TO (or starting at FROM), and learns at least the skills of that suffix beyond those held
+  at the start; the bound is the least such count over all suffixes inside the cone. With one
+  role this is "the goal's skills plus those of the role it is entered from".
+- ``steps``: the least sum of step costs to TO (Dijkstra backwards over step costs).
+- ``years``: the least "most years asked for by a role entered" over paths to TO (the same
+  search with ``max`` in place of ``+``).
+
+Roles that are avoided or cannot reach TO are left out; ``via`` roles and the ban on
+revisiting a role only remove paths, so the bounds stay sound with them.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from kg.paths.search import INF, Ladder, Query
+
+#: how many roles before TO the skills bound looks at (the enumeration grows with in-degree
+#: to this power; 2 keeps it to a few thousand suffixes on O*NET)
+SUFFIX_ROLES = 2
+
+
+def cone(ladder: Ladder, source: int, dist: list[float], avoid: frozenset[int]) -> bytearray:
+    """1 for each role on some path from ``source`` to the goal ``dist`` was computed for."""
+    inside = bytearray(len(ladder.succ))
+    if dist[source] == INF:
+        return inside
+    inside[source] = 1
+    frontier = [source]
+    while frontier:
+        layer = []
+        for u in frontier:
+            for v in ladder.succ[u]:
+                if not inside[v] and dist[v] != INF and v not in avoid:
+                    inside[v] = 1
+                    layer.append(v)
+        frontier = layer
+    return inside
+
+
+def skills_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
+    """New skills every path from the source to the target learns at least (see above)."""
+    start, mask, pred = query.start_mask(ladder), ladder.mask, ladder.pred
+    source, target = query.source, query.target
+    best = INF
+
+    def walk(role: int, learnt: int, suffix: tuple[int, ...]) -> None:
+        nonlocal best
+        count = (learnt & ~start).bit_count()
+        if count >= best:
+            return  # learning only grows along the suffix: this branch cannot go lower
+        if role == source or len(suffix) > SUFFIX_ROLES:
+            best = count
+            return
+        for before in pred[role]:
+            if inside[before] and before not in suffix:
+                walk(before, learnt | (mask[before] if before != source else 0),
+                     suffix + (before,))
+
+    walk(target, mask[target], (target,))
+    return 0 if best == INF else int(best)
+
+
+def steps_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
+    """The least sum of step costs from the source to the target (0 when unreachable)."""
+    return _backward(ladder, query, inside, 0, lambda cost, u, v: cost + ladder.step_cost(u, v))
+
+
+def years_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
+    """The least, over paths to the target, of the most years a role entered asks for."""
+    years, source = ladder.years, query.source
+    return _backward(ladder, query, inside, years[query.target],
+                     lambda worst, u, v: worst if u == source else max(worst, years[u]))
+
+
+def _backward(ladder: Ladder, query: Query, inside: bytearray, at_target: int, extend) -> int:
+    """Dijkstra from the target along reversed steps; ``extend(value, u, v)`` is the value
+    at ``u`` through the step ``u -> v`` (never below the value at ``v``)."""
+    best = {query.target: at_target}
+    heap = [(at_target, query.target)]
+    while heap:
+        value, v = heapq.heappop(heap)
+        if v == query.source:
+            return value
+        if value > best[v]:
+            continue
+        for u in ladder.pred[v]:
+            if inside[u]:
+                n_value = extend(value, u, v)
+                if n_value < best.get(u, INF):
+                    best[u] = n_value
+                    heapq.heappush(heap, (n_value, u))
+    return 0
+
+
+def primary_bound(ladder: Ladder, query: Query, dist: list[float]) -> int:
+    """A primary measure (as ranked by ``query.by``) that no path from FROM to TO beats."""
+    inside = cone(ladder, query.source, dist, query.avoid)
+    if query.by == "skills":
+        return skills_bound(ladder, query, inside)
+    if query.by == "steps":
+        return steps_bound(ladder, query, inside)
+    return years_bound(ladder, query, inside)

@@ -1,0 +1,274 @@
+"""What skill-path answers are made of: plain dataclasses with ``to_dict()`` for JSON.
+
+:mod:`kg.paths.answers` builds them; :mod:`kg.paths.render` and :mod:`kg.pages.viz` read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+
+# -- what answers are made of ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Ref:
+    iri: str
+    label: str
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Skill:
+    iri: str
+    label: str
+    kind: str  # label of the most specific subclass of ail:Skill
+    essential: bool
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "kind": self.kind,
+                "essential": self.essential}
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    iri: str
+    label: str
+    area: str | None
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "area": self.area}
+
+
+@dataclass(frozen=True)
+class Qualification:
+    iri: str
+    label: str
+    mandatory: bool
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "mandatory": self.mandatory}
+
+
+@dataclass(frozen=True)
+class Experience:
+    iri: str
+    label: str
+    minimum_years: int | None
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "minimum_years": self.minimum_years}
+
+
+@dataclass(frozen=True)
+class Step:
+    from_: Ref
+    to: Ref
+    new_skills: tuple[Skill, ...]
+    responsibilities: tuple[Responsibility, ...]  # gained: not held on any earlier role
+    qualifications: tuple[Qualification, ...]
+    experience: tuple[Experience, ...]
+    minimum_years: int | None
+    running_total: int
+    move: str = ""  # the kind of lateral move or career change; "" for a step up the ladder
+
+    def to_dict(self) -> dict:
+        return {
+            "from": self.from_.to_dict(), "to": self.to.to_dict(), "move": self.move or None,
+            "new_skills": [s.to_dict() for s in self.new_skills],
+            "new_skill_count": len(self.new_skills),
+            "responsibilities": [r.to_dict() for r in self.responsibilities],
+            "qualifications": [q.to_dict() for q in self.qualifications],
+            "experience": [e.to_dict() for e in self.experience],
+            "minimum_years": self.minimum_years,
+            "running_total": self.running_total,
+        }
+
+
+@dataclass(frozen=True)
+class Path:
+    roles: tuple[Ref, ...]
+    steps: tuple[Step, ...]
+    total_new_skills: int
+    years: int | None  # most years any role entered asks for; None when none says
+    skills_held_at_start: int
+    skills_used: int  # of those, how many a later role on the path requires
+    skills_from_role: int = 0  # of those held at the start, how many FROM requires
+
+    @property
+    def total_steps(self) -> int:
+        return len(self.steps)
+
+    def to_dict(self) -> dict:
+        return {
+            "roles": [r.to_dict() for r in self.roles],
+            "steps": [s.to_dict() for s in self.steps],
+            "total_new_skills": self.total_new_skills,
+            "total_steps": self.total_steps,
+            "years": self.years,
+            "skills_held_at_start": self.skills_held_at_start,
+            "skills_from_role": self.skills_from_role,
+            "skills_used": self.skills_used,
+        }
+
+
+@dataclass(frozen=True)
+class Bound:
+    """How far a path found by the fallback can be from the best (in the ranked measure)."""
+
+    method: str
+    labels: int  # labels the exact search created before it gave up (0: not tried)
+    lower_bound: int  # no path does better than this
+    found: int  # what the reported path achieves
+    roles_between: int = 0  # roles on some path from FROM to TO
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "labels_explored": self.labels,
+                "roles_between": self.roles_between,
+                "lower_bound": self.lower_bound, "found": self.found,
+                "at_most_worse_by": self.found - self.lower_bound}
+
+
+@dataclass
+class PathResult:
+    """The answer to ``aikg path``: the best path, the alternatives, and how it was found."""
+
+    from_: Ref
+    to: Ref
+    by: str
+    best: Path
+    alternatives: list[Path] = field(default_factory=list)
+    #: (skill, what it did): "used" (the best answer is worse without it), "tie" (the path
+    #: counts it as held, but another path ranks the same without it), "from-role" (FROM
+    #: requires it already) or "unused" (no role on the path requires it)
+    have: list[tuple[Ref, str]] = field(default_factory=list)
+    via: list[Ref] = field(default_factory=list)
+    avoid: list[Ref] = field(default_factory=list)
+    exact: bool = True
+    alternatives_exact: bool = True
+    bound: Bound | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        best = self.best.to_dict()
+        return {
+            "from": self.from_.to_dict(), "to": self.to.to_dict(), "by": self.by,
+            "steps": best["steps"],
+            "total_new_skills": best["total_new_skills"],
+            "total_steps": best["total_steps"],
+            "years": best["years"],
+            "skills_held_at_start": best["skills_held_at_start"],
+            "skills_from_role": best["skills_from_role"],
+            "skills_used": best["skills_used"],
+            "roles": best["roles"],
+            "have": [dict(ref.to_dict(), used=status == "used", status=status)
+                     for ref, status in self.have],
+            "via": [r.to_dict() for r in self.via],
+            "avoid": [r.to_dict() for r in self.avoid],
+            "exact": self.exact,
+            "alternatives_exact": self.alternatives_exact,
+            "bound": self.bound.to_dict() if self.bound else None,
+            "notes": list(self.notes),
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    from_: Ref
+    to: Ref
+    new_skills: tuple[Skill, ...]
+    shared: int  # skills of TO already held
+    required: int  # skills TO requires
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
+                "new_skills": [s.to_dict() for s in self.new_skills],
+                "total_new_skills": len(self.new_skills),
+                "shared_skills": self.shared, "required_skills": self.required}
+
+
+@dataclass(frozen=True)
+class NextRoles:
+    role: Ref
+    options: tuple[Gap, ...]
+
+    def to_dict(self) -> dict:
+        return {"from": self.role.to_dict(), "next": [g.to_dict() for g in self.options]}
+
+
+class Skills(Sequence):
+    """Skills made from their rows in a ladder's skill table when read
+    (:class:`kg.paths.ladder.SkillTable`: ``skill(row)``, and ``label``, ``essential`` by row).
+
+    ``aikg ready`` lists what each of 9,355 roles misses but prints three of each: making
+    them all took 0.5 s with 1M triples of user data.
+    """
+
+    def __init__(self, rows, table) -> None:
+        self._rows, self._table = rows, table
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(map(self._table.skill, self._rows[i]))
+        return self._table.skill(self._rows[i])
+
+    def essential_labels(self, limit: int) -> list[str]:
+        """The labels of the first ``limit`` essential skills, no :class:`Skill` made."""
+        essential, label = self._table.essential, self._table.label
+        first = self._rows[:limit]
+        if all(map(essential.__getitem__, first)):  # essential first: the usual case
+            return list(map(label.__getitem__, first))
+        return [label[row] for row in self._rows if essential[row]][:limit]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Skill]:
+        return map(self._table.skill, self._rows)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (Skills, tuple)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    role: Ref
+    level: int | None
+    held: int
+    required: int
+    missing: Sequence[Skill]  # essential first
+    score: float = 0.0  # essential skills held, each weighted by importance/5 where rated
+    essential_held: int = 0
+    essential: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.held / self.required
+
+    def to_dict(self) -> dict:
+        return {"role": self.role.to_dict(), "level": self.level, "score": self.score,
+                "essential_held": self.essential_held, "essential": self.essential,
+                "held": self.held, "required": self.required, "share": round(self.share, 4),
+                "missing": [s.to_dict() for s in self.missing]}
+
+
+@dataclass(frozen=True)
+class Ready:
+    have: tuple[Ref, ...]
+    roles: tuple[Readiness, ...]
+    unrated: tuple[Ref, ...]  # roles the graph lists no skills for
+    role: Ref | None = None  # the person's current role: its skills count as held
+
+    def to_dict(self) -> dict:
+        return {"role": self.role.to_dict() if self.role else None,
+                "have": [h.to_dict() for h in self.have],
+                "roles": [r.to_dict() for r in self.roles],
+                "unrated": [r.to_dict() for r in self.unrated]}

@@ -1,0 +1,147 @@
+"""Query results as text: the W3C result formats, graphs, and readable tables.
+
+CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph itself.
+``table`` (aligned, for a terminal) and ``md`` (Markdown) are for people: IRIs are shortened
+to CURIEs and, where the graph has one, the label follows in brackets. Their cells show
+control characters as visible escapes (:mod:`kg.terminal`), so data cannot drive the
+terminal; the W3C formats and RDF keep the data exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from kg.query import sparql
+from kg.errors import QueryError
+from kg.terminal import clip, escape
+
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+TEXT_FORMATS = ("table", "md")
+
+
+def render(results, fmt: str, labels: Mapping[str, str] | None = None,
+           prefixes: dict[str, str] | None = None) -> bytes:
+    """Render pyoxigraph results (solutions, boolean or triples) in ``fmt``.
+
+    ``labels`` are shown next to IRIs in table and md output; ``prefixes`` shorten IRIs there
+    (and in Turtle) instead of the predeclared ones.
+    """
+    labels = {} if labels is None else labels
+    prefixes = prefixes or sparql.PREFIXES
+    if isinstance(results, ox.QueryBoolean):
+        return _boolean(results, fmt)
+    if isinstance(results, (ox.QueryTriples, list)):
+        return _triples(list(results), fmt, labels, prefixes)
+    if fmt in RESULT_FORMATS:
+        return results.serialize(format=RESULT_FORMATS[fmt])
+    if fmt in TEXT_FORMATS:
+        names = [v.value for v in results.variables]
+        # a column that has its own label column (?role and ?roleLabel) needs no label twice
+        shown = [{} if n + "Label" in names else labels for n in names]
+        rows = [[_cell(term, s, prefixes) for term, s in zip(row, shown)] for row in results]
+        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
+    raise QueryError(
+        f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."
+    )
+
+
+def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
+    if fmt in ("json", "xml"):
+        return result.serialize(format=RESULT_FORMATS[fmt])
+    if fmt in ("table", "md", "csv", "tsv"):  # W3C CSV/TSV define no boolean form
+        return b"true\n" if bool(result) else b"false\n"
+    raise QueryError(f"Format '{fmt}' does not fit an ASK result; use table, json or xml.")
+
+
+def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str, str]) -> bytes:
+    if fmt in ("table", "md"):
+        rows = [[_cell(x, labels, prefixes) for x in (t.subject, t.predicate, t.object)]
+                for t in triples]
+        names = ["subject", "predicate", "object"]
+        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(
+            f"Format '{fmt}' does not fit a CONSTRUCT/DESCRIBE result; use ttl, nt, jsonld, xml "
+            "or table."
+        )
+    kwargs = {"prefixes": dict(prefixes)} if fmt == "ttl" else {}
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
+
+
+def _cell(term, labels: dict[str, str], prefixes: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        short = sparql.curie(term.value, prefixes)
+        label = labels.get(term.value)
+        return f"{short} ({label})" if label and label != short else short
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return term.value.replace("\n", " ")
+    return str(term)
+
+
+def table(names, rows, max_width: int | None = 80, count: bool = True) -> str:
+    """An aligned plain-text table; cells wider than ``max_width`` are cut with '…'.
+
+    Control characters show as escapes, counted in the width and never cut in half.
+    """
+    if not names:
+        return ""
+    head = [_shown(n) for n in names]
+    shown = [[_shown(c) for c in r] for r in rows]  # escaped once (9,355 rows: 0.5 -> 0.2 s)
+    natural = [max([len(h), *(len(r[i]) for r in shown)]) for i, h in enumerate(head)]
+    widths = [min(w, max_width) for w in natural] if max_width else natural
+    for i, (width, wanted) in enumerate(zip(widths, natural)):
+        if wanted > width:  # cut this column's long cells (an escape is never cut in half)
+            for cells, escaped in zip([names, *rows], [head, *shown]):
+                if len(escaped[i]) > width:
+                    cell = cells[i]
+                    escaped[i] = (cell[:max(width - 1, 0)] + "…" if escaped[i] is cell
+                                  else clip(cell, width))
+    out = ["  ".join(map(str.ljust, head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    # every cell fits now: 9,355 rows of 'aikg query ladder' in 0.05 s, not 0.2
+    out += ["  ".join(map(str.ljust, escaped, widths)).rstrip() for escaped in shown]
+    if count:
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _shown(text: str) -> str:
+    """``text`` as :func:`escape` shows it; printable text (no control character) as it is."""
+    return text if text.isprintable() else escape(text)
+
+
+def markdown(names, rows) -> str:
+    """A Markdown table; '|' and control characters inside cells are escaped."""
+    def esc(text):
+        return escape(text).replace("|", "\\|")
+
+    out = ["| " + " | ".join(esc(n) for n in names) + " |",
+           "|" + "|".join("---" for _ in names) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def write(results, fmt: str, out, labels: dict[str, str] | None = None,
+          prefixes: dict[str, str] | None = None) -> None:
+    """Write results in ``fmt`` to the binary file ``out``; W3C result formats stream, so a
+    large CSV answer is never held in memory whole."""
+    if fmt in RESULT_FORMATS and isinstance(results, ox.QuerySolutions):
+        results.serialize(out, format=RESULT_FORMATS[fmt])
+    else:
+        out.write(render(results, fmt, labels, prefixes))

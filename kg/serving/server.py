@@ -1,0 +1,374 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over the graph, on Starlette and uvicorn.
+
+Routes:
+
+- ``/sparql``: GET ``?query=``, POST form (``query=``) or POST ``application/sparql-query``;
+  results negotiated from the Accept header (SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
+  Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE).
+- ``/ai-leadership-kg/ontology`` (the path of the ontology IRI): the release files, negotiated
+  from the Accept header, or named by extension (``ontology.ttl``, ``.nt``, ``.rdf``,
+  ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
+  documentation.
+
+Queries run in killable worker processes (:mod:`kg.serving.pool`, :mod:`kg.serving.query_worker`)
+cut off the network, with a timeout and caps on memory, rows and bytes; a query whose client
+has gone is stopped. Updates, SERVICE, LOAD and dataset clauses are refused before any
+engine sees them. HTTP-level limits (Host, framing, body, slow connections) are in
+:mod:`kg.serving.protection`.
+
+>>> from kg.serving.server import running_server  # doctest: +SKIP
+>>> with running_server() as url:         # doctest: +SKIP
+...     httpx.get(url + "/sparql", params={"query": "ASK {}"}).json()
+{'head': {}, 'boolean': True}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from kg.serving import query_worker
+from kg.query import sparql
+from kg.store import release as store
+from kg.errors import KGError
+from kg.serving import protection
+from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
+from kg.serving.negotiation import choose_kinds
+from kg.serving.pool import Busy, WorkerPool
+
+log = logging.getLogger("aikg.serve")
+
+
+@dataclass
+class Settings:
+    """What ``aikg serve`` was asked for."""
+
+    timeout: float = 10.0
+    max_rows: int = 10000
+    workers: int = 2
+    cors: tuple[str, ...] = ()
+    release: Path | None = None
+    extra: tuple[Path, ...] = field(default_factory=tuple)
+    max_response_mb: float = 32
+    worker_memory_mb: int = 1024  #: 0: no cap
+    max_body_kb: int = 1024
+    queue: int = 16  #: requests waiting for a worker; more get 503
+    allow_network: bool = False  #: let queries that pass the guard reach the network
+    allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
+    client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
+
+    def limits(self) -> query_worker.Limits:
+        return query_worker.Limits(max_rows=self.max_rows,
+                                   max_bytes=int(self.max_response_mb * 2**20),
+                                   memory_bytes=self.worker_memory_mb * 2**20,
+                                   allow_network=self.allow_network)
+
+
+def _refuse(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+# -- handlers ----------------------------------------------------------------------------
+async def _read_request(request: Request) -> tuple[str | None, dict[str, list[str]], Response | None]:
+    """The query text and the parameters of a SPARQL protocol request, or a refusal."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    query = None
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+        settings: Settings = request.app.state.settings
+        try:
+            raw = await protection.read_body(request, settings.max_body_kb * 1024,
+                                             settings.client_timeout)
+        except protection.BodyRefused as refused:
+            return None, params, PlainTextResponse(refused.message + "\n", refused.status,
+                                                   headers={"Connection": "close"})
+        except ClientDisconnect:
+            request.state.note = "client hung up mid-body"
+            return None, params, Response(status_code=400)  # nobody reads it
+        body = raw.decode("utf-8", errors="replace")
+        if media == "application/x-www-form-urlencoded":
+            form = parse_qs(body, keep_blank_values=True)
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        elif media == "application/sparql-query":
+            query = body
+        else:
+            return None, params, _refuse(
+                415, f"Unsupported Content-Type '{media or 'none'}': send "
+                     "application/sparql-query or application/x-www-form-urlencoded.")
+    if "update" in params:
+        return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
+    for clause in ("default-graph-uri", "named-graph-uri"):
+        if clause in params:
+            return None, params, _refuse(
+                400, f"{clause} is refused: the endpoint serves one graph and does not load "
+                     "other datasets; remove the parameter.")
+    if query is None:
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            return None, params, _refuse(
+                400, "Send exactly one SPARQL query: GET /sparql?query=..., a form field "
+                     "query=..., or a POST body of type application/sparql-query.")
+        query = queries[0]
+    return query, params, None
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    query, params, refusal = await _read_request(request)
+    if refusal is not None:
+        return refusal
+    from starlette.concurrency import run_in_threadpool
+
+    try:  # off the event loop: parsing a long query must not stall every other client
+        form = await run_in_threadpool(sparql.check_safe, query)
+    except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
+        return _refuse(400, str(error))
+    request.state.note = form
+    fmt = (params.get("format") or params.get("output") or [None])[0]
+    kinds = choose_kinds(request.headers.get("accept"), fmt)
+    if kinds is None:
+        offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
+        return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
+                            f"ask for one of: {offered}.")
+    pool: WorkerPool = request.app.state.pool
+    client = request.client.host if request.client else "-"
+    try:
+        answer = await pool.run(query, kinds, client, lambda: _client_gone(request.receive))
+    except Busy as busy:
+        return PlainTextResponse(str(busy) + "\n", 503,
+                                 headers={"Retry-After": str(busy.retry_after)})
+    if answer is None:
+        request.state.note = f"{form}; client gone, query stopped"
+        return Response(status_code=503)  # nobody reads it
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers={"Vary": "Accept"})
+
+
+async def _client_gone(receive) -> None:
+    """Resolve when the client closes its connection (the body has been read by then)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+# -- the application ---------------------------------------------------------------------
+class _LogRequests:
+    """ASGI middleware: one log line per request (client, method, path, status, bytes, ms)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        seen = {"status": 0, "bytes": 0}
+
+        async def counting_send(message):
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                seen["bytes"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            note = (scope.get("state") or {}).get("note") or ""
+            log.info("%s %s %s %d %dB %.0fms%s", client[0], scope["method"], scope["path"],
+                     seen["status"], seen["bytes"], (time.perf_counter() - started) * 1000,
+                     f" {note}" if note else "")
+
+
+def create_app(graph, settings: Settings | None = None) -> Starlette:
+    """The Starlette application serving ``graph`` (a :class:`kg.graph.KnowledgeGraph`).
+
+    Its query workers start here, and the call returns once they are up (raising
+    :class:`KGError` when they cannot start); they stop when the application shuts down.
+    """
+    import pyoxigraph as ox
+
+    settings = settings or Settings()
+    if settings.release is None:
+        settings.release = store.ensure_release()
+    tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
+    snapshot = Path(tmp.name) / "graph.nt"
+    ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+    pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
+                      timeout=settings.timeout, limits=settings.limits(),
+                      queue_size=settings.queue)
+    try:
+        network = pool.wait_ready()
+    except KGError:
+        pool.close()
+        tmp.cleanup()
+        raise
+    if network == {"none"}:
+        log.warning("The query workers could not be cut off the network (no network "
+                    "namespace, no Landlock); the query guard stands alone.")
+    else:
+        log.info("query workers ready; network: %s", ", ".join(sorted(network)))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            pool.close()
+            tmp.cleanup()
+
+    routes = [
+        Route("/", home),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route(ONTOLOGY_PATH, ontology_document),
+        Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
+        Route("/browse", browse),
+        Route("/browse/{rest:path}", browse),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.settings = settings
+    app.state.docs_html = None
+    app.state.pages = {}  # pages made for /browse, kept
+    app.state.graph = graph
+    if settings.cors:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Accept", "Content-Type"])
+    hosts = settings.allowed_hosts or protection.default_allowed_hosts("127.0.0.1")
+    app.add_middleware(protection.Protect, allowed_hosts=hosts)
+    app.add_middleware(_LogRequests)
+    return app
+
+
+def _uvicorn_config(app):
+    import uvicorn
+
+    timeout = app.state.settings.client_timeout
+    protocol = type("H11Protocol", (protection.TimedH11Protocol,), {"head_timeout": timeout})
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on",
+        http=protocol,  # closes connections whose request head is slow
+        timeout_keep_alive=5,  # idle keep-alive connections
+        limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 at once
+        h11_max_incomplete_event_size=64 * 1024,  # request line + headers (long GET queries)
+    )
+
+
+#: open connections (and requests in progress) before new requests get 503
+MAX_CONNECTIONS = 256
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket with Nagle's algorithm off.
+
+    uvicorn's h11 protocol writes headers and body separately and does not set TCP_NODELAY;
+    with keep-alive that costs a 40 ms delayed-ACK stall per request (44 ms against 1.5 ms
+    for ``ASK {}`` measured with httpx). Accepted connections inherit the option on Linux.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise KGError(f"Cannot listen on {host}:{port}: {error.strerror.lower()}; "
+                      "choose another --port or --host.") from None
+    return sock
+
+
+@contextlib.contextmanager
+def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None, **settings):
+    """Serve the graph (plus ``extra`` Turtle files) in a background thread; yield its URL.
+
+    ``settings`` are :class:`Settings` fields (``timeout``, ``max_rows``, ``workers``,
+    ``cors``). For tests and for embedding the endpoint in another program.
+
+    >>> with running_server(timeout=2) as url:  # doctest: +SKIP
+    ...     print(url)
+    http://127.0.0.1:38211
+    """
+    import uvicorn
+
+    if graph is None:
+        import kg
+
+        graph = kg.load(extra=extra)
+    settings.setdefault("allowed_hosts", protection.default_allowed_hosts(host))
+    app = create_app(graph, Settings(extra=tuple(Path(p) for p in extra), **settings))
+    sock = listening_socket(host, port)
+    server = uvicorn.Server(_uvicorn_config(app))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not server.started:
+        sock.close()
+        raise RuntimeError("The SPARQL server did not start within 60 s.")
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None,
+          sock: socket.socket | None = None) -> None:
+    """Run the endpoint in the foreground until interrupted (what ``aikg serve`` does).
+
+    ``sock``: an already bound socket (see :func:`listening_socket`); else one is bound here.
+    """
+    import uvicorn
+
+    sock = sock or listening_socket(host, port)
+    settings = settings or Settings()
+    if not settings.allowed_hosts:
+        settings.allowed_hosts = protection.default_allowed_hosts(host)
+    try:
+        with _request_log_to_stderr():
+            app = create_app(graph, settings)
+            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+@contextlib.contextmanager
+def _request_log_to_stderr():
+    """Send the request log (``aikg.serve``) to stderr while serving.
+
+    The root logger is left alone; a program that set up logging itself (some handler on the
+    way to the root) keeps full control of where and whether these lines go.
+    """
+    if log.hasHandlers():
+        yield
+        return
+    handler = logging.StreamHandler()  # sys.stderr
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    previous = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(previous)

@@ -1,0 +1,228 @@
+"""Where the sources and the release live, and loading the release into pyoxigraph.
+
+The sources are the Turtle files under ``ontology/`` (the repository) or ``kg/ontology``
+(an installed wheel). The release is what ``aikg build`` writes from them; commands read it
+and rebuild it first when the sources changed since (see :func:`ensure_release`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+NS = "https://w3id.org/ai-leadership-kg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/ai-leadership-kg/ontology"
+
+#: Prefixes predeclared for ad hoc queries and used to shorten IRIs in output.
+PREFIXES = {
+    "ail": NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+RELEASE_NAME = "ai_leadership"
+MANIFEST = "manifest.json"
+
+_HERE = Path(__file__).resolve().parent.parent  # kg/
+
+
+def _first_dir(*candidates: Path) -> Path:
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[0]
+
+
+def ontology_dir() -> Path:
+    """The folder of the hand-edited sources (repository checkout or installed wheel)."""
+    return _first_dir(_HERE.parent / "ontology", _HERE / "ontology")
+
+
+def release_dir() -> Path:
+    """The folder of the shipped release files."""
+    return _first_dir(_HERE.parent / "release", _HERE / "release")
+
+
+def is_installed() -> bool:
+    """True when running from an installed package (the release ships inside ``kg/``)."""
+    return release_dir().parent == _HERE
+
+
+def build_dir() -> Path:
+    """Where a build writes by default: the checkout's ``release/`` folder, or, for an
+    installed package (whose files are never rewritten), the per-user cache, keyed by the
+    sources' digest so :func:`current_release` finds it."""
+    if is_installed():
+        return cache_dir() / sources_digest()[:16]
+    return release_dir()
+
+
+def queries_dir() -> Path:
+    """The folder of the named-query catalogue."""
+    return _HERE / "queries"
+
+
+def source_files() -> list[Path]:
+    """The Turtle files whose union is the graph: the TBox first, then the knowledge."""
+    root = ontology_dir()
+    return [root / "ai_leadership.ttl", *sorted((root / "data").glob("*.ttl"))]
+
+
+def check_files() -> list[Path]:
+    """Files that shape or judge the release without adding triples to it."""
+    root = ontology_dir()
+    return [root / "shapes.ttl", root / "context.jsonld", *sorted((root / "checks").glob("*.rq"))]
+
+
+def writer_files() -> list[Path]:
+    """The code that turns sources into release bytes: a change there changes the release."""
+    return [_HERE / "build.py", _HERE / "jsonld.py", _HERE / "inference.py"]
+
+
+def sources_digest() -> str:
+    """SHA-256 over the names and bytes of every source, check and writer file."""
+    digest = hashlib.sha256()
+    for path in [*source_files(), *check_files(), *writer_files()]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """Per-user cache for releases rebuilt outside a writable checkout."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ai-leadership-kg"
+
+
+def _manifest(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def current_release() -> Path | None:
+    """The folder of a release built from the current sources, or None when there is none."""
+    from kg.store import io
+
+    digest = sources_digest()
+    for directory in (release_dir(), cache_dir() / digest[:16]):
+        try:  # a build killed while it published its files: finish it first
+            io.recover_staged(directory, last=MANIFEST)
+        except OSError:
+            pass  # not ours to write (an installed wheel): nothing was being published there
+        manifest = _manifest(directory)
+        if manifest and manifest.get("sources_sha256") == digest:
+            return directory
+    return None
+
+
+def ensure_release() -> Path:
+    """Return the folder of an up-to-date release, building it first when the sources changed."""
+    found = current_release()
+    if found is not None:
+        return found
+    from kg import build  # the build pulls in rdflib, pyshacl and owlready2: only when needed
+
+    from kg.errors import KGError, StaleReleaseWarning
+
+    target = build_dir()
+    if not os.access(target if target.exists() else target.parent, os.W_OK):
+        target = cache_dir() / sources_digest()[:16]
+    try:
+        # HermiT needs Java; without it an automatic rebuild still runs the SHACL shapes and
+        # the violation queries ('aikg build' and 'aikg validate' insist on the reasoner).
+        build.build(target, reason=shutil.which("java") is not None)
+    except KGError as error:
+        previous = release_dir()
+        if _manifest(previous) is None:
+            raise
+        # A typo in a source should not stop every command: answer from the last release
+        # that passed, and say so.
+        warnings.warn(StaleReleaseWarning(
+            f"{error} Answering from the last good release; fix the sources and run "
+            "'aikg build'."), stacklevel=2)
+        return previous
+    return target
+
+
+def release_file(ext: str, tbox: bool = False) -> Path:
+    """Path of one release file, e.g. ``release_file("nt")``; rebuilds first if stale."""
+    name = RELEASE_NAME + ("-tbox" if tbox else "")
+    return ensure_release() / f"{name}.{ext}"
+
+
+#: Up to this many triples the release is parsed into memory at start-up; above it, commands
+#: open the on-disk store. Parsing costs ~2 ms per 1,000 triples while opening the store costs
+#: ~14 ms at any size, but the on-disk store answers queries ~2.5x slower (all 41 catalogue
+#: queries: 235 ms in memory, 590 ms on disk, at 5,551 triples). See bench/bench_store.py.
+IN_MEMORY_LIMIT = 50_000
+
+
+def open_store(release: Path | None = None):
+    """The release as a pyoxigraph store: in memory when small, else read-only on disk.
+
+    The on-disk store lives in the user cache, keyed by the SHA-256 of the release's
+    N-Triples, so a new release gets a new store and an old one is never opened by mistake.
+    It is built in a private folder and renamed into place, so two processes starting at once
+    cannot see a half-built store. Where the cache is not writable, the release is loaded
+    into memory whatever its size.
+    """
+    import pyoxigraph as ox
+
+    release = release or ensure_release()
+    if (_manifest(release) or {}).get("triples", 0) > IN_MEMORY_LIMIT:
+        try:
+            return ox.Store.read_only(str(ensure_store(release)))
+        except OSError:
+            pass
+    memory = ox.Store()
+    memory.bulk_load(path=str(release / f"{RELEASE_NAME}.nt"), format=ox.RdfFormat.N_TRIPLES)
+    return memory
+
+
+def ensure_store(release: Path) -> Path:
+    """The folder of the on-disk store of ``release``, built first if missing (OSError when
+    the cache cannot be written)."""
+    ntriples = release / f"{RELEASE_NAME}.nt"
+    digest = (_manifest(release) or {}).get("files", {}).get(ntriples.name) or hashlib.sha256(
+        ntriples.read_bytes()).hexdigest()
+    path = cache_dir() / "stores" / digest[:32]
+    if not path.is_dir():
+        _build_store(ntriples, path)
+    return path
+
+
+def _build_store(ntriples: Path, path: Path) -> None:
+    import pyoxigraph as ox
+
+    from kg.store import io
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    io.remove_abandoned(path.parent, ".building-*")  # left by a run killed while building
+    staging, lock = io.staging_folder(path.parent, prefix=".building-")  # locked while we live
+    try:
+        built = ox.Store(str(staging / "store"))
+        built.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        built.flush()
+        del built  # closes the database before it moves
+        try:
+            os.rename(staging / "store", path)
+        except OSError:
+            if not path.is_dir():  # another process may have won the race: fine
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)

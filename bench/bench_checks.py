@@ -53,7 +53,7 @@ def parts(path: Path, pairwise: bool) -> list[tuple[str, float, float, str]]:
     from kg.checks import screen
     from kg.store import release as store
     from kg.checks import validate
-    from kg.graph import read_turtle
+    from kg.store.turtle import read_turtle
 
     rows = []
 

@@ -45,7 +45,7 @@ def main() -> None:
     import kg
     from kg.checks import validate
     from kg.errors import SourceError
-    from kg.graph import read_turtle
+    from kg.store.turtle import read_turtle
 
     os.environ["AIKG_MAX_LITERAL_BYTES"] = str(max(args.sizes))
     kg.load()  # the release, so that its first load is not timed

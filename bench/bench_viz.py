@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from kg.store import release as store
 from kg.pages import viz
-from kg.graph import KnowledgeGraph, parse_turtle
+from kg.graph import KnowledgeGraph
+from kg.store.turtle import parse_turtle
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -13,14 +13,16 @@ import hashlib
 import json
 import os
 import shutil
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.store import release as store
-from kg.errors import CheckFailed, KGError
-from kg.graph import parse_turtle
+from kg.errors import CheckFailed, KGError, StaleReleaseWarning
+from kg.store.turtle import parse_turtle, read_turtle
 
 FORMATS = ("ttl", "nt", "rdf", "jsonld")
 ASSERTED_FORMATS = ("ttl", "nt")  # the graph without entailments, for diffing and reasoners
@@ -162,7 +164,6 @@ def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
     """The check report of the release plus the user's Turtle ``paths``, focused on what the
     files add (:func:`kg.checks.validate.check_focused`): the release itself was checked when built."""
     from kg.checks import validate
-    from kg.graph import read_turtle
 
     added: list[ox.Quad] = []
     for path in paths:  # syntax errors before any other work
@@ -273,7 +274,6 @@ def _file_of(entity: str, paths: tuple[Path, ...]) -> str:
     """The user file that describes ``entity`` (as reports write it), else all of them."""
     if len(paths) == 1:
         return str(paths[0])
-    from kg.graph import read_turtle
 
     full = entity if ":" in entity else store.PREFIXES.get("ail", "") + entity
     for path in paths:
@@ -281,3 +281,31 @@ def _file_of(entity: str, paths: tuple[Path, ...]) -> str:
         if any(q.subject.value == full for q in quads if not isinstance(q.subject, ox.Triple)):
             return str(path)
     return ", ".join(str(p) for p in paths)
+
+
+def ensure_release(announce: Callable[[str], None] | None = None) -> Path:
+    """Return the folder of an up-to-date release, building it first when the sources changed
+    (``announce`` is told so first: a build takes seconds)."""
+    found = store.current_release()
+    if found is not None:
+        return found
+    if announce is not None:
+        announce("Building the release first (the sources changed since it was built)")
+    target = store.build_dir()
+    if not os.access(target if target.exists() else target.parent, os.W_OK):
+        target = store.cache_dir() / store.sources_digest()[:16]
+    try:
+        # HermiT needs Java; without it an automatic rebuild still runs the SHACL shapes and
+        # the violation queries ('aikg build' and 'aikg validate' insist on the reasoner).
+        build(target, reason=shutil.which("java") is not None)
+    except KGError as error:
+        previous = store.release_dir()
+        if store._manifest(previous) is None:
+            raise
+        # A typo in a source should not stop every command: answer from the last release
+        # that passed, and say so.
+        warnings.warn(StaleReleaseWarning(
+            f"{error} Answering from the last good release; fix the sources and run "
+            "'aikg build'."), stacklevel=2)
+        return previous
+    return target

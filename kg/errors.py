@@ -18,6 +18,10 @@ class SourceError(KGError):
     """A source file cannot be read or parsed (``file, line N: what``)."""
 
 
+class ReleaseMissing(KGError):
+    """No release built from the current sources (the command layer builds one first)."""
+
+
 class CheckFailed(KGError):
     """The graph does not pass its checks (SHACL shapes, OWL consistency, violation queries)."""
 

@@ -7,61 +7,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.query import sparql
+from kg.build import ensure_release
+from kg.errors import ParameterError, QueryError, UnknownEntity, did_you_mean
+from kg.query import catalogue, sparql
+from kg.store import kept
 from kg.store import release as store
-from kg.errors import ParameterError, QueryError, SourceError, UnknownEntity, did_you_mean
+from kg.store.turtle import read_turtle
+from kg.store.workspace import Workspace
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-def parse_turtle(path: Path) -> list[ox.Quad]:
-    """Parse one Turtle file; a syntax error becomes ``file, line N: what``."""
-    return read_turtle(path)[0]
-
-
-def read_turtle(path: Path) -> tuple[list[ox.Quad], dict[str, str]]:
-    """The quads of one Turtle file and the prefixes it declares.
-
-    The file is an untrusted input: :func:`kg.store.inputs.open_input` refuses devices, FIFOs and files
-    over ``AIKG_MAX_FILE_BYTES``; the parser streams it, and a literal over
-    ``AIKG_MAX_LITERAL_BYTES`` stops the read (:class:`SourceError` naming the way to raise it).
-    """
-    from kg.store import inputs
-
-    max_literal = inputs.limit(inputs.MAX_LITERAL_BYTES)
-    with inputs.open_input(path) as reader:
-        try:
-            parser = ox.parse(reader, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-            quads = [_within(quad, max_literal, path) for quad in parser]
-        except SyntaxError as error:
-            if reader.exceeded:
-                raise inputs.too_large(path) from None
-            line = error.lineno or "?"
-            what = str(error).split(": ", 1)[-1].splitlines()[0]
-            raise SourceError(f"{path}, line {line}: {what}") from None
-        except MemoryError as error:  # pyoxigraph's parser holds at most 16 MiB of one term
-            if "buffer" not in str(error):
-                raise
-            raise SourceError(f"{path}: a term (literal or IRI) too long for the Turtle parser "
-                              "(over 16 MiB); split it or leave it out.") from None
-        if reader.exceeded:
-            raise inputs.too_large(path)
-        return quads, dict(parser.prefixes)
-
-
-def _within(quad: ox.Quad, max_literal: int, path: Path) -> ox.Quad:
-    """``quad``, unless its object is a literal longer than ``max_literal`` UTF-8 bytes."""
-    literal = quad.object
-    if isinstance(literal, ox.Literal) and len(literal.value) * 4 > max_literal:
-        size = len(literal.value.encode("utf-8"))
-        if size > max_literal:
-            from kg.store import inputs
-
-            raise SourceError(
-                f"{path}: a literal of {size:,} bytes (the {sparql.curie(quad.predicate.value)} "
-                f"of {quad.subject}) is over the {max_literal:,}-byte limit; raise it with "
-                f"{inputs.MAX_LITERAL_BYTES}=BYTES.")
-    return quad
 
 
 class KnowledgeGraph:
@@ -133,13 +87,12 @@ class KnowledgeGraph:
         data spent 0.3 s of 0.46 making the same 9,355-row table each time."""
         if not self._keeps_answer(query, bindings):
             return render()
-        from kg.store import workspace
 
         name = f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
-        data = workspace.read_bytes(self.folder, name)
+        data = kept.read_bytes(self.folder, name)
         if data is None:
             data = render()
-            workspace.write_bytes(self.folder, name, data)
+            kept.write_bytes(self.folder, name, data)
         return data
 
     def _keeps_answer(self, query: str, bindings) -> bool:
@@ -151,16 +104,15 @@ class KnowledgeGraph:
         """A shipped query's answer over a workspace store, kept beside it: the store never
         changes under its key, so ``aikg query ladder`` over 100k triples of user data reads
         a file instead of running the query again. SELECT and ASK only; graphs run."""
-        from kg.store import workspace
 
         key = _answer_name(query)
-        data = workspace.read_bytes(self.folder, key)
+        data = kept.read_bytes(self.folder, key)
         if data is None:
             results = self._execute(query, {})
             if not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
                 return results
             data = results.serialize(format=ox.QueryResultsFormat.JSON)
-            workspace.write_bytes(self.folder, key, data)
+            kept.write_bytes(self.folder, key, data)
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
     def _execute(self, query: str, terms: dict):
@@ -190,8 +142,6 @@ class KnowledgeGraph:
 
     def named(self, name: str, **params) -> list[dict]:
         """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
-        from kg.query import catalogue
-
         named = catalogue.get(name)
         return self.query(named.text, **self.bind_params(named, params))
 
@@ -206,16 +156,15 @@ class KnowledgeGraph:
             return self.named(name, **params)
         import hashlib
 
-        from kg.store import workspace
 
         entry = name
         if params:
             key = repr(sorted((k, str(v)) for k, v in params.items())).encode()
             entry += "-" + hashlib.sha256(key).hexdigest()[:16]
-        rows = workspace.read_rows(self.folder, entry)
+        rows = kept.read_rows(self.folder, entry)
         if rows is None:
             rows = self.named(name, **params)
-            workspace.write_rows(self.folder, entry, rows)
+            kept.write_rows(self.folder, entry, rows)
         return rows
 
     def bind_params(self, named, params: dict) -> dict:
@@ -360,13 +309,11 @@ class KnowledgeGraph:
         resolve one name took 0.23 s; one shard takes a millisecond."""
         if self.folder is None:
             return None
-        from kg.store import workspace
 
-        return workspace.read_rows(self.folder, _shard_name(cls, wanted, self.LABEL_SHARDS))
+        return kept.read_rows(self.folder, _shard_name(cls, wanted, self.LABEL_SHARDS))
 
     def keep_label_index(self, cls: str | None) -> None:
         """Write the label index :meth:`label_shard` reads (every shard, empty ones too)."""
-        from kg.store import workspace
 
         shards: dict[str, list[dict]] = {}
         for row in self.named_labels(cls):
@@ -374,7 +321,7 @@ class KnowledgeGraph:
                               []).append(row)
         for n in range(self.LABEL_SHARDS):
             name = _shard_name(cls, None, self.LABEL_SHARDS, n)
-            workspace.write_rows(self.folder, name, shards.get(name, []))
+            kept.write_rows(self.folder, name, shards.get(name, []))
 
     def _described(self, iri: str, cls: str | None) -> bool:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""
@@ -487,6 +434,32 @@ def _words(camel: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
 
 
+#: The classes names are resolved in: their label index is kept beside a merged store at build
+#: time (on the in-memory graph, several times faster than later on disk), with the path
+#: projection, plain and with lateral moves.
+WARM_CLASSES = ("ail:Occupation", "ail:Skill")
+#: Shipped queries whose answers are kept at build time too: the first commands people run
+WARM_ANSWERS = ("class-counts", "ladder")
+
+
+def warm_caches(graph: ox.Store, folder: Path) -> None:
+    """Keep, beside a merged store being written to ``folder``, what the first commands read:
+    the path ladders, the label indexes and the answers of :data:`WARM_ANSWERS`."""
+    from kg.paths import answers as paths  # the path code only when a store is merged
+
+    warm = KnowledgeGraph(graph, folder=folder)
+    warm.cache_results = False  # the rows are what later commands read
+    for lateral in (False, True):
+        paths.project(warm, lateral)
+    paths.forget(warm)  # kept on disk now: 0.2 GB at 1M triples, not held while the rest runs
+    for cls in WARM_CLASSES:
+        warm.keep_label_index(cls)
+    warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
+    for name in WARM_ANSWERS:
+        warm.run(catalogue.get(name).text)
+
+
+
 def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
          progress=None) -> KnowledgeGraph:
     """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
@@ -500,15 +473,16 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     (and without caching). What the files entail (a sub-property implies its
     superproperty, see :mod:`kg.releasing.inference`) is added like the release's.
     """
-    from kg.store.workspace import Workspace
-
+    ensure_release()  # the library builds a missing or stale release; the CLI says so first
     extra_paths = tuple(Path(p) for p in extra)
     if not check:
         return _unchecked(extra_paths)
     if workspace is not None:
+        if workspace.warm is None:
+            workspace.warm = warm_caches
         merged = workspace.open(extra_paths, progress=progress)
     elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
-        merged = Workspace().merge(extra_paths, progress)
+        merged = Workspace(warm=warm_caches).merge(extra_paths, progress)
     else:
         return KnowledgeGraph(store.open_store())
     return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder,

@@ -29,7 +29,9 @@ def release_dir() -> Path:
     from kg.errors import KGError
 
     try:
-        return store.ensure_release()
+        from kg.build import ensure_release
+
+        return ensure_release()
     except (ImportError, KGError):
         from kg import build
 

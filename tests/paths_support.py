@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graph import KnowledgeGraph, parse_turtle
+from kg.graph import KnowledgeGraph
+from kg.store.turtle import parse_turtle
 from kg.store.release import ontology_dir
 
 LADDER = Path(__file__).parent / "data" / "paths-ladder.ttl"

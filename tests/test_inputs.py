@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from kg.checks import validate
 from kg.errors import KGError, SourceError
-from kg.graph import read_turtle
+from kg.store.turtle import read_turtle
 from kg.store.inputs import LimitedReader, limit
 
 COMMENT = "<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment>"

@@ -124,7 +124,7 @@ def test_build_in_an_installed_package_writes_to_the_cache(installed):
 
     bin_dir, env, _ = installed
     where = run(installed, str(bin_dir / "python"), "-c",
-                "from kg import store; print(store.release_dir()); print(store.build_dir())")
+                "from kg.store import release as store; print(store.release_dir()); print(store.build_dir())")
     shipped, target = (Path(line) for line in where.stdout.split())
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.iterdir()}
     stamps = {p.name: p.stat().st_mtime_ns for p in shipped.iterdir()}

@@ -334,7 +334,7 @@ def test_the_network_cut_stops_pyoxigraph_with_the_guard_bypassed(listener, cut)
     (["stats"], True), (["--allow-network", "stats"], False),
 ])
 def test_commands_cut_themselves_off_unless_allowed(args, cut):
-    script = ("import sys; from kg import sandbox; from kg.cli import main\n"
+    script = ("import sys; from kg.query import sandbox; from kg.cli import main\n"
               "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
               "print('MECHANISM', sandbox.mechanism())")
     result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import pyoxigraph as ox
 import pytest
 
 import kg
 from kg.query import catalogue
+from kg import build as building
 from kg.store import release as store
 from tests.test_catalogue import example_params
 
@@ -21,7 +23,7 @@ def in_memory():
 @pytest.fixture(scope="module")
 def on_disk():
     """The read-only on-disk store a release above IN_MEMORY_LIMIT triples is opened as."""
-    return kg.KnowledgeGraph(ox.Store.read_only(str(store.ensure_store(store.ensure_release()))))
+    return kg.KnowledgeGraph(ox.Store.read_only(str(store.ensure_store(building.ensure_release()))))
 
 
 def test_a_small_release_is_parsed_into_memory(graph):
@@ -63,3 +65,29 @@ def test_same_rows_in_the_same_order_from_disk_and_memory(on_disk, in_memory, na
         assert from_disk == in_ram
     else:
         assert sorted(map(repr, from_disk)) == sorted(map(repr, in_ram))
+
+
+@pytest.fixture()
+def no_release(tmp_path, monkeypatch):
+    """A checkout whose release folder is empty and a user cache with nothing in it."""
+    monkeypatch.setattr(store, "release_dir", lambda: tmp_path / "release")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "release").mkdir()
+    return tmp_path / "release"
+
+
+def test_opening_a_store_never_builds(no_release):
+    with pytest.raises(kg.errors.ReleaseMissing, match="run 'aikg build'"):
+        store.open_store()
+    assert not any(no_release.iterdir())
+
+
+def test_a_command_announces_the_build_of_a_missing_release(no_release, aikg):
+    result = aikg("query", "ASK { ail:HeadOfAIEngineering a ail:Role }", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Building the release first (the sources changed since it "
+                                    "was built) ...\n")
+    assert json.loads(result.stdout)["boolean"] is True
+    assert (no_release / "manifest.json").is_file()
+    again = aikg("query", "ASK { ail:HeadOfAIEngineering a ail:Role }")
+    assert "Building" not in again.stderr  # built once

@@ -17,6 +17,7 @@ from kg import build as building
 from kg.store import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError
+from kg.graph import warm_caches
 from kg.store.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-career-ladder.ttl"
@@ -29,7 +30,7 @@ BAD = PREFIXES + 'ail:Unsourced a ail:Role ; rdfs:label "Unsourced role"@en .\n'
 
 @pytest.fixture()
 def space(tmp_path):
-    return Workspace(tmp_path / "ws")
+    return Workspace(tmp_path / "ws", warm=warm_caches)  # as the CLI asks for its merges
 
 
 @pytest.fixture()
@@ -64,7 +65,7 @@ def test_later_loads_neither_parse_nor_check_again(space, example, monkeypatch):
         raise AssertionError("checked again")
 
     monkeypatch.setattr(building, "check_extra", refuse)
-    monkeypatch.setattr("kg.graph.read_turtle", refuse)
+    monkeypatch.setattr("kg.store.turtle.read_turtle", refuse)
     assert "Principal ML Engineer" in _roles(kg.load(workspace=space))
     assert _stores(space) == built
 
@@ -92,7 +93,7 @@ def test_an_interrupted_add_leaves_the_workspace_as_it_was(space, example, monke
         raise KeyboardInterrupt
 
     # Ctrl-C while the store is written and the check runs in its child process
-    monkeypatch.setattr(workspace, "_warm", interrupt)
+    monkeypatch.setattr(space, "warm", interrupt)
     with pytest.raises(KeyboardInterrupt):
         space.add([other])
     assert (space.folder / "workspace.json").read_bytes() == before

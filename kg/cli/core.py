@@ -37,9 +37,10 @@ class Context:
         self._kg = None
 
     def workspace(self):
+        from kg.graph import warm_caches
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir)
+        return Workspace(self.workspace_dir, warm=warm_caches)
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""
@@ -68,6 +69,7 @@ class Context:
         if self._kg is None:
             import kg
 
+            ensure_release()
             if sandbox and not self.allow_network:
                 _cut_network()  # before the first query, before pyoxigraph starts threads
             self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
@@ -79,6 +81,14 @@ class Context:
     def user_files(self) -> tuple[Path, ...]:
         """The files of this graph besides the release: the workspace's, then ``--with``."""
         return self.kg().extra
+
+
+def ensure_release():
+    """The folder of a release built from the current sources, built first (and said so on
+    stderr) when the sources changed since: reading a store never builds by itself."""
+    from kg.build import ensure_release as ensure
+
+    return ensure(announce=lambda message: click.echo(f"{message} ...", err=True))
 
 
 def progress_printer():

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    Context, Group, handle_errors, main, not_empty, progress_printer,
+    Context, Group, ensure_release, handle_errors, main, not_empty, progress_printer,
 )
 
 
@@ -63,6 +63,7 @@ def import_esco(folder, output):
     """The ESCO v1.2.0 CSV files and occupation profiles in DIR as Turtle (attribution: ESCO)."""
     from kg.importers import esco
 
+    ensure_release()  # ESCO's skills are matched against the release's
     _import_summary(esco.import_esco(folder, output, _progress()), output, "ESCO")
 
 
@@ -112,7 +113,7 @@ def sources(ctx, fmt):
     from kg.store import release as store
 
     space = ctx.find_object(Context).workspace()
-    release = store.ensure_release()
+    release = ensure_release()
     rows = [{"source": "release", "path": str(release), "triples": store._manifest(release).get(
         "triples", 0), "status": "ok"}]
     rows += [{"source": "added", "path": str(s.path), "triples": s.triples, "status": s.status}

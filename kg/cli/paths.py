@@ -55,7 +55,7 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
                              avoid=avoid, alternatives=alternatives, lateral=lateral)
     page = None
     if html is not None:  # the page first: if it cannot be written, print no answer either
-        from kg.pages.viz import path_page  # pyvis and jinja2 only when a page is asked for
+        from kg.pages.path_page import path_page  # pyvis and jinja2 only when a page is asked for
 
         page = path_page(get_kg(ctx), result, Path(html))
     write_output(path_render.render(result, fmt, verbose=verbose), None)

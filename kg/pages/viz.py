@@ -312,10 +312,3 @@ def write_pages(g, out_dir: Path, focus: str | None = None, depth: int = 1) -> l
     if focus is not None:
         return [focus_page(g, focus, depth, out_dir / focus_file_name(g, focus))]
     return [graph_page(g, out_dir / PAGES["graph"]), ladder_page(g, out_dir / PAGES["ladder"])]
-
-
-def path_page(g, path_result, out_path: Path, title: str | None = None) -> Page:
-    """A skill path on the career ladder (see :func:`kg.pages.path_page.path_page`)."""
-    from kg.pages.path_page import path_page as draw
-
-    return draw(g, path_result, out_path, title)

@@ -25,6 +25,7 @@ from kg.paths import search as ps
 from kg.paths import ladder as role_graph
 from kg.errors import PathError, UnknownEntity
 from kg.paths.ladder import RoleGraph, mask_of
+from kg.store import kept as kept_files
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
     Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
     Responsibility, Skill, Skills, Step,
@@ -74,19 +75,18 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     """The projection kept beside a workspace store (it never changes under its key), or for
     a remote graph the plain one kept in the workspace under the SHA-256 of the store's
     tables; else built from the named queries, and kept where there is a folder for it."""
-    from kg.store import workspace
 
     folder = getattr(g, "folder", None)
     kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}.ladder"
     if folder is not None:
-        data = role_graph.load(workspace.read_bytes(folder, kept))
+        data = role_graph.load(kept_files.read_bytes(folder, kept))
         graph = role_graph.from_data(data, checked=True) if data is not None else None
         if graph is not None:
             return graph
     remote = None if lateral or folder is not None else _remote_kept(g)
     if remote is not None:  # a store's ladder, kept under the SHA-256 of its tables
         where, name, key = remote
-        data = role_graph.load(workspace.read_bytes(where, name))
+        data = role_graph.load(kept_files.read_bytes(where, name))
         if data is not None and data.get("key") == key:
             graph = role_graph.from_data(data, checked=True)
             if graph is not None:
@@ -97,7 +97,7 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
         _add_moves(graph, g.named("occupation-moves"))
         if folder is not None:
             edges = role_graph.to_data(graph, edges_only=True)
-            workspace.write_bytes(folder, kept, role_graph.dump(
+            kept_files.write_bytes(folder, kept, role_graph.dump(
                 {**cached["data"], **edges} if "data" in cached else role_graph.to_data(graph)))
         return graph
     # named_cached: a remote graph answers these from per-predicate tables (kg/remote/ladder.py:
@@ -113,14 +113,14 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
-        workspace.write_bytes(folder, kept, role_graph.dump(cached["data"]))
+        kept_files.write_bytes(folder, kept, role_graph.dump(cached["data"]))
         _drop_other_formats(folder)
     elif remote is not None:
         try:
             where.mkdir(parents=True, exist_ok=True)
         except OSError:
             return graph  # a ladder that cannot be kept is only slower next time
-        workspace.write_bytes(where, name, role_graph.dump({**role_graph.to_data(graph),
+        kept_files.write_bytes(where, name, role_graph.dump({**role_graph.to_data(graph),
                                                             "key": key}))
     return graph
 

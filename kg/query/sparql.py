@@ -16,7 +16,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store.release import PREFIXES
+from kg.store.release import PREFIXES, curie  # noqa: F401  (curie: used here and re-exported)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -237,17 +237,6 @@ _CONVERTERS = {
     XSD + "double": float, XSD + "float": float,
     XSD + "boolean": lambda value: value in ("true", "1"),
 }
-
-
-def curie(iri: str, prefixes: dict[str, str] | None = None) -> str:
-    """Shorten an IRI with the predeclared (or the given) prefixes; unchanged when none applies."""
-    for name, base in (prefixes or PREFIXES).items():
-        if iri.startswith(base) and _LOCAL_NAME.fullmatch(iri[len(base):] or "-"):
-            return f"{name}:{iri[len(base):]}"
-    return iri
-
-
-_LOCAL_NAME = re.compile(r"[\w-]+")
 
 
 def expand(curie_or_iri: str, prefixes: dict[str, str] | None = None) -> str | None:

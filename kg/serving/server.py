@@ -204,7 +204,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
 
     settings = settings or Settings()
     if settings.release is None:
-        settings.release = store.ensure_release()
+        settings.release = store.require_release()
     tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
     snapshot = Path(tmp.name) / "graph.nt"
     ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)

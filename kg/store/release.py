@@ -2,7 +2,8 @@
 
 The sources are the Turtle files under ``ontology/`` (the repository) or ``kg/ontology``
 (an installed wheel). The release is what ``aikg build`` writes from them; commands read it
-and rebuild it first when the sources changed since (see :func:`ensure_release`).
+and the command layer rebuilds it first when the sources changed since
+(:func:`kg.build.ensure_release`); nothing here builds.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
-import warnings
 from pathlib import Path
 
 NS = "https://w3id.org/ai-leadership-kg/ontology#"
@@ -31,6 +32,17 @@ PREFIXES = {
     "vann": "http://purl.org/vocab/vann/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+def curie(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """Shorten an IRI with the predeclared (or the given) prefixes; unchanged when none applies."""
+    for name, base in (prefixes or PREFIXES).items():
+        if iri.startswith(base) and _LOCAL_NAME.fullmatch(iri[len(base):] or "-"):
+            return f"{name}:{iri[len(base):]}"
+    return iri
+
+
+_LOCAL_NAME = re.compile(r"[\w-]+")
+
 
 RELEASE_NAME = "ai_leadership"
 MANIFEST = "manifest.json"
@@ -88,7 +100,8 @@ def check_files() -> list[Path]:
 
 def writer_files() -> list[Path]:
     """The code that turns sources into release bytes: a change there changes the release."""
-    return [_HERE / "build.py", _HERE / "jsonld.py", _HERE / "inference.py"]
+    return [_HERE / "build.py", _HERE / "releasing" / "jsonld.py",
+            _HERE / "releasing" / "inference.py"]
 
 
 def sources_digest() -> str:
@@ -129,39 +142,23 @@ def current_release() -> Path | None:
     return None
 
 
-def ensure_release() -> Path:
-    """Return the folder of an up-to-date release, building it first when the sources changed."""
+def require_release() -> Path:
+    """The folder of a release built from the current sources; :class:`ReleaseMissing` when
+    there is none. Opening a store never builds: the caller asks for a build first
+    (:func:`kg.build.ensure_release`), so a build is never a side effect of reading."""
     found = current_release()
-    if found is not None:
-        return found
-    from kg import build  # the build pulls in rdflib, pyshacl and owlready2: only when needed
+    if found is None:
+        from kg.errors import ReleaseMissing
 
-    from kg.errors import KGError, StaleReleaseWarning
-
-    target = build_dir()
-    if not os.access(target if target.exists() else target.parent, os.W_OK):
-        target = cache_dir() / sources_digest()[:16]
-    try:
-        # HermiT needs Java; without it an automatic rebuild still runs the SHACL shapes and
-        # the violation queries ('aikg build' and 'aikg validate' insist on the reasoner).
-        build.build(target, reason=shutil.which("java") is not None)
-    except KGError as error:
-        previous = release_dir()
-        if _manifest(previous) is None:
-            raise
-        # A typo in a source should not stop every command: answer from the last release
-        # that passed, and say so.
-        warnings.warn(StaleReleaseWarning(
-            f"{error} Answering from the last good release; fix the sources and run "
-            "'aikg build'."), stacklevel=2)
-        return previous
-    return target
+        raise ReleaseMissing("No release built from the current sources (ontology/); "
+                             "run 'aikg build'.")
+    return found
 
 
 def release_file(ext: str, tbox: bool = False) -> Path:
-    """Path of one release file, e.g. ``release_file("nt")``; rebuilds first if stale."""
+    """Path of one release file, e.g. ``release_file("nt")`` (:func:`require_release`)."""
     name = RELEASE_NAME + ("-tbox" if tbox else "")
-    return ensure_release() / f"{name}.{ext}"
+    return require_release() / f"{name}.{ext}"
 
 
 #: Up to this many triples the release is parsed into memory at start-up; above it, commands
@@ -182,7 +179,7 @@ def open_store(release: Path | None = None):
     """
     import pyoxigraph as ox
 
-    release = release or ensure_release()
+    release = release or require_release()
     if (_manifest(release) or {}).get("triples", 0) > IN_MEMORY_LIMIT:
         try:
             return ox.Store.read_only(str(ensure_store(release)))

@@ -36,7 +36,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from kg.store import release as store
@@ -79,6 +78,10 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: ``warm(store, folder)``: see :attr:`Workspace.warm`
+Warm = Callable[[object, Path], None]
+
+
 @dataclass(frozen=True)
 class Source:
     """One user file as the workspace knows it."""
@@ -109,8 +112,11 @@ class Workspace:
     >>> ws.add([Path("examples/acme-career-ladder.ttl")])  # doctest: +SKIP
     """
 
-    def __init__(self, folder: Path | str | None = None):
+    def __init__(self, folder: Path | str | None = None, warm: Warm | None = None):
         self.folder = Path(folder) if folder is not None else default_dir()
+        #: called with the merged store (in memory) and the folder it is written to, while
+        #: it is written: whoever asks for the merge warms the caches it will read
+        self.warm = warm
 
     # -- the recorded files ----------------------------------------------------------------
     def _state(self) -> dict:
@@ -215,7 +221,7 @@ class Workspace:
         if hashes is None:
             files = list(dict.fromkeys(files))
             hashes = self.digests(files)
-        release = store.ensure_release()
+        release = store.require_release()
         key = _key(release, files, hashes)
         folder = self.folder / "stores" / key
         if (folder / META).is_file():
@@ -280,7 +286,7 @@ class Workspace:
 
         from kg.query import killable
         from kg.build import check_extra
-        from kg.graph import read_turtle
+        from kg.store.turtle import read_turtle
         from kg.releasing.inference import entail_store
 
         say = progress or (lambda message: None)
@@ -329,7 +335,8 @@ class Workspace:
             # is written on a second thread while this one runs the warm-up queries
             with ThreadPoolExecutor(max_workers=1) as pool:
                 written = pool.submit(_write_store, graph, staging, in_memory)
-                _warm(graph, staging)
+                if self.warm is not None:
+                    self.warm(graph, staging)
                 written.result()
             del graph
             if checking.running:
@@ -432,31 +439,6 @@ def _write_store(graph, staging: Path, in_memory: bool) -> None:
 WRITE_BLOCK = 16 << 20
 
 
-#: The classes names are resolved in: their label index is kept beside a merged store at build
-#: time (on the in-memory graph, several times faster than later on disk), with the path
-#: projection, plain and with lateral moves.
-WARM_CLASSES = ("ail:Occupation", "ail:Skill")
-#: Shipped queries whose answers are kept at build time too: the first commands people run
-WARM_ANSWERS = ("class-counts", "ladder")
-
-
-def _warm(graph, folder: Path) -> None:
-    from kg.query import catalogue
-    from kg.paths import answers as paths
-    from kg.graph import KnowledgeGraph
-
-    warm = KnowledgeGraph(graph, folder=folder)
-    warm.cache_results = False  # the rows are what later commands read
-    for lateral in (False, True):
-        paths.project(warm, lateral)
-    paths.forget(warm)  # kept on disk now: 0.2 GB at 1M triples, not held while the rest runs
-    for cls in WARM_CLASSES:
-        warm.keep_label_index(cls)
-    warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
-    for name in WARM_ANSWERS:
-        warm.run(catalogue.get(name).text)
-
-
 def _manifest_digest(release: Path) -> str:
     try:
         manifest = json.loads((release / store.MANIFEST).read_text())
@@ -478,49 +460,3 @@ def _key(release: Path, files: list[Path], hashes: list[str]) -> str:
     for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
         digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())
     return digest.hexdigest()[:32]
-
-
-# -- cached rows of parameterless catalogue queries -------------------------------------------
-def read_rows(folder: Path, name: str) -> list[dict] | None:
-    """Rows kept by :func:`write_rows`, or None when there are none (or they are unreadable)."""
-    data = read_bytes(folder, f"{name}.json")
-    try:
-        return None if data is None else json.loads(data, object_hook=_decode)
-    except ValueError:
-        return None
-
-
-def write_rows(folder: Path, name: str, rows: list[dict]) -> None:
-    write_bytes(folder, f"{name}.json", json.dumps(rows, default=_encode).encode())
-
-
-def read_bytes(folder: Path, name: str) -> bytes | None:
-    try:
-        return (folder / "rows" / name).read_bytes()
-    except OSError:
-        return None
-
-
-def write_bytes(folder: Path, name: str, data: bytes) -> None:
-    """Keep ``data`` as ``rows/name`` beside a merged store (atomically; best effort)."""
-    try:
-        target = folder / "rows"
-        target.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target / name)
-    except OSError:
-        pass  # a cache that cannot be written is only slower
-
-
-def _encode(value):
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    raise TypeError(f"cannot cache {type(value).__name__}")
-
-
-def _decode(obj: dict):
-    if len(obj) == 1 and "$decimal" in obj:
-        return Decimal(obj["$decimal"])
-    return obj

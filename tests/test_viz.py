@@ -160,11 +160,11 @@ def test_path_page_draws_every_role_and_tells_every_new_skill(graph, tmp_path):
     from kg.pages import path_page as viz_path
 
     result = paths.find_path(graph, *PATH)
-    page = viz.path_page(graph, result, tmp_path / "p.html")
+    page = viz_path.path_page(graph, result, tmp_path / "p.html")
     answer = result.to_dict()
     roles = graph.query("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a/rdfs:subClassOf* ail:Role }")
     assert page.nodes == roles[0]["n"]
-    assert viz.path_page(graph, answer, tmp_path / "d.html").nodes == page.nodes  # to_dict() too
+    assert viz_path.path_page(graph, answer, tmp_path / "d.html").nodes == page.nodes  # to_dict() too
     told = viz_path.story(graph, answer, viz_data.entities(graph), viz_data.ladder(graph)[0])
     for step, said in zip(answer["steps"], told["steps"], strict=True):
         essential = [s["label"] for s in step["new_skills"] if s["essential"]]

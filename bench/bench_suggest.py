@@ -6,8 +6,9 @@ labels of the occupations as ``resolve`` does (the ``labels`` catalogue query), 
 on the same typos. With ``--workspace DIR`` it also times the whole ``aikg path TYPO ...``
 process in that workspace (``aikg --workspace DIR add FILE`` first).
 
-    .venv/bin/python bench/bench_suggest.py /work/data/onet.ttl --runs 7
+    .venv/bin/python bench/bench_suggest.py onet.ttl --runs 7
     .venv/bin/python bench/bench_suggest.py onet.ttl --workspace /tmp/ws --runs 5
+    .venv/bin/python bench/bench_suggest.py      # imports ../shared/datasets/onet-29.2 first
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +27,11 @@ import pyoxigraph as ox
 
 import kg
 from kg.errors import did_you_mean
+from kg.importers import onet
 from kg.query import catalogue
 from kg.store import release as store
 
+ROOT = Path(__file__).resolve().parent.parent
 TYPOS = ["Head of A1", "Sofware Developers", "Data Scientsts", "Machine Learning Enginer",
          "Chief AI Oficer", "xyzzy"]
 
@@ -83,10 +87,19 @@ def timed(function, *args, runs: int) -> tuple[float, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("ttl", type=Path, help="a Turtle file of occupations (onet.ttl)")
+    parser.add_argument("ttl", type=Path, nargs="?",
+                        help="a Turtle file of occupations (default: O*NET imported from --datasets)")
+    parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--workspace", type=Path, help="also time 'aikg path TYPO' there")
     args = parser.parse_args()
+    if args.ttl is None:
+        folder = args.datasets / "onet-29.2"
+        if not folder.is_dir():
+            print(f"skipped: no {folder} (give onet.ttl, or --datasets)")
+            return
+        args.ttl = Path(tempfile.mkdtemp(prefix="bench-suggest-")) / "onet.ttl"
+        onet.import_onet(folder, args.ttl)  # ~40 s
     labels = labels_of(args.ttl)
     print(f"{len(labels):,} labels and alternative labels of occupations "
           f"({len(set(labels)):,} distinct)\n")

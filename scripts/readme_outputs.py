@@ -41,6 +41,7 @@ meant to show a limit). So every command is also held to what it must show:
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import difflib
 import os
 import re
@@ -254,16 +255,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", type=Path, action="append", default=[],
                         help="a file to regenerate (same as naming it; repeatable)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    parser.add_argument("--jobs", "-j", type=int, default=2,
+                        help="files regenerated at once, each in its own scratch folder (2)")
     args = parser.parse_args(argv)
     files = [*args.files, *args.readme] or default_files()
-    status = 0
-    for path in files:
-        status = max(status, _one(path, args.check, args.quiet))
-    return status
+    # the commands are separate processes: two files at once keep both cores of the test
+    # machine busy (the suite's slow test regenerates every file)
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        done = list(pool.map(lambda path: _one(path, args.check, args.quiet), files))
+    for _, report, diff in done:  # in the files' order, whatever order they finished in
+        sys.stdout.writelines(diff)
+        for line in report:
+            print(line, file=sys.stderr)
+    return max((status for status, _, _ in done), default=0)
 
 
-def _one(path: Path, check: bool, quiet: bool) -> int:
-    """Regenerate (or check) one file; 1 when it is stale or tells a wrong story."""
+def _one(path: Path, check: bool, quiet: bool) -> tuple[int, list[str], list[str]]:
+    """Regenerate (or check) one file: its status (1 when it is stale or tells a wrong story),
+    the lines to report and the diff to show."""
     path = path.resolve()
     name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
     text = path.read_text(encoding="utf-8")
@@ -271,29 +280,27 @@ def _one(path: Path, check: bool, quiet: bool) -> int:
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="aikg-readme-") as scratch:
         fresh = regenerate(text, Runner(Path(scratch)), log, problems)
-    for problem in problems:
-        print(f"{name}, {problem}", file=sys.stderr)
+    report = [f"{name}, {problem}" for problem in problems]
     if problems:
-        print(f"{name}: {len(problems)} example(s) tell the wrong story; fix the commands "
-              "(or declare what they must show) and run 'python scripts/readme_outputs.py'.",
-              file=sys.stderr)
+        report.append(f"{name}: {len(problems)} example(s) tell the wrong story; fix the "
+                      "commands (or declare what they must show) and run "
+                      "'python scripts/readme_outputs.py'.")
     if fresh == text:
         if not problems:
-            print(f"{name}: every command output matches a real run.", file=sys.stderr)
-        return 1 if problems else 0
+            report.append(f"{name}: every command output matches a real run.")
+        return (1 if problems else 0), report, []
     if check or problems:
-        sys.stdout.writelines(difflib.unified_diff(
+        diff = list(difflib.unified_diff(
             text.splitlines(keepends=True), fresh.splitlines(keepends=True),
             f"{name} (as written)", f"{name} (real output)"))
         if check:
-            print(f"{name} differs from real runs; run 'python scripts/readme_outputs.py' "
-                  "to regenerate it.", file=sys.stderr)
-        return 1
+            report.append(f"{name} differs from real runs; run 'python scripts/readme_outputs.py' "
+                          "to regenerate it.")
+        return 1, report, diff
     staging = path.with_name(f".{path.name}.tmp")
     staging.write_text(fresh, encoding="utf-8")
     staging.replace(path)
-    print(f"Rewrote {name} from real runs.", file=sys.stderr)
-    return 0
+    return 0, report + [f"Rewrote {name} from real runs."], []
 
 
 if __name__ == "__main__":

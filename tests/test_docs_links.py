@@ -90,3 +90,10 @@ def test_the_readme_is_a_front_door():
     lines = (ROOT / "README.md").read_text(encoding="utf-8").count("\n")
     assert lines <= README_LINES, f"README.md has {lines} lines; the reference goes in docs/"
     assert "docs/README.md" in links(ROOT / "README.md")
+
+
+def test_the_index_lists_every_page():
+    index = ROOT / "docs" / "README.md"
+    listed = {(index.parent / target.partition("#")[0]).resolve() for target in links(index)}
+    pages = {page.resolve() for page in (ROOT / "docs").glob("*.md") if page != index}
+    assert sorted(p.name for p in pages - listed) == [], "add them to docs/README.md"

@@ -1,4 +1,4 @@
-"""The Python API as the README shows it."""
+"""The Python API as docs/embedding.md shows it."""
 
 from __future__ import annotations
 

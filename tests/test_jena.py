@@ -1,4 +1,4 @@
-"""`aikg jena`: Debian's Apache Jena tools run as the README says (kg/checks/jena.py supplies the
+"""`aikg jena`: Debian's Apache Jena tools run as docs/embedding.md says (kg/checks/jena.py supplies the
 classpath and the Xerces fix). Java starts in about a second per call: marked slow."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Every snippet of the README section "Use it from other tools" runs, and prints what the
-README says it prints.
+"""Every snippet of docs/embedding.md ("Using it from other tools") runs, and prints what the
+page says it prints.
 
-The snippets are read from README.md. Each one is a fenced block after ``<!-- snippet: NAME -->``; the
+The snippets are read from docs/embedding.md. Each one is a fenced block after ``<!-- snippet: NAME -->``; the
 block after ``<!-- output: NAME -->`` is its expected output. Addresses of ``aikg serve``
 (``http://127.0.0.1:8000``) and of Fuseki are replaced by a server started for the test.
 """
@@ -22,17 +22,13 @@ import pytest
 
 from tests.embedding_support import ROOT, aikg_command, jena_classpath, release_dir
 
-SECTION = "## Use it from other tools"
+PAGE = ROOT / "docs" / "embedding.md"
 SERVE_URL = "http://127.0.0.1:8000"
 FUSEKI_URL = "http://localhost:3030/aikg"
 
 
 def section_text() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert SECTION in text, f"README.md has no '{SECTION}' section"
-    start = text.index(SECTION)
-    following = re.search(r"^## ", text[start + len(SECTION):], re.M)
-    return text[start:start + len(SECTION) + following.start()] if following else text[start:]
+    return PAGE.read_text(encoding="utf-8")
 
 
 def blocks(kind: str) -> dict[str, str]:

@@ -52,7 +52,7 @@ def write_xss(folder: Path) -> Path:
 
 
 def write_all(aikg, out: Path, extra: tuple[str, ...] = ()) -> None:
-    """Write the committed set of pages into ``out`` the way the README says to."""
+    """Write the committed set of pages into ``out`` the way docs/commands.md says to."""
     with_args = [a for e in extra for a in ("--with", e)]
     out.mkdir(parents=True, exist_ok=True)  # 'path --html' writes into an existing folder
     for args in (["path", *PATH, "--html", str(out / PATH_PAGE)],

@@ -286,7 +286,7 @@ def _file_of(entity: str, paths: tuple[Path, ...]) -> str:
 def ensure_release(announce: Callable[[str], None] | None = None) -> Path:
     """Return the folder of an up-to-date release, building it first when the sources changed
     (``announce`` is told so first: a build takes seconds)."""
-    found = store.current_release()
+    found = store.current_release() or store._fallback
     if found is not None:
         return found
     if announce is not None:
@@ -307,5 +307,6 @@ def ensure_release(announce: Callable[[str], None] | None = None) -> Path:
         warnings.warn(StaleReleaseWarning(
             f"{error} Answering from the last good release; fix the sources and run "
             "'aikg build'."), stacklevel=2)
+        store.fall_back_to(previous)
         return previous
     return target

@@ -38,6 +38,15 @@ def network_cuts(monkeypatch):
     return calls
 
 
+@pytest.fixture(autouse=True)
+def no_fallback_release(monkeypatch):
+    """A test whose sources fail to build makes its process answer from the last good release
+    (kg.store.release.fall_back_to): that must not outlive the test."""
+    from kg.store import release
+
+    monkeypatch.setattr(release, "_fallback", None)
+
+
 @pytest.fixture()
 def runner():
     return CliRunner()

@@ -76,6 +76,7 @@ def add(ctx, files):
     """Add your Turtle files to the workspace: parsed and checked once, used by every command."""
     context = ctx.find_object(Context)
     space = context.workspace()
+    ensure_release()  # the files are merged with it
     merged = space.add([Path(f) for f in files], progress=progress_printer())
     total = sum(s.triples for s in space.sources())
     click.echo(f"Workspace {space.folder}: {len(merged.files)} file(s), {total:,} triples of "

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    Context, _deny_network, handle_errors, local_kg, main, not_empty, write_output,
+    Context, _deny_network, ensure_release, handle_errors, local_kg, main, not_empty, write_output,
 )
 from kg.errors import KGError
 
@@ -71,6 +71,7 @@ def validate(ctx, no_reason, fmt):
         [Path(e["path"]) for e in context.workspace().recorded()] + list(context.extra)))
     try:
         if extra:  # the release was checked when built: check what the files add
+            ensure_release()
             report = building.run_checks_with(extra, reason=not no_reason)
         else:
             _, quads = building.parse_sources()

@@ -142,11 +142,23 @@ def current_release() -> Path | None:
     return None
 
 
+#: The last good release this process answers from when the sources do not build (set by
+#: :func:`kg.build.ensure_release`, which warns once).
+_fallback: Path | None = None
+
+
+def fall_back_to(release: Path) -> None:
+    """Answer from ``release`` for the rest of this process: the sources fail to build."""
+    global _fallback
+    _fallback = release
+
+
 def require_release() -> Path:
-    """The folder of a release built from the current sources; :class:`ReleaseMissing` when
-    there is none. Opening a store never builds: the caller asks for a build first
-    (:func:`kg.build.ensure_release`), so a build is never a side effect of reading."""
-    found = current_release()
+    """The folder of a release built from the current sources (or the fallback this process
+    was told to use); :class:`ReleaseMissing` when there is none. Opening a store never
+    builds: the caller asks for a build first (:func:`kg.build.ensure_release`), so a build is
+    never a side effect of reading."""
+    found = current_release() or _fallback
     if found is None:
         from kg.errors import ReleaseMissing
 

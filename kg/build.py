@@ -255,7 +255,8 @@ def check_extra(memory: ox.Store, paths: tuple[Path, ...],
     ``memory`` is the merged store (release + the user's quads), ``added`` the user's quads:
     only what they can have changed is checked (:func:`kg.checks.validate.check_focused`). With
     ``added`` None all of ``memory`` is checked. ``part`` is ``"queries"`` (the cheap part,
-    seconds at a million triples), ``"shapes"`` or ``"all"``. Raises
+    seconds at a million triples; the shapes too when they refuse), ``"shapes"`` or ``"all"``.
+    Raises
     :class:`kg.errors.CheckFailed` when a problem is at or above ``fail_on``: its message
     names the file, entity and rule of the first, then every failing rule with its count and
     first examples, one line each.
@@ -266,6 +267,9 @@ def check_extra(memory: ox.Store, paths: tuple[Path, ...],
         report = validate.check_all(memory, reason=False, fail_on=fail_on)
     elif part == "queries":
         report = validate.query_report(memory)
+        report.fail_on = fail_on
+        if not report.conforms:  # refused: the shapes too, so that every problem is named
+            report.absorb(validate.shape_report(memory, added))
     elif part == "shapes":
         report = validate.shape_report(memory, added)
     else:
@@ -313,13 +317,12 @@ def refuse_recorded(meta: dict, files: list[Path], fail_on: str) -> None:
     stricter now (``--fail-on warning``), refuse it on what its check recorded."""
     from kg.checks.severity import rank
 
-    found = [s for s in meta.get("severities", ()) if rank(s) >= rank(fail_on)]
-    if found:
-        lines = [line for line in meta.get("problems", ()) if line.split(" ", 1)[0] in found]
+    lines = [line for severity, line in meta.get("problems", ()) if rank(severity) >= rank(fail_on)]
+    if lines:
         names = ", ".join(str(p) for p in files)
         raise CheckFailed("\n".join([
             f"{names}: {len(lines)} rule(s) found problems at {fail_on} or above when the files "
-            f"were checked. Fix the files, or run 'aikg --with FILE validate' for the full report."]
+            "were checked. Fix the files, or run 'aikg --with FILE validate' for the full report."]
             + ["  " + line for line in lines]))
 
 

@@ -40,11 +40,11 @@ class Group:
     problems: list[Problem]
 
     def line(self, examples: int = 3) -> str:
-        """``warning progression-skill-violation: 2 problems, e.g. ex:A: ...; ex:B: ...``"""
+        """``progression-skill-violation (warning): 2 problems, e.g. ex:A: ...; ex:B: ...``"""
         count = len(self.problems)
         shown = "; ".join(p.example() for p in self.problems[:examples])
         more = f"; and {count - examples:,} more" if count > examples else ""
-        return (f"{self.severity} {self.check}: {count:,} problem{'s' if count != 1 else ''}, "
+        return (f"{self.check} ({self.severity}): {count:,} problem{'s' if count != 1 else ''}, "
                 f"e.g. {shown}{more}")
 
 

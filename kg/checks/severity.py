@@ -116,7 +116,8 @@ def _shape_rules(shapes_path: Path) -> list[Rule]:
                 path = _values(shapes, prop, SH + "path")[0].value
                 message = _text(shapes, prop, SH + "message") or f"constraints on {path}"
                 other.setdefault(SHACL_LEVELS[severity[0].value], []).append(message)
-        out += [Rule(name, sev, " ".join(messages), "shape") for sev, messages in sorted(other.items())]
+        out += [Rule(name, sev, " ".join(sorted(messages)), "shape")
+                for sev, messages in sorted(other.items())]
     return out
 
 

@@ -360,8 +360,7 @@ class Workspace:
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                     "triples": total, "stored": stored, "triples_per_file": per_file,
                     "release": (_manifest_digest(release)), "built": int(time.time()),
-                    "problems": [g.line() for g in report.groups()],
-                    "severities": sorted({p.severity for p in report.problems})}
+                    "problems": [[g.severity, g.line()] for g in report.groups()]}
             (staging / META).write_text(json.dumps(meta, indent=2, sort_keys=True))
             try:
                 os.rename(staging, folder)

@@ -193,3 +193,28 @@ def test_the_docs_table_lists_every_rule_with_its_severity():
     assert {r.name for r in rules if r.severity == "warning"} >= {
         "progression-skill-violation", "definition-violation", "provenance-violation",
         "editorial-judgement-violation", "ail:DescribedIndividualShape"}
+
+
+def test_an_esco_label_may_equal_an_onet_title():
+    """The real case of issue 20 (1,099 refusals before): each import's concepts cite its
+    source document, which the shipped sources declare a skos:ConceptScheme."""
+    text = """@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/onet/Sec> a owl:NamedIndividual , ail:SourceSection ; rdfs:label "O*NET file"@en ;
+    skos:definition "A file."@en ; dcterms:isPartOf ail:SourceDocument_ONET .
+<https://www.onetonline.org/link/summary/99-0000.01> a owl:NamedIndividual , ail:Occupation ;
+    rdfs:label "Technical Directors"@en ; skos:altLabel "Technical Director"@en ;
+    dcterms:source <https://example.org/onet/Sec> .
+<http://data.europa.eu/esco/occupation/x> a owl:NamedIndividual , ail:Occupation ;
+    rdfs:label "technical director"@en ; dcterms:source ail:SourceDocument_ESCO .
+"""
+    store, _ = _store(text)
+    rows = dict(validate.violations(store))["duplicate-label-violation"]
+    assert rows == []
+    store, _ = _store(text.replace("ail:SourceDocument_ESCO", "<https://example.org/onet/Sec>"))
+    rows = dict(validate.violations(store))["duplicate-label-violation"]
+    assert [(r["label"], r["scheme"]) for r in rows] == [
+        ("technical director", "SourceDocument_ONET")]  # reports shorten ail: IRIs

@@ -256,10 +256,8 @@ def check_extra(memory: ox.Store, paths: tuple[Path, ...],
     only what they can have changed is checked (:func:`kg.checks.validate.check_focused`). With
     ``added`` None all of ``memory`` is checked. ``part`` is ``"queries"`` (the cheap part,
     seconds at a million triples; the shapes too when they refuse), ``"shapes"`` or ``"all"``.
-    Raises
-    :class:`kg.errors.CheckFailed` when a problem is at or above ``fail_on``: its message
-    names the file, entity and rule of the first, then every failing rule with its count and
-    first examples, one line each.
+    Raises :class:`kg.errors.CheckFailed` when a problem is at or above ``fail_on``
+    (:func:`refuse`).
     """
     from kg.checks import validate
 

@@ -218,3 +218,18 @@ def test_an_esco_label_may_equal_an_onet_title():
     rows = dict(validate.violations(store))["duplicate-label-violation"]
     assert [(r["label"], r["scheme"]) for r in rows] == [
         ("technical director", "SourceDocument_ONET")]  # reports shorten ail: IRIs
+
+
+def test_info_is_below_warning_and_fail_on_chooses():
+    from kg.checks.report import Problem, Report
+
+    report = Report(shacl_conforms=True, shacl_warnings=[
+        Problem("ail:XShape", "ex:a", "a note", "info"),
+        Problem("ail:YShape", "ex:b", "a warning", "warning")])
+    assert report.conforms and report.failures("warning")[0].check == "ail:YShape"
+    assert [p.severity for p in report.failures("info")] == ["warning", "info"]
+    assert [g.line() for g in report.groups()] == [
+        "ail:YShape (warning): 1 problem, e.g. ex:b: a warning",
+        "ail:XShape (info): 1 problem, e.g. ex:a: a note"]
+    with pytest.raises(KGError, match="Unknown severity 'fatal'"):
+        severity.level("fatal")

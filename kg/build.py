@@ -153,14 +153,19 @@ def with_entailments(asserted: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(both, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def run_checks(quads: list[ox.Quad], reason: bool = True):
+#: The shipped sources are held to warnings too: the guide's editorial rules (definitions,
+#: sources, a promotion adds a skill) are warnings for a user's data and errors here.
+SOURCES_FAIL_ON = "warning"
+
+
+def run_checks(quads: list[ox.Quad], reason: bool = True, fail_on: str = SOURCES_FAIL_ON):
     """The full check report (SHACL, violation queries, OWL consistency) of a set of quads."""
     from kg.checks import validate
 
-    return validate.check_all(quads, reason=reason)
+    return validate.check_all(quads, reason=reason, fail_on=fail_on)
 
 
-def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
+def run_checks_with(paths: tuple[Path, ...], reason: bool = True, fail_on: str = "error"):
     """The check report of the release plus the user's Turtle ``paths``, focused on what the
     files add (:func:`kg.checks.validate.check_focused`): the release itself was checked when built."""
     from kg.checks import validate
@@ -171,7 +176,7 @@ def run_checks_with(paths: tuple[Path, ...], reason: bool = True):
     memory = ox.Store()
     memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
     memory.extend(added)
-    return validate.check_focused(memory, added, reason=reason)
+    return validate.check_focused(memory, added, reason=reason, fail_on=fail_on)
 
 
 def build(target: Path | None = None, check: bool = True, reason: bool = True) -> BuildResult:
@@ -243,31 +248,80 @@ def _write_all(target: Path, outputs: dict[str, bytes]) -> None:
 
 
 def check_extra(memory: ox.Store, paths: tuple[Path, ...],
-                added: list[ox.Quad] | None = None) -> None:
-    """Hold a user's files to the shipped shapes and violation queries.
+                added: list[ox.Quad] | None = None, fail_on: str = "error",
+                part: str = "all"):
+    """Hold a user's files to the shipped violation queries and shapes; return the report.
 
     ``memory`` is the merged store (release + the user's quads), ``added`` the user's quads:
     only what they can have changed is checked (:func:`kg.checks.validate.check_focused`). With
-    ``added`` None all of ``memory`` is checked. Raises :class:`kg.errors.CheckFailed` naming
-    the file, the entity and the rule of the first problem.
+    ``added`` None all of ``memory`` is checked. ``part`` is ``"queries"`` (the cheap part,
+    seconds at a million triples; the shapes too when they refuse), ``"shapes"`` or ``"all"``.
+    Raises :class:`kg.errors.CheckFailed` when a problem is at or above ``fail_on``
+    (:func:`refuse`).
     """
     from kg.checks import validate
 
     if added is None:
-        report = validate.check_all(memory, reason=False)
+        report = validate.check_all(memory, reason=False, fail_on=fail_on)
+    elif part == "queries":
+        report = validate.query_report(memory)
+        report.fail_on = fail_on
+        if not report.conforms:  # refused: the shapes too, so that every problem is named
+            report.absorb(validate.shape_report(memory, added))
+    elif part == "shapes":
+        report = validate.shape_report(memory, added)
     else:
-        report = validate.check_focused(memory, added)
-    if report.conforms:
+        report = validate.check_focused(memory, added, fail_on=fail_on)
+    report.fail_on = fail_on
+    refuse(report, paths)
+    return report
+
+
+def refuse(report, paths: tuple[Path, ...]) -> None:
+    """Raise :class:`kg.errors.CheckFailed` for ``report`` unless it passes at its
+    ``fail_on``: the first problem on the first line, then one line per failing rule."""
+    failures = report.failures()
+    if not failures:
         return
-    problem = report.problems[0]
-    where = _file_of(problem.focus, paths)
-    more = len(report.problems) - 1
-    raise CheckFailed(
-        f"{where}: {problem.focus or 'the graph'} fails {problem.check}: {problem.message}"
-        + (f" ({more} more problem{'s' if more > 1 else ''})" if more else "")
-        + f". Fix the file, or run 'aikg --with {where} validate' for the full report.",
-        report,
-    )
+    first = failures[0]
+    where = _file_of(first.focus, paths)
+    groups = report.groups(failures)
+    more = len(failures) - 1
+    lines = [f"{where}: {first.focus or 'the graph'} fails {first.check}: {first.message}"
+             + (f" ({more:,} more problem{'s' if more > 1 else ''} in {len(groups)} "
+                f"rule{'s' if len(groups) > 1 else ''}, below)" if more else "")
+             + f". Fix the file, or run 'aikg --with {where} validate' for the full report."]
+    if more:
+        lines += ["  " + group.line() for group in groups]
+    raise CheckFailed("\n".join(" ".join(line.splitlines()) for line in lines), report)
+
+
+def shapes_json(report) -> bytes:
+    """The shapes' results below the refusal level, for the parent (:func:`take_shapes`)."""
+    return json.dumps([vars(p) for p in report.shacl_warnings]).encode()
+
+
+def take_shapes(report, data: bytes) -> None:
+    """Put the forked shape check's results (:func:`shapes_json`) into ``report``."""
+    from kg.checks.report import Problem
+
+    report.shacl_conforms = True
+    report.shacl_warnings = [Problem(**p) for p in json.loads(data or b"[]")]
+    report.ran.append("shacl")
+
+
+def refuse_recorded(meta: dict, files: list[Path], fail_on: str) -> None:
+    """A store checked before holds problems below the level it was refused at; asked to be
+    stricter now (``--fail-on warning``), refuse it on what its check recorded."""
+    from kg.checks.severity import rank
+
+    lines = [line for severity, line in meta.get("problems", ()) if rank(severity) >= rank(fail_on)]
+    if lines:
+        names = ", ".join(str(p) for p in files)
+        raise CheckFailed("\n".join([
+            f"{names}: {len(lines)} rule(s) found problems at {fail_on} or above when the files "
+            "were checked. Fix the files, or run 'aikg --with FILE validate' for the full report."]
+            + ["  " + line for line in lines]))
 
 
 def _file_of(entity: str, paths: tuple[Path, ...]) -> str:

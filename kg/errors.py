@@ -27,6 +27,10 @@ class CheckFailed(KGError):
     def __init__(self, message: str, report=None):
         super().__init__(message)
         self.report = report
+        #: the message's lines (the first problem, then one line per failing rule: line
+        #: breaks from the data are taken out when it is written), escaped one by one for a
+        #: terminal; a forked check hands the message over as text, so they come from it
+        self.lines = message.split("\n")
 
 
 class ToolMissing(KGError):
@@ -51,6 +55,11 @@ class ParameterError(KGError):
 
 class PathError(KGError):
     """A skill-path question has no answer as asked."""
+
+
+class CheckWarning(UserWarning):
+    """A user's file passed its checks with problems below the refusal level (a warning): one
+    rule, its count and first examples."""
 
 
 class StaleReleaseWarning(UserWarning):

@@ -461,7 +461,7 @@ def warm_caches(graph: ox.Store, folder: Path) -> None:
 
 
 def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
-         progress=None) -> KnowledgeGraph:
+         progress=None, fail_on: str = "error") -> KnowledgeGraph:
     """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
 
     Without user files the graph is the release's store (in memory when small, else
@@ -471,7 +471,9 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     and kept as a store keyed by their content: later loads open it in milliseconds. They
     never change the shipped sources. ``check=False`` merges in memory without checking
     (and without caching). What the files entail (a sub-property implies its
-    superproperty, see :mod:`kg.releasing.inference`) is added like the release's.
+    superproperty, see :mod:`kg.releasing.inference`) is added like the release's. Files
+    with a problem at or above ``fail_on`` (error, warning, info) are refused; problems below
+    it are issued as :class:`kg.errors.CheckWarning`, one per rule, when the files are checked.
     """
     ensure_release()  # the library builds a missing or stale release; the CLI says so first
     extra_paths = tuple(Path(p) for p in extra)
@@ -480,11 +482,18 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     if workspace is not None:
         if workspace.warm is None:
             workspace.warm = warm_caches
-        merged = workspace.open(extra_paths, progress=progress)
+        merged = workspace.open(extra_paths, progress=progress, fail_on=fail_on)
     elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
-        merged = Workspace(warm=warm_caches).merge(extra_paths, progress)
+        merged = Workspace(warm=warm_caches).merge(extra_paths, progress, fail_on)
     else:
         return KnowledgeGraph(store.open_store())
+    if merged.report is not None:
+        import warnings
+
+        from kg.errors import CheckWarning
+
+        for group in merged.report.groups():
+            warnings.warn(CheckWarning(group.line()), stacklevel=2)
     return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder,
                           merged.size)
 

@@ -48,3 +48,10 @@ def test_kill_stops_a_child_at_work():
     assert time.monotonic() - started < 5
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind
+
+
+def test_the_child_hands_back_what_it_writes():
+    """The shapes' warnings of 'aikg add' come back this way from the forked check; more than
+    a pipe holds, so the parent must read while the child writes."""
+    work = Forked(lambda out: out.write(b"w" * 300_000), output=True)
+    assert work.wait() == b"w" * 300_000

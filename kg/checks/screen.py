@@ -28,6 +28,7 @@ LEXICAL = {
     XSD + "integer": re.compile(r"[+-]?[0-9]+"),
     XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
     XSD + "gYear": re.compile(r"-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?"),
+    XSD + "gYearMonth": re.compile(r"-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?"),
     XSD + "boolean": re.compile(r"true|false|1|0"),
 }
 # Statements on a shape that constrain nothing.
@@ -209,6 +210,9 @@ def _property_check(shapes, prop, closure):
             allowed = closure(o)
             tests.append(lambda vs, graph, allowed=allowed: all(
                 not isinstance(v, ox.Literal) and graph.types(v) & allowed for v in vs))
+        elif p == SH + "in":  # each value one of the listed terms (RDF term equality)
+            members = frozenset(_list(shapes, o))
+            tests.append(lambda vs, graph, members=members: all(v in members for v in vs))
         elif p == SH + "nodeKind" and o.value == SH + "IRI":
             tests.append(lambda vs, graph: all(isinstance(v, ox.NamedNode) for v in vs))
         elif p == SH + "pattern" and not _values(shapes, prop, SH + "flags"):

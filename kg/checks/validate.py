@@ -11,10 +11,8 @@ True
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +21,8 @@ import pyoxigraph as ox
 from kg.checks.owl import NO_JAVA, find_java, owl_consistency  # noqa: F401  (part of this API)
 from kg.checks.owl import owl_on as _owl_on
 from kg.checks.owl import owl_start as _owl_start
+from kg.checks.report import Problem, Report
+from kg.checks.severity import SHACL_LEVELS, query_severity
 from kg.store.release import ontology_dir, source_files
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -31,7 +31,7 @@ AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 __all__ = [
     "Problem", "Report", "ontology_dir", "shapes_path", "check_queries", "merged_store",
     "to_rdflib", "rdflib_graph", "shacl", "violations", "owl_consistency", "check_all",
-    "check_focused",
+    "check_focused", "query_report", "shape_report",
 ]
 
 
@@ -134,95 +134,6 @@ def rdflib_graph(triples) -> "rdflib.Graph":  # noqa: F821
 
 
 
-# ---------------------------------------------------------------------------- report
-
-@dataclass
-class Problem:
-    """One failed check: which check, on what, and why."""
-
-    check: str          # "shacl", "owl", or the name of a violation query
-    focus: str          # the offending resource (or "" when not applicable)
-    message: str
-
-    def line(self) -> str:
-        return f"[{self.check}] {self.focus + ': ' if self.focus else ''}{self.message}"
-
-
-@dataclass
-class Report:
-    """The combined outcome of every check that ran."""
-
-    shacl_conforms: bool | None = None
-    shacl_problems: list[Problem] = field(default_factory=list)
-    shacl_warnings: list[Problem] = field(default_factory=list)
-    violation_rows: list[tuple[str, list[dict]]] = field(default_factory=list)
-    owl_ok: bool | None = None
-    owl_message: str = ""
-    ran: list[str] = field(default_factory=list)
-
-    @property
-    def problems(self) -> list[Problem]:
-        out = list(self.shacl_problems)
-        for name, rows in self.violation_rows:
-            for row in rows:
-                focus = next(iter(row.values()), "")
-                rest = ", ".join(f"{k}={v}" for k, v in list(row.items())[1:])
-                out.append(Problem(name, str(focus), rest or "returned a row"))
-        if self.owl_ok is False:
-            out.append(Problem("owl", "", self.owl_message))
-        return out
-
-    @property
-    def conforms(self) -> bool:
-        return (self.shacl_conforms is not False and self.owl_ok is not False
-                and not any(rows for _, rows in self.violation_rows))
-
-    def summary(self) -> str:
-        failing = [name for name, rows in self.violation_rows if rows]
-        parts = []
-        if self.shacl_conforms is not None:
-            parts.append("SHACL ok" if self.shacl_conforms
-                         else f"SHACL: {len(self.shacl_problems)} result(s)")
-        if self.violation_rows:
-            parts.append(f"{len(self.violation_rows) - len(failing)}/{len(self.violation_rows)} "
-                         "violation queries clean")
-        if self.owl_ok is not None:
-            parts.append("OWL consistent" if self.owl_ok else "OWL inconsistent or unchecked")
-        return "; ".join(parts) or "no checks ran"
-
-    def first_problem(self) -> str:
-        problems = self.problems
-        return problems[0].line() if problems else "no problem"
-
-    def text(self) -> str:
-        lines = [f"{'CONFORMS' if self.conforms else 'DOES NOT CONFORM'}: {self.summary()}"]
-        if self.shacl_conforms is not None:
-            lines.append(f"SHACL shapes: {'ok' if self.shacl_conforms else 'FAILED'}")
-            lines += [f"  {p.check} {p.focus}: {p.message}" for p in self.shacl_problems]
-            lines += [f"  warning {p.check} {p.focus}: {p.message}" for p in self.shacl_warnings]
-        for name, rows in self.violation_rows:
-            lines.append(f"{name}: {'ok' if not rows else f'{len(rows)} row(s)'}")
-            for row in rows[:20]:
-                lines.append("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
-            if len(rows) > 20:
-                lines.append(f"  ... {len(rows) - 20} more")
-        if self.owl_ok is not None:
-            lines.append(f"OWL consistency (HermiT): {'ok' if self.owl_ok else 'FAILED'}"
-                         + (f" - {self.owl_message}" if self.owl_message else ""))
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> str:
-        return json.dumps({
-            "conforms": self.conforms,
-            "summary": self.summary(),
-            "shacl": {"conforms": self.shacl_conforms,
-                      "results": [vars(p) for p in self.shacl_problems],
-                      "warnings": [vars(p) for p in self.shacl_warnings]},
-            "violations": {name: rows for name, rows in self.violation_rows},
-            "owl": {"consistent": self.owl_ok, "message": self.owl_message},
-        }, indent=2, sort_keys=True) + "\n"
-
-
 # ---------------------------------------------------------------------------- SHACL
 
 def shacl(data_graph, shapes=None, focus=None) -> Report:
@@ -255,10 +166,10 @@ def shacl(data_graph, shapes=None, focus=None) -> Report:
         shape = results.value(result, SH.sourceShape)
         message = results.value(result, SH.resultMessage)
         shape_name = _shape_name(results, shapes_graph, shape)
-        severity = _short(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        severity = SHACL_LEVELS.get(str(results.value(result, SH.resultSeverity)), "error")
         text = f"{message or 'constraint violated'}" + (f" (path {_short(path)})" if path else "")
-        problem = Problem(shape_name, _short(focus_node), text)
-        (warnings if severity != "Violation" else rows).append(problem)
+        problem = Problem(shape_name, _short(focus_node), text, severity)
+        (warnings if severity != "error" else rows).append(problem)
     report = Report(shacl_conforms=not rows, ran=["shacl"])
     report.shacl_problems = sorted(rows, key=lambda p: (p.check, p.focus, p.message))
     report.shacl_warnings = sorted(warnings, key=lambda p: (p.check, p.focus, p.message))
@@ -313,43 +224,45 @@ def violations(store_or_graph=None, queries: Iterable[Path] | None = None) -> li
 
 # ---------------------------------------------------------------------------- everything
 
-def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool = True) -> Report:
+def check_all(data=None, reason: bool = True, queries: bool = True, shapes: bool = True,
+              fail_on: str = "error") -> Report:
     """SHACL + violation queries + (if ``reason``) HermiT over ``data`` (see :func:`merged_store`;
-    None means the shipped sources). Returns one :class:`Report`."""
+    None means the shipped sources). Returns one :class:`Report` failing at ``fail_on``."""
     store = merged_store(data)
-    report = Report()
+    report = Report(fail_on=fail_on)
+    if queries:  # the cheap part first
+        report.absorb(query_report(store))
     if shapes:
-        shacl_report = shacl(to_rdflib(store))
-        report.shacl_conforms = shacl_report.shacl_conforms
-        report.shacl_problems = shacl_report.shacl_problems
-        report.shacl_warnings = shacl_report.shacl_warnings
-        report.ran.append("shacl")
-    if queries:
-        report.violation_rows = violations(store)
-        report.ran.append("queries")
+        report.absorb(shacl(to_rdflib(store)))
     if reason:
         report.owl_ok, report.owl_message = _owl_on(store)
         report.ran.append("owl")
     return report
 
 
-def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
-    """Shapes and violation queries over ``store`` (a conforming release plus the user's quads
-    ``added``), judging only what ``added`` can have changed; the same verdict as
-    ``check_all(store, reason=False)``.
+def query_report(store: ox.Store) -> Report:
+    """Every ``*-violation.rq`` over ``store``, with the severity each declares: seconds at
+    a million triples on pyoxigraph, so they run before anything slow."""
+    paths = check_queries()
+    return Report(violation_rows=violations(store, paths),
+                  severities={p.name.removesuffix(".rq"): query_severity(p) for p in paths},
+                  ran=["queries"])
 
-    The focus is :func:`kg.checks.focus.focus_nodes` (everything when the additions change the
-    vocabulary); :func:`kg.checks.screen.suspects` evaluates the shapes on pyoxigraph and pySHACL sees
-    only the nodes that might fail, with their :func:`kg.checks.focus.subgraph`. The violation queries run on the whole store: on
-    pyoxigraph they take milliseconds, and as the release conforms every row they return comes
-    from the additions.
+
+def check_focused(store: ox.Store, added, reason: bool = False, fail_on: str = "error") -> Report:
+    """Violation queries and shapes over ``store`` (a conforming release plus the user's quads
+    ``added``), judging only what ``added`` can have changed; the same verdict as
+    ``check_all(store, reason=False)``. The violation queries run on the whole store: on
+    pyoxigraph they take seconds at most, and as the release conforms every row they return
+    comes from the additions. The shapes: :func:`shape_report`.
     """
-    report = Report()
+    report = Report(fail_on=fail_on)
     # OWL consistency is global: HermiT sees the whole merged graph, in its own process,
     # while the shapes and queries run here
     owl = _owl_start(store) if reason else None
     try:
-        _check_focused(store, added, report)
+        report.absorb(query_report(store))
+        report.absorb(shape_report(store, added))
     except BaseException:
         if owl is not None:
             owl(stop=True)
@@ -360,20 +273,20 @@ def check_focused(store: ox.Store, added, reason: bool = False) -> Report:
     return report
 
 
-def _check_focused(store: ox.Store, added, report: Report) -> None:
+def shape_report(store: ox.Store, added) -> Report:
+    """The shapes, judged on what ``added`` can have changed in ``store``.
+
+    The focus is :func:`kg.checks.focus.focus_nodes` (everything when the additions change the
+    vocabulary); :func:`kg.checks.screen.suspects` evaluates the shapes on pyoxigraph and
+    pySHACL sees only the nodes that might fail, with their :func:`kg.checks.focus.subgraph`.
+    """
     from kg.checks import focus as focusing
     from kg.checks import screen
 
     nodes = focusing.focus_nodes(store, list(added))
     if nodes is None:
-        shacl_report = shacl(to_rdflib(store))
-    else:
-        suspects = screen.suspects(store, nodes, shapes_path())
-        shacl_report = Report(shacl_conforms=True)
-        if suspects:
-            shacl_report = shacl(rdflib_graph(focusing.subgraph(store, suspects)), focus=suspects)
-    report.shacl_conforms = shacl_report.shacl_conforms
-    report.shacl_problems = shacl_report.shacl_problems
-    report.shacl_warnings = shacl_report.shacl_warnings
-    report.violation_rows = violations(store)
-    report.ran += ["shacl", "queries"]
+        return shacl(to_rdflib(store))
+    suspects = screen.suspects(store, nodes, shapes_path())
+    if not suspects:
+        return Report(shacl_conforms=True, ran=["shacl"])
+    return shacl(rdflib_graph(focusing.subgraph(store, suspects)), focus=suspects)

@@ -27,13 +27,14 @@ class Context:
 
     def __init__(self, extra: tuple[str, ...], workspace: str | None = None,
                  allow_network: bool = False, endpoint: str | None = None,
-                 graph: str | None = None, timeout: float = 30.0):
+                 graph: str | None = None, timeout: float = 30.0, fail_on: str = "error"):
         self.extra = tuple(Path(p) for p in extra)
         self.workspace_dir = Path(workspace) if workspace else None
         self.allow_network = allow_network
         self.endpoint = endpoint
         self.graph = graph
         self.timeout = timeout
+        self.fail_on = fail_on
         self._kg = None
 
     def workspace(self):
@@ -73,7 +74,7 @@ class Context:
             if sandbox and not self.allow_network:
                 _cut_network()  # before the first query, before pyoxigraph starts threads
             self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
-                               progress=progress_printer())
+                               progress=progress_printer(), fail_on=self.fail_on)
             self._kg.allow_network = self.allow_network
         return self._kg
 
@@ -165,7 +166,8 @@ def handle_errors(func):
         except KGError as error:
             from kg.terminal import escape  # messages may echo labels or a remote's reply
 
-            raise click.ClickException(escape(str(error))) from None
+            lines = getattr(error, "lines", None) or [str(error)]
+            raise click.ClickException("\n".join(escape(line) for line in lines)) from None
         except BrokenPipeError:
             _silence_stdout()
             sys.stderr.close()
@@ -290,6 +292,16 @@ class Group(click.Group):
     invoke = _stop_cleanly(_one_line_usage(click.Group.invoke))
 
 
+def fail_on_option(default: str | None):
+    """``--fail-on error|warning|info``: the least severity that refuses your files (as
+    ROBOT's report); shared by the group (for --with) and by 'add' and 'validate'."""
+    return click.option(
+        "--fail-on", "fail_on", default=default, show_default=default is not None,
+        type=click.Choice(["error", "warning", "info"]),
+        help="Refuse your files on problems of this severity or worse (see docs/checks.md); "
+             "problems below it are printed as warnings.")
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aikg")
 @click.option(
@@ -324,12 +336,13 @@ class Group(click.Group):
     type=click.FloatRange(min=0.1), metavar="SECONDS",
     help="Longest wait for each request to the endpoint. Also AIKG_TIMEOUT.",
 )
+@fail_on_option("error")
 @click.pass_context
 def main(ctx: click.Context, extra: tuple[str, ...], workspace: str | None,
          allow_network: bool, endpoint: str | None, graph_iri: str | None,
-         timeout: float) -> None:
+         timeout: float, fail_on: str) -> None:
     """A knowledge graph of AI leadership careers, from Junior AI Engineer to Head of AI."""
-    ctx.obj = Context(extra, workspace, allow_network, endpoint, graph_iri, timeout)
+    ctx.obj = Context(extra, workspace, allow_network, endpoint, graph_iri, timeout, fail_on)
     warnings.showwarning = _show_warning
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    Context, Group, ensure_release, handle_errors, main, not_empty, progress_printer,
+    Context, Group, ensure_release, fail_on_option, handle_errors, main, not_empty,
+    progress_printer,
 )
 
 
@@ -70,14 +71,20 @@ def import_esco(folder, output):
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE.ttl...",
                 type=click.Path(dir_okay=False))
+@fail_on_option(None)
 @click.pass_context
 @handle_errors
-def add(ctx, files):
+def add(ctx, files, fail_on):
     """Add your Turtle files to the workspace: parsed and checked once, used by every command."""
+    from kg.terminal import escape
+
     context = ctx.find_object(Context)
     space = context.workspace()
     ensure_release()  # the files are merged with it
-    merged = space.add([Path(f) for f in files], progress=progress_printer())
+    merged = space.add([Path(f) for f in files], progress=progress_printer(),
+                       fail_on=fail_on or context.fail_on)
+    for group in merged.report.groups() if merged.report is not None else ():
+        click.echo(f"Warning: {escape(group.line())}", err=True)  # below the refusal level
     total = sum(s.triples for s in space.sources())
     click.echo(f"Workspace {space.folder}: {len(merged.files)} file(s), {total:,} triples of "
                f"yours, checked; every command now answers with them.", err=True)

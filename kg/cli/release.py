@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from kg.cli.core import (
-    Context, _deny_network, ensure_release, handle_errors, local_kg, main, not_empty, write_output,
+    Context, _deny_network, ensure_release, fail_on_option, handle_errors, local_kg, main,
+    not_empty, write_output,
 )
 from kg.errors import KGError
 
@@ -59,9 +60,14 @@ def build(ctx, target, no_reason):
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (HermiT needs Java).")
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json"]), help="Report format.")
+@fail_on_option(None)
 @click.pass_context
-def validate(ctx, no_reason, fmt):
-    """Check the graph (with your workspace and --with files): exit 0 conforms, 1 not, 2 error."""
+def validate(ctx, no_reason, fmt, fail_on):
+    """Check the graph (with your workspace and --with files): exit 0 conforms, 1 not, 2 error.
+
+    Your files fail on errors only unless --fail-on says more; the shipped sources alone are
+    held to warnings too, as 'aikg build' holds them.
+    """
     from kg import build as building
 
     _deny_network(ctx)
@@ -72,10 +78,12 @@ def validate(ctx, no_reason, fmt):
     try:
         if extra:  # the release was checked when built: check what the files add
             ensure_release()
-            report = building.run_checks_with(extra, reason=not no_reason)
+            report = building.run_checks_with(extra, reason=not no_reason,
+                                              fail_on=fail_on or context.fail_on)
         else:
             _, quads = building.parse_sources()
-            report = building.run_checks(quads, reason=not no_reason)
+            report = building.run_checks(quads, reason=not no_reason,
+                                         fail_on=fail_on or building.SOURCES_FAIL_ON)
     except KGError as error:
         click.echo(f"Error: {error}", err=True)
         ctx.exit(2)

@@ -68,17 +68,27 @@ class Forked:
     other threads held, never the threads (``aikg add`` forks before its writer thread).
     """
 
-    def __init__(self, work: Callable[[], None]):
+    def __init__(self, work: Callable[..., None], output: bool = False):
         self._pid: int | None = None
         self._error: errors.KGError | None = None
+        #: with ``output``, ``work(out)`` writes bytes for the parent: :meth:`wait` returns them
+        self._output, self._data, self.result = output, None, b""
+        call = (lambda out: work(out)) if output else (lambda out: work())
         if not hasattr(os, "fork"):
+            import io
+
+            buffer = io.BytesIO()
             try:
-                work()
+                call(buffer)
             except errors.KGError as error:
                 self._error = error
+            self.result = buffer.getvalue()
             return
-        pid, data_r, self._status = _start(lambda out: work())
-        os.close(data_r)
+        pid, data_r, self._status = _start(call)
+        if output:
+            self._data = data_r
+        else:
+            os.close(data_r)
         self._pid = pid
 
     @property
@@ -95,24 +105,37 @@ class Forked:
         """The child wrote its status (or died): reading it will not wait."""
         return bool(select.select([self._status], [], [], 0)[0])
 
-    def wait(self) -> None:
+    def wait(self) -> bytes:
+        """Wait for the child; its output (``output=True``), or raise its error."""
         if self._pid is None:
             if self._error is not None:
                 raise self._error
-            return
+            return self.result
         status = b""
         try:
-            while chunk := os.read(self._status, _CHUNK):
-                status += chunk
+            if self._data is not None:  # read both pipes: a full data pipe would block it
+                chunks: list[bytes] = []
+                status = _relay(self._data, self._status, chunks.append, None)
+                self.result = b"".join(chunks)
+            else:
+                while chunk := os.read(self._status, _CHUNK):
+                    status += chunk
         finally:
             os.close(self._status)
+            if self._data is not None:
+                os.close(self._data)
+                self._data = None
         pid, self._pid = self._pid, None
         _reap(pid, status)
+        return self.result
 
     def kill(self) -> None:
         if self._pid is not None:
             _kill(self._pid)
             os.close(self._status)
+            if self._data is not None:
+                os.close(self._data)
+                self._data = None
             self._pid = None
 
 

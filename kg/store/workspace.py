@@ -103,6 +103,9 @@ class Merged:
     folder: Path | None
     #: triples in the store (counted at build: an on-disk store counts them slowly)
     size: int | None = None
+    #: the check report of the files when they were checked just now (its warnings are for
+    #: the user to see), None when the store was built before
+    report: object | None = None
 
 
 class Workspace:
@@ -149,16 +152,18 @@ class Workspace:
             out.append(Source(path, entry["sha256"], entry.get("triples", 0), status))
         return out
 
-    def add(self, paths: Iterable[Path | str], progress: Progress | None = None) -> Merged:
+    def add(self, paths: Iterable[Path | str], progress: Progress | None = None,
+            fail_on: str = "error") -> Merged:
         """Parse and check ``paths`` with the files already added; record them when they pass.
 
-        A file that fails leaves the workspace as it was (CheckFailed / SourceError).
+        A file with a problem at or above ``fail_on`` (error, warning, info) leaves the
+        workspace as it was (CheckFailed / SourceError).
         """
         new = [Path(p).resolve() for p in paths]
         current = [Path(e["path"]) for e in self.recorded()]
         files = current + [p for p in dict.fromkeys(new) if p not in current]
         hashes = self.digests(files)
-        merged = self._ensure(files, progress, hashes)
+        merged = self._ensure(files, progress, hashes, fail_on)
         state = self._state()
         counts = self._meta(merged.folder).get("triples_per_file", {}) if merged.folder else {}
         state["files"] = [{"path": str(p), "sha256": sha, "triples": counts.get(str(p), 0)}
@@ -189,7 +194,8 @@ class Workspace:
         return [Path(p) for p in sorted(wanted)]
 
     # -- opening ---------------------------------------------------------------------------
-    def open(self, extra: Iterable[Path | str] = (), progress: Progress | None = None) -> Merged:
+    def open(self, extra: Iterable[Path | str] = (), progress: Progress | None = None,
+             fail_on: str = "error") -> Merged:
         """The merged graph of the added files plus ``extra`` (``--with``), built if needed.
 
         A recorded file that changed and no longer passes, or went missing, does not stop
@@ -200,7 +206,8 @@ class Workspace:
         if not files and not extra_paths:
             return Merged(store.open_store(), (), {}, None)
         try:
-            return self._ensure(files + [p.resolve() for p in extra_paths], progress)
+            return self._ensure(files + [p.resolve() for p in extra_paths], progress,
+                                fail_on=fail_on)
         except (CheckFailed, SourceError) as error:
             last = self._state().get("last_good")
             folder = self.folder / "stores" / last if last else None
@@ -211,12 +218,13 @@ class Workspace:
                 "'aikg remove' it."), stacklevel=2)
             return self._load(folder)
 
-    def merge(self, files: Iterable[Path | str], progress: Progress | None = None) -> Merged:
+    def merge(self, files: Iterable[Path | str], progress: Progress | None = None,
+              fail_on: str = "error") -> Merged:
         """The merged graph of exactly ``files`` (not the recorded ones), built if needed."""
-        return self._ensure([Path(p).resolve() for p in files], progress)
+        return self._ensure([Path(p).resolve() for p in files], progress, fail_on=fail_on)
 
     def _ensure(self, files: list[Path], progress: Progress | None,
-                hashes: list[str] | None = None) -> Merged:
+                hashes: list[str] | None = None, fail_on: str = "error") -> Merged:
         """The merged graph of ``files`` (``hashes``: their digests, when the caller has them)."""
         if hashes is None:
             files = list(dict.fromkeys(files))
@@ -225,8 +233,11 @@ class Workspace:
         key = _key(release, files, hashes)
         folder = self.folder / "stores" / key
         if (folder / META).is_file():
+            from kg.build import refuse_recorded
+
+            refuse_recorded(self._meta(folder), files, fail_on)
             return self._load(folder)
-        return self._build(folder, release, files, hashes, progress)
+        return self._build(folder, release, files, hashes, progress, fail_on)
 
     def digests(self, files: list[Path]) -> list[str]:
         """Each file's SHA-256 (:func:`file_digest`), read from ``digests.json`` when the
@@ -279,13 +290,13 @@ class Workspace:
 
     # -- building --------------------------------------------------------------------------
     def _build(self, folder: Path, release: Path, files: list[Path], hashes: list[str],
-               progress: Progress | None) -> Merged:
+               progress: Progress | None, fail_on: str = "error") -> Merged:
         from concurrent.futures import ThreadPoolExecutor
 
         import pyoxigraph as ox
 
         from kg.query import killable
-        from kg.build import check_extra
+        from kg.build import check_extra, shapes_json, take_shapes
         from kg.store.turtle import read_turtle
         from kg.releasing.inference import entail_store
 
@@ -315,20 +326,24 @@ class Workspace:
             graph.bulk_load(path=str(release / f"{store.RELEASE_NAME}.nt"),
                             format=ox.RdfFormat.N_TRIPLES)
             graph.bulk_extend(added)
-            say(f"Checking {len(added):,} triples from {len(files)} file(s), and adding "
-                "what they entail")
-            # The check runs in a forked child (a copy of the store as it is now) on the
-            # second core, while this process entails, warms up and writes; nothing moves
-            # into place before the child says the files pass.
             unchecked = self._unchecked(files, hashes, added, per_file)
-            checking = killable.Forked(lambda: check_extra(graph, tuple(files), unchecked))
+            # The violation queries first, here: seconds at a million triples, so a file
+            # that fails them is refused before anything slow starts, with every problem
+            say(f"Checking {len(added):,} triples from {len(files)} file(s): the violation queries")
+            report = check_extra(graph, tuple(files), unchecked, fail_on, part="queries")
+            say("Checking the shapes, and adding what the files entail")
+            # The shapes run in a forked child (a copy of the store as it is now) on the
+            # second core, while this process entails, warms up and writes; nothing moves
+            # into place before the child says the files pass. It hands back its warnings.
+            checking = killable.Forked(lambda out: out.write(shapes_json(check_extra(
+                graph, tuple(files), unchecked, fail_on, part="shapes"))), output=True)
             entail_store(graph, added)  # the release is entailed; so are the user's triples
             count = len(added)
             del added, unchecked  # the store holds them now (and the child its own copy)
             checking.poll()  # a failed check stops the build here
             if staging is None:
-                checking.wait()
-                return Merged(graph, tuple(files), prefixes, None)
+                take_shapes(report, checking.wait())
+                return Merged(graph, tuple(files), prefixes, None, report=report)
             say("Writing the merged store and answering the path and label queries once")
             stored = len(graph)
             # pyoxigraph lets go of the GIL while it serialises and bulk-loads, so the store
@@ -341,10 +356,11 @@ class Workspace:
             del graph
             if checking.running:
                 say(f"Waiting for the check of {count:,} triples")
-            checking.wait()
+            take_shapes(report, checking.wait())
             meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                     "triples": total, "stored": stored, "triples_per_file": per_file,
-                    "release": (_manifest_digest(release)), "built": int(time.time())}
+                    "release": (_manifest_digest(release)), "built": int(time.time()),
+                    "problems": [[g.severity, g.line()] for g in report.groups()]}
             (staging / META).write_text(json.dumps(meta, indent=2, sort_keys=True))
             try:
                 os.rename(staging, folder)
@@ -358,7 +374,9 @@ class Workspace:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
         self._prune(keep=folder.name)
-        return self._load(folder)
+        merged = self._load(folder)
+        merged.report = report
+        return merged
 
     def _unchecked(self, files, hashes, added, per_file) -> list:
         """The user quads to check: every file's, unless the last good merged graph holds

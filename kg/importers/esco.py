@@ -47,7 +47,8 @@ import pyoxigraph as ox
 
 from kg.errors import SourceError
 from kg.importers.common import (
-    AIL, DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, en, iri, require, slug,
+    AIL, DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, checked_iri, en, iri,
+    require, slug,
     triple, write_turtle, code as code_literal,
 )
 from kg.importers.onet import Summary
@@ -152,7 +153,7 @@ class _Converter:
         labels = {row["preferredLabel"].casefold() for _, row in self.table("occupations")}
         shipped, mapped = _shipped()
         for where, row in self.table("occupations"):
-            node = iri(require(row["conceptUri"], "conceptUri", where))
+            node = checked_iri(row["conceptUri"], "conceptUri", where)
             label = require(row["preferredLabel"], "preferredLabel", where)
             self.described.add(node.value)
             yield triple(node, A, NAMED)
@@ -179,7 +180,7 @@ class _Converter:
         # label gets the group's code, so that each label names one group
         seen = Counter(row["preferredLabel"].casefold() for _, row in self.table("isco"))
         for where, row in self.table("isco"):
-            node = iri(require(row["conceptUri"], "conceptUri", where))
+            node = checked_iri(row["conceptUri"], "conceptUri", where)
             label = require(row["preferredLabel"], "preferredLabel", where)
             if seen[label.casefold()] > 1:
                 label = f"{label} (ISCO {row['code']})"
@@ -194,8 +195,8 @@ class _Converter:
             self.summary.add("ISCO groups")
         source = self.section("broader")
         for where, row in self.table("broader"):
-            narrower = require(row["conceptUri"], "conceptUri", where)
-            broader = require(row["broaderUri"], "broaderUri", where)
+            narrower = checked_iri(row["conceptUri"], "conceptUri", where).value
+            broader = checked_iri(row["broaderUri"], "broaderUri", where).value
             for uri in (narrower, broader):
                 if uri not in self.described:
                     raise SourceError(f"{where}: '{uri}' is neither an occupation nor an ISCO "
@@ -211,7 +212,7 @@ class _Converter:
                 label = require(row["preferredLabel"], "preferredLabel", where)
                 kind = ("TransversalSkill" if key == "transversal" else
                         "KnowledgeArea" if row["skillType"] == "knowledge" else "OccupationalSkill")
-                uri = require(row["conceptUri"], "conceptUri", where)
+                uri = checked_iri(row["conceptUri"], "conceptUri", where).value
                 if label not in known or key == "transversal":
                     known[label] = (uri, kind, key, _lines(row["altLabels"], "|"),
                                     row["description"])
@@ -289,8 +290,13 @@ class _Converter:
             if missing:
                 raise SourceError(f"{path}, row 0: no column '{missing[0]}'; the file is not the "
                                   "published profiles file.")
+            _within_limits(handle.metadata, path)
             number = 0
-            for batch in handle.iter_batches(batch_size=512, columns=list(PROFILE_COLUMNS)):
+            for batch in handle.iter_batches(batch_size=64, columns=list(PROFILE_COLUMNS)):
+                if batch.nbytes > MAX_BATCH_BYTES:
+                    raise SourceError(f"{path}, row {number + 1}: {batch.nbytes:,} bytes in "
+                                      f"{batch.num_rows} rows, past what the published file "
+                                      "holds; the file is damaged or not ESCO's.")
                 for row in batch.to_pylist():
                     number += 1
                     yield f"{path}, row {number}", {
@@ -318,6 +324,41 @@ class _Converter:
             self.summary.add("skill relations read")
         self.summary.add("skill relations kept", kept)
         self.summary.add("skill relations to unlabelled skills", unlabelled)
+
+
+#: Limits on the profiles file, read from its metadata before any value is decoded: a 4.8 kB
+#: parquet file of repeated values once decoded into 4.3 GB of Python lists. ESCO 1.2.0's
+#: file has 3,039 rows, 170,000 values in the columns read and column chunks of at most
+#: 2.1 MB unpacked; a batch of 64 of its rows decodes to well under 1 MB.
+MAX_PROFILE_ROWS = 100_000
+MAX_PROFILE_VALUES = 2_000_000
+MAX_CHUNK_BYTES = 64 << 20
+MAX_BATCH_BYTES = 64 << 20
+
+
+def _within_limits(metadata, path: Path) -> None:
+    """Refuse a profiles file whose metadata promises more than :data:`MAX_PROFILE_ROWS`
+    rows, :data:`MAX_PROFILE_VALUES` values in the columns read, or a column chunk over
+    :data:`MAX_CHUNK_BYTES` unpacked."""
+    def refuse(what: str) -> SourceError:
+        return SourceError(f"{path}: {what}, past what the published profiles file holds; "
+                           "the file is damaged or not ESCO's.")
+
+    if metadata.num_rows > MAX_PROFILE_ROWS:
+        raise refuse(f"{metadata.num_rows:,} rows (at most {MAX_PROFILE_ROWS:,})")
+    values = 0
+    for group in range(metadata.num_row_groups):
+        chunks = metadata.row_group(group)
+        for number in range(chunks.num_columns):
+            chunk = chunks.column(number)
+            if chunk.path_in_schema.split(".")[0] not in PROFILE_COLUMNS:
+                continue
+            values += chunk.num_values
+            if chunk.total_uncompressed_size > MAX_CHUNK_BYTES:
+                raise refuse(f"a column chunk of {chunk.total_uncompressed_size:,} bytes "
+                             f"unpacked (at most {MAX_CHUNK_BYTES:,})")
+    if values > MAX_PROFILE_VALUES:
+        raise refuse(f"{values:,} values in the columns read (at most {MAX_PROFILE_VALUES:,})")
 
 
 def _shipped() -> tuple[set[str], set[str]]:

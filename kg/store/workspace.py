@@ -164,7 +164,10 @@ class Workspace:
     def remove(self, paths: Iterable[Path | str] = (), everything: bool = False) -> list[Path]:
         """Forget added files (they are not deleted); ``everything`` drops the whole folder."""
         if everything:
-            gone = [Path(e["path"]) for e in self.recorded()]
+            try:
+                gone = [Path(e["path"]) for e in self.recorded()]
+            except KGError:  # a damaged record: dropping the folder is the way out
+                gone = []
             top = Folder.top(self.folder)
             if top is not None:
                 with top:

@@ -75,11 +75,13 @@ def _store(ws: Path) -> Path:
 
 
 # -- finding 1: nothing written through a link ---------------------------------------------
+@pytest.mark.parametrize("exists", [True, False], ids=["to-a-file", "dangling"])
 @pytest.mark.parametrize("name", ["workspace.json", "digests.json", "kept.db", "kept.db-journal",
                                   ".lock"])
-def test_no_write_through_a_planted_link(ws, built, tmp_path, name):
+def test_no_write_through_a_planted_link(ws, built, tmp_path, name, exists):
     victim = tmp_path / "bashrc"
-    victim.write_text("# the user's shell start-up\n")
+    if exists:
+        victim.write_text("# the user's shell start-up\n")
     if name == "workspace.json":  # a file named to run a command, as the red team listed
         evil = tmp_path / "$(touch${IFS}PWNED).ttl"
         shutil.copy(built[1], evil)
@@ -90,7 +92,10 @@ def test_no_write_through_a_planted_link(ws, built, tmp_path, name):
     for args in (["stats"], ["add", str(built[1])], ["sources"]):
         code, out, err = aikg(ws, *args)
         assert "Traceback" not in err, err
-    assert victim.read_text() == "# the user's shell start-up\n" and not victim.is_symlink()
+    if exists:
+        assert victim.read_text() == "# the user's shell start-up\n" and not victim.is_symlink()
+    else:
+        assert not victim.exists()
 
 
 def test_no_write_through_a_link_inside_a_store(ws, tmp_path):

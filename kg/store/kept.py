@@ -12,6 +12,14 @@ the database must be a regular file of its folder (never a link, a FIFO or a dev
 :data:`MAX_DB_BYTES`, each entry within :data:`MAX_ENTRY_BYTES`, and it must say it belongs to
 this folder (the ``folder`` row, checked against the store's key); anything else reads as
 nothing kept, and is computed again.
+
+Measured against the files it replaced (``bench/bench_kept.py``, CPU time, 2-core machine):
+resolving a name among 60,000 labels 0.27-0.43 ms a look-up in a JSON shard, 0.04-0.05 ms in
+the indexed table (the index costs 0.4-0.7 s once, at build, against 0.2-0.3 s for the
+shards); reading the 22 MB ladder of 1M triples 16 ms from a file, 34-36 ms from a blob (22 ms
+with ``PRAGMA mmap_size``, left off: a mapped file truncated under a reader kills it with
+SIGBUS). The ladder stays in the database: 20 ms of a 0.44 s 'aikg path' at 1M triples, for
+one transactional file instead of two kinds.
 """
 
 from __future__ import annotations
@@ -70,15 +78,20 @@ def _open_db(folder: Path, write: bool) -> sqlite3.Connection | None:
         return None
     connection = sqlite3.connect(folder / DB, timeout=10, isolation_level=None,
                                  check_same_thread=False)
-    connection.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from the file
-    connection.execute("PRAGMA cell_size_check = ON")  # a damaged page is an error, not a crash
-    connection.executescript(_SCHEMA)
-    owner = connection.execute("SELECT value FROM about WHERE key = 'folder'").fetchone()
-    if owner is None:
-        connection.execute("INSERT OR IGNORE INTO about VALUES ('folder', ?)", (folder.name,))
-    elif owner[0] != folder.name and not folder.name.startswith(STAGING):
-        connection.close()  # copied from another store: nothing in it is ours
-        return None
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from the file
+        connection.execute("PRAGMA cell_size_check = ON")  # a damaged page: an error, no crash
+        if write:  # a reader does not write: tables that are missing make its reads miss
+            connection.executescript(_SCHEMA)
+        owner = connection.execute("SELECT value FROM about WHERE key = 'folder'").fetchone()
+        if owner is None and write:
+            connection.execute("INSERT OR IGNORE INTO about VALUES ('folder', ?)", (folder.name,))
+        elif owner is None or owner[0] != folder.name and not folder.name.startswith(STAGING):
+            connection.close()  # copied from another store: nothing in it is ours
+            return None
+    except sqlite3.Error:
+        connection.close()
+        raise
     return connection
 
 

@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS digests (path TEXT PRIMARY KEY, stamp TEXT NOT NULL,
                                     sha256 TEXT NOT NULL);
 """
 _open: dict[str, sqlite3.Connection | None] = {}
+# A connection must not cross a fork (SQLite's rule): a forked worker opens its own. The
+# parent's stay open in the child, unused: closing them there could drop the parent's locks.
+os.register_at_fork(after_in_child=_open.clear)
 
 
 def _connect(folder: Path, write: bool) -> sqlite3.Connection | None:

@@ -42,11 +42,20 @@ with tempfile.TemporaryDirectory() as tmp:
         for w in names:
             [r for r in old.read_rows(a, shard(w)) if r["label"].casefold() == w]
     def look_new():
-        for w in names: new.read_labels(b, "x", w)
+        for w in names:
+            new.read_labels(b, "x", w)
     print(f"label index write: shards {w_old*1000:.0f} ms, sqlite {w_new*1000:.0f} ms")
-    print(f"one look-up: shards {cpu(look_old, 3)/len(names):.3f} ms, sqlite {cpu(look_new, 3)/len(names):.3f} ms")
-    ladder = os.urandom(22 << 20)
-    old.write_bytes(a, "projection.ladder", ladder); new.write_bytes(b, "projection.ladder", ladder)
-    print(f"ladder of {len(ladder)/1e6:.1f} MB read: file {cpu(lambda: old.read_bytes(a, 'projection.ladder'), 20):.2f} ms, sqlite {cpu(lambda: new.read_bytes(b, 'projection.ladder'), 20):.2f} ms")
+    print(f"one look-up: shards {cpu(look_old, 3) / len(names):.3f} ms, "
+          f"sqlite {cpu(look_new, 3) / len(names):.3f} ms")
+    ladder = os.urandom(22 << 20)  # the size of the 1M-triple ladder
+    old.write_bytes(a, "projection.ladder", ladder)
+    new.write_bytes(b, "projection.ladder", ladder)
+    from_file = cpu(lambda: old.read_bytes(a, "projection.ladder"), 20)
+    from_db = cpu(lambda: new.read_bytes(b, "projection.ladder"), 20)
+    print(f"ladder of {len(ladder) / 1e6:.1f} MB read: file {from_file:.2f} ms, "
+          f"sqlite {from_db:.2f} ms")
     new.forget(b)
-    t = time.perf_counter(); new.read_labels(b, "x", names[0]); print(f"first look-up in a fresh process (open + query): {1000*(time.perf_counter()-t):.2f} ms wall")
+    t = time.perf_counter()
+    new.read_labels(b, "x", names[0])
+    print(f"first look-up after opening (connect + query): "
+          f"{1000 * (time.perf_counter() - t):.2f} ms wall")

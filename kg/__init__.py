@@ -6,7 +6,8 @@
 >>> any(row["skillLabel"] == "Python" for row in rows)
 True
 
-Nothing heavy is imported here (pyoxigraph comes with kg.load); rdflib, networkx and the rest load when first used.
+Nothing heavy is imported here (pyoxigraph comes with ``kg.load``); rdflib, networkx and
+the rest load when first used.
 """
 
 from __future__ import annotations

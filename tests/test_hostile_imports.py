@@ -139,3 +139,25 @@ def test_peak_memory_of_a_bomb_under_1_gb(tmp_path, kind):
     assert "Error: " in done.stderr
     peak_kib = int(done.stdout.split()[-1])
     assert peak_kib < 1 << 20, f"{peak_kib / 1024:.0f} MiB"
+
+
+def test_parquet_of_one_huge_value_repeated_is_refused_before_decoding(tmp_path):
+    """60 copies of one 30 MB string: a 3.6 kB file, 1.8 GB decoded; its metadata (61 values,
+    a 31 MB chunk) is within the limits, so the decoded size is counted first."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = fx.write_esco(tmp_path / "esco")
+    profiles = fx.ESCO_PROFILES
+    table = pa.table({k: [p[k] for p in profiles] for k in profiles[0]})
+    repeated = pa.DictionaryArray.from_arrays(pa.array([0] * 60, pa.int8()),
+                                              pa.array(["x" * (30 << 20)]))
+    many = pa.ListArray.from_arrays(pa.array([0, 60, 60], pa.int32()), repeated)
+    table = table.set_column(table.schema.get_field_index("optional_skills"),
+                             "optional_skills", many)
+    pq.write_table(table, folder / "esco_occupation_profiles.parquet", compression="zstd")
+    done = subprocess.run([sys.executable, "-c", _PEAK, "esco", str(folder), str(tmp_path / "o")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "bytes of text in 2 rows" in done.stderr, done.stderr
+    assert int(done.stdout.split()[-1]) < 1 << 20

@@ -64,4 +64,4 @@ def test_ctrl_c_while_add_starts_is_quiet(tmp_path, delay):
     if "Traceback" in err and not ours:  # before kg/__main__.py could set its handler
         pytest.skip("interrupted in Python's own start-up")
     assert "Traceback" not in err, err
-    assert run.returncode in (0, 130), err
+    assert run.returncode in (0, 130, -signal.SIGINT), err  # done, exit 130, or the signal

@@ -52,6 +52,7 @@ from kg.importers.common import (
     triple, write_turtle, code as code_literal,
 )
 from kg.importers.onet import Summary
+from kg.importers.profiles import MAX_BATCH_BYTES, PROFILE_COLUMNS, decoded, within_limits
 
 RELEASES = ("1.2.0",)
 ATTRIBUTION = ("ESCO, European Commission, v{release}, reused under Commission Decision "
@@ -72,8 +73,6 @@ FILES = {
     "relations": ("skillSkillRelations_en.csv", ("originalSkillUri", "relationType",
                                                   "relatedSkillUri")),
 }
-PROFILE_COLUMNS = ("occupation_uri", "essential_skills", "optional_skills",
-                   "essential_knowledge", "transversal_skills")
 A, LABEL, DEFINITION, ALT = RDF_TYPE, iri(RDFS + "label"), iri(SKOS + "definition"), iri(SKOS + "altLabel")
 NOTATION, SOURCE, NAMED = iri(SKOS + "notation"), iri(DCT + "source"), iri(OWL + "NamedIndividual")
 
@@ -286,7 +285,7 @@ class _Converter:
             import pyarrow.parquet as pq
 
             # strings stay dictionary-encoded when read: a value repeated in the file is then
-            # held once, and its decoded size is counted before it is made (see _decoded)
+            # held once, and its decoded size is counted before it is made (see profiles.decoded)
             lists = [f"{c}.list.element" for c in PROFILE_COLUMNS if c != "occupation_uri"]
             try:
                 handle = pq.ParquetFile(path, read_dictionary=["occupation_uri", *lists])
@@ -297,10 +296,10 @@ class _Converter:
             if missing:
                 raise SourceError(f"{path}, row 0: no column '{missing[0]}'; the file is not the "
                                   "published profiles file.")
-            _within_limits(handle.metadata, path)
+            within_limits(handle.metadata, path)
             number = 0
             for batch in handle.iter_batches(batch_size=64, columns=list(PROFILE_COLUMNS)):
-                size = _decoded(batch)
+                size = decoded(batch)
                 if size > MAX_BATCH_BYTES:
                     raise SourceError(f"{path}, row {number + 1}: {size:,} bytes of text in "
                                       f"{batch.num_rows} rows, past what the published file "
@@ -332,61 +331,6 @@ class _Converter:
             self.summary.add("skill relations read")
         self.summary.add("skill relations kept", kept)
         self.summary.add("skill relations to unlabelled skills", unlabelled)
-
-
-#: Limits on the profiles file, read from its metadata before any value is decoded: a 4.8 kB
-#: parquet file of repeated values once decoded into 4.3 GB of Python lists. ESCO 1.2.0's
-#: file has 3,039 rows, 170,000 values in the columns read and column chunks of at most
-#: 2.1 MB unpacked; a batch of 64 of its rows decodes to well under 1 MB of text.
-MAX_PROFILE_ROWS = 100_000
-MAX_PROFILE_VALUES = 2_000_000
-MAX_CHUNK_BYTES = 64 << 20
-MAX_BATCH_BYTES = 64 << 20
-
-
-def _decoded(batch) -> int:
-    """The bytes of text a batch of dictionary-encoded columns holds once decoded (each
-    value's length, looked up in its dictionary), counted without decoding it: 60 copies of
-    one 30 MB string take 3.6 kB in a parquet file and 1.8 GB decoded."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    total = 0
-    for column in batch.columns:
-        values = column.flatten() if pa.types.is_list(column.type) else column
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        if isinstance(values, pa.DictionaryArray):
-            lengths = pc.binary_length(values.dictionary)
-            total += pc.sum(pc.take(lengths, values.indices)).as_py() or 0
-        else:
-            total += values.nbytes
-    return total
-
-
-def _within_limits(metadata, path: Path) -> None:
-    """Refuse a profiles file whose metadata promises more than :data:`MAX_PROFILE_ROWS`
-    rows, :data:`MAX_PROFILE_VALUES` values in the columns read, or a column chunk over
-    :data:`MAX_CHUNK_BYTES` unpacked."""
-    def refuse(what: str) -> SourceError:
-        return SourceError(f"{path}: {what}, past what the published profiles file holds; "
-                           "the file is damaged or not ESCO's.")
-
-    if metadata.num_rows > MAX_PROFILE_ROWS:
-        raise refuse(f"{metadata.num_rows:,} rows (at most {MAX_PROFILE_ROWS:,})")
-    values = 0
-    for group in range(metadata.num_row_groups):
-        chunks = metadata.row_group(group)
-        for number in range(chunks.num_columns):
-            chunk = chunks.column(number)
-            if chunk.path_in_schema.split(".")[0] not in PROFILE_COLUMNS:
-                continue
-            values += chunk.num_values
-            if chunk.total_uncompressed_size > MAX_CHUNK_BYTES:
-                raise refuse(f"a column chunk of {chunk.total_uncompressed_size:,} bytes "
-                             f"unpacked (at most {MAX_CHUNK_BYTES:,})")
-    if values > MAX_PROFILE_VALUES:
-        raise refuse(f"{values:,} values in the columns read (at most {MAX_PROFILE_VALUES:,})")
 
 
 def _shipped() -> tuple[set[str], set[str]]:

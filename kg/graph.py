@@ -14,6 +14,7 @@ from kg.store import kept
 from kg.store import release as store
 from kg.store.turtle import read_turtle
 from kg.store.workspace import Workspace
+from kg.terminal import escape
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -78,7 +79,7 @@ class KnowledgeGraph:
         """Whether :meth:`run` would read this query's answer from beside a workspace store
         (a shipped query without bindings, answered before) instead of running it."""
         return (self._keeps_answer(query, bindings)
-                and (self.folder / "rows" / _answer_name(query)).is_file())
+                and kept.has(self.folder, _answer_name(query)))
 
     def shown(self, query: str, bindings: dict | None, fmt: str, labels: bool, render) -> bytes:
         """``render()``, a shipped query's answer as a table or Markdown, kept beside a
@@ -90,7 +91,7 @@ class KnowledgeGraph:
 
         name = f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
         data = kept.read_bytes(self.folder, name)
-        if data is None:
+        if data is None or not _printable(data):  # rendered here, so escaped: else not ours
             data = render()
             kept.write_bytes(self.folder, name, data)
         return data
@@ -107,12 +108,16 @@ class KnowledgeGraph:
 
         key = _answer_name(query)
         data = kept.read_bytes(self.folder, key)
-        if data is None:
-            results = self._execute(query, {})
-            if not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
-                return results
-            data = results.serialize(format=ox.QueryResultsFormat.JSON)
-            kept.write_bytes(self.folder, key, data)
+        if data is not None:
+            try:  # a damaged entry is answered again, not shown
+                return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            except (SyntaxError, ValueError, OSError):
+                pass
+        results = self._execute(query, {})
+        if not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
+            return results
+        data = results.serialize(format=ox.QueryResultsFormat.JSON)
+        kept.write_bytes(self.folder, key, data)
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
     def _execute(self, query: str, terms: dict):
@@ -299,29 +304,18 @@ class KnowledgeGraph:
                 self._label_rows[cls] = self.named_cached("labels", **{"class": term})
         return self._label_rows[cls]
 
-    #: shards of a kept label index: a name is looked up in one 256th of the labels
-    LABEL_SHARDS = 256
-
     def label_shard(self, cls: str | None, wanted: str) -> list[dict] | None:
-        """The rows of :meth:`named_labels` that may hold the casefolded label ``wanted``
-        (at least those that do), from the index kept beside a workspace store; None when
-        there is none. With O*NET's 60,000 alternate titles loaded, reading every label to
-        resolve one name took 0.23 s; one shard takes a millisecond."""
+        """The rows of :meth:`named_labels` whose casefolded label is ``wanted``, from the
+        index kept beside a workspace store (an indexed SQLite table, :mod:`kg.store.kept`);
+        None when there is none. With O*NET's 60,000 alternate titles loaded, reading every
+        label to resolve one name took 0.23 s."""
         if self.folder is None:
             return None
-
-        return kept.read_rows(self.folder, _shard_name(cls, wanted, self.LABEL_SHARDS))
+        return kept.read_labels(self.folder, str(cls), wanted)
 
     def keep_label_index(self, cls: str | None) -> None:
-        """Write the label index :meth:`label_shard` reads (every shard, empty ones too)."""
-
-        shards: dict[str, list[dict]] = {}
-        for row in self.named_labels(cls):
-            shards.setdefault(_shard_name(cls, row["label"].casefold(), self.LABEL_SHARDS),
-                              []).append(row)
-        for n in range(self.LABEL_SHARDS):
-            name = _shard_name(cls, None, self.LABEL_SHARDS, n)
-            kept.write_rows(self.folder, name, shards.get(name, []))
+        """Write the label index :meth:`label_shard` reads."""
+        kept.write_labels(self.folder, str(cls), self.named_labels(cls))
 
     def _described(self, iri: str, cls: str | None) -> bool:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""
@@ -412,20 +406,22 @@ def _term(value):
     return ox.Literal(str(value))
 
 
+def _printable(data: bytes) -> bool:
+    """Whether kept table bytes are text this program rendered: UTF-8 with every control
+    character escaped (:func:`kg.terminal.escape`), as a planted table with ESC or OSC 52
+    would not be."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return escape(text, keep_newlines=True) == text
+
+
 def _answer_name(query: str) -> str:
     """The file beside a workspace store that keeps a shipped query's answer."""
     import hashlib
 
     return "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
-
-
-def _shard_name(cls: str | None, label: str | None, shards: int, number: int | None = None) -> str:
-    """The file of the label index of ``cls`` that holds ``label`` (or shard ``number``)."""
-    import zlib
-
-    if number is None:
-        number = zlib.crc32(label.encode("utf-8")) % shards
-    return f"label-index-{zlib.crc32(str(cls).encode()):08x}-{number:03d}"
 
 
 def _words(camel: str) -> str:

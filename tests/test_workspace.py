@@ -150,10 +150,10 @@ def test_cached_projection_gives_the_same_path(space, example):
         cached = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                  "Head of AI Engineering").to_dict()
         assert cached == fresh
-    rows = kg.load(workspace=space).folder / "rows"
+    names = kept_names(kg.load(workspace=space).folder)
     kept = f"projection-{role_graph.FORMAT}"
-    assert (rows / f"{kept}.ladder").is_file() and (rows / f"{kept}-lateral.ladder").is_file()
-    assert len(list(rows.glob("results-*"))) == 2  # 'aikg stats' and 'aikg query ladder'
+    assert f"{kept}.ladder" in names and f"{kept}-lateral.ladder" in names
+    assert len([n for n in names if n.startswith("results-")]) == 2  # stats, query ladder
 
 
 @pytest.mark.parametrize("lateral", [False, True])
@@ -175,14 +175,16 @@ def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_aga
     from kg.paths import answers as paths
     from kg.paths import ladder as role_graph
 
+    from kg.store import kept
+
     space.add([example])
-    rows = kg.load(workspace=space).folder / "rows"
-    current = rows / f"projection-{role_graph.FORMAT}.ladder"
-    older = rows / f"projection-{role_graph.FORMAT - 1}.json"  # as versions before 4 kept it
-    older.write_bytes(current.read_bytes())
-    current.unlink()  # as after an upgrade: only the other version's ladder is there
+    folder = kg.load(workspace=space).folder
+    current = f"projection-{role_graph.FORMAT}.ladder"
+    older = f"projection-{role_graph.FORMAT - 1}.json"  # as versions before 4 kept it
+    kept.write_bytes(folder, older, kept.read_bytes(folder, current))
+    kept.drop(folder, current, set())  # as after an upgrade: only the other version's ladder
     paths.find_path(kg.load(workspace=space), "Lead AI Engineer", "Head of AI Engineering")
-    assert current.is_file() and not older.exists()
+    assert current in kept_names(folder) and older not in kept_names(folder)
 
 
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
@@ -193,7 +195,7 @@ def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     folder = kg.load(workspace=space).folder
     expected = paths.find_path(kg.load(workspace=space), "Lead AI Engineer",
                                "Head of AI Engineering").to_dict()
-    kept = folder / "rows" / f"projection-{role_graph.FORMAT}.ladder"
+    kept = KeptEntry(folder, f"projection-{role_graph.FORMAT}.ladder")
     good = kept.read_bytes()
     crc, head, body = good.split(b"\n", 2)
     header = json.loads(head)
@@ -256,7 +258,7 @@ def test_shipped_query_answers_are_kept_beside_the_store_and_stay_the_same(space
         graph = kg.load(workspace=space)
         for name in ("ladder", "class-counts", "skills-for-role"):
             assert csv(graph, name) == csv(fresh, name)
-    assert list((graph.folder / "rows").glob("results-*"))
+    assert [n for n in kept_names(graph.folder) if n.startswith("results-")]
 
 
 def test_tables_of_shipped_queries_are_kept_beside_the_store_and_stay_the_same(runner, space,
@@ -279,7 +281,8 @@ def test_tables_of_shipped_queries_are_kept_beside_the_store_and_stay_the_same(r
                 expected = formats.render(results(), fmt, fresh.labels() if labels else None,
                                           fresh.prefixes).decode()
                 assert shown.stdout == expected, (name, fmt, labels)
-    assert len(list((kg.load(workspace=space).folder / "rows").glob("shown-*"))) == 6
+    assert len([n for n in kept_names(kg.load(workspace=space).folder)
+                if n.startswith("shown-")]) == 6
 
 
 def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, monkeypatch):
@@ -303,6 +306,31 @@ def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, mo
         fresh.resolve("Principal ML Enginer", cls="ail:Occupation")
 
 
+def kept_names(folder: Path) -> list[str]:
+    """The names of the entries kept beside a store (in its kept.db)."""
+    import sqlite3
+
+    with sqlite3.connect(folder / "kept.db") as db:
+        return [name for (name,) in db.execute("SELECT name FROM kept")]
+
+
+class KeptEntry:
+    """One kept entry, read and written as a file was."""
+
+    def __init__(self, folder: Path, name: str):
+        self.folder, self.name = folder, name
+
+    def read_bytes(self) -> bytes:
+        from kg.store import kept
+
+        return kept.read_bytes(self.folder, self.name)
+
+    def write_bytes(self, data: bytes) -> None:
+        from kg.store import kept
+
+        kept.write_bytes(self.folder, self.name, data)
+
+
 def _settled(path: Path, seconds_ago: int = 3600) -> None:
     """Give ``path`` an mtime well in the past, as a file not edited lately has."""
     old = time.time_ns() - seconds_ago * 10 ** 9
@@ -315,7 +343,9 @@ def test_a_file_changed_under_the_same_size_and_mtime_is_noticed(runner, tmp_pat
     ws = ["--workspace", str(tmp_path / "cli-ws")]
     _settled(example)
     assert runner.invoke(main, [*ws, "add", str(example)]).exit_code == 0
-    assert (tmp_path / "cli-ws" / workspace.DIGESTS).is_file()
+    from kg.store import kept
+
+    assert kept.read_digests(tmp_path / "cli-ws")
     before = example.stat()
     text = example.read_text()
     assert "Principal ML Engineer" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,13 +34,21 @@ def _read_query_text(query: str | None, file: str | None) -> str:
             raise QueryError(f"'{query}' is a file: run it with -f {query}.")
         return query
     try:
-        with open(source, "rb") as handle:
-            return _bounded_text(handle, f"in '{source}'")
+        # non-blocking open: a FIFO nobody writes to would block open() for ever; once open,
+        # reads block again (a pipe being written, as '-f <(...)', is read to its end)
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            text = _bounded_text(handle, f"in '{source}'")
     except FileNotFoundError:
         raise QueryError(f"No such query file '{source}'; check the path.") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise QueryError(f"Cannot read query file '{source}': {reason.lower()}.") from None
+    if not text.strip():
+        raise QueryError(f"The query file '{source}' is empty (a FIFO nobody writes to reads "
+                         "as empty); give a file holding a query.")
+    return text
 
 
 def _bounded_text(handle, where: str) -> str:

@@ -6,5 +6,7 @@ them row by row and write one deterministic Turtle file atomically (nothing is l
 on an error). Every resource cites the file it comes from (an ``ail:SourceSection`` that is
 part of ``ail:SourceDocument_ONET`` / ``ail:SourceDocument_ESCO``, which carry the licence's
 attribution in ``dcterms:rights``). Bad input raises :class:`kg.errors.SourceError` naming
-the file and row. :mod:`kg.importers.xlsx` is the streaming spreadsheet reader.
+the file and row. :mod:`kg.importers.xlsx` is the streaming spreadsheet reader and
+:mod:`kg.importers.profiles` checks ESCO's parquet file before decoding it; both refuse a
+file past what the published ones hold (docs/security.md).
 """

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.errors import SourceError
+from kg.terminal import escape
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -126,6 +127,17 @@ def require(value: str, column: str, where: str) -> str:
         raise SourceError(f"{where}: the '{column}' cell is empty; the file looks truncated "
                           "or edited, download it again.")
     return value
+
+
+def checked_iri(value: str, column: str, where: str) -> ox.NamedNode:
+    """The IRI in a cell, or :class:`SourceError` naming the cell when it is empty or not an
+    IRI (a control character, a space): the value is shown escaped, never raw."""
+    try:
+        return ox.NamedNode(require(value, column, where))
+    except ValueError:
+        shown = escape(value if len(value) <= 80 else value[:80] + "...")
+        raise SourceError(f"{where}: the '{column}' cell '{shown}' is not an IRI; the file "
+                          "looks damaged or edited, download it again.") from None
 
 
 def write_turtle(triples: Iterable[ox.Triple], output: Path, prefixes: dict[str, str],

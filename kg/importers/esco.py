@@ -47,10 +47,12 @@ import pyoxigraph as ox
 
 from kg.errors import SourceError
 from kg.importers.common import (
-    AIL, DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, en, iri, require, slug,
+    AIL, DCT, OWL, PREFIXES, RDF_TYPE, RDFS, SKOS, Progress, Table, ail, checked_iri, en, iri,
+    require, slug,
     triple, write_turtle, code as code_literal,
 )
 from kg.importers.onet import Summary
+from kg.importers.profiles import MAX_BATCH_BYTES, PROFILE_COLUMNS, decoded, within_limits
 
 RELEASES = ("1.2.0",)
 ATTRIBUTION = ("ESCO, European Commission, v{release}, reused under Commission Decision "
@@ -71,8 +73,6 @@ FILES = {
     "relations": ("skillSkillRelations_en.csv", ("originalSkillUri", "relationType",
                                                   "relatedSkillUri")),
 }
-PROFILE_COLUMNS = ("occupation_uri", "essential_skills", "optional_skills",
-                   "essential_knowledge", "transversal_skills")
 A, LABEL, DEFINITION, ALT = RDF_TYPE, iri(RDFS + "label"), iri(SKOS + "definition"), iri(SKOS + "altLabel")
 NOTATION, SOURCE, NAMED = iri(SKOS + "notation"), iri(DCT + "source"), iri(OWL + "NamedIndividual")
 
@@ -152,7 +152,7 @@ class _Converter:
         labels = {row["preferredLabel"].casefold() for _, row in self.table("occupations")}
         shipped, mapped = _shipped()
         for where, row in self.table("occupations"):
-            node = iri(require(row["conceptUri"], "conceptUri", where))
+            node = checked_iri(row["conceptUri"], "conceptUri", where)
             label = require(row["preferredLabel"], "preferredLabel", where)
             self.described.add(node.value)
             yield triple(node, A, NAMED)
@@ -179,7 +179,7 @@ class _Converter:
         # label gets the group's code, so that each label names one group
         seen = Counter(row["preferredLabel"].casefold() for _, row in self.table("isco"))
         for where, row in self.table("isco"):
-            node = iri(require(row["conceptUri"], "conceptUri", where))
+            node = checked_iri(row["conceptUri"], "conceptUri", where)
             label = require(row["preferredLabel"], "preferredLabel", where)
             if seen[label.casefold()] > 1:
                 label = f"{label} (ISCO {row['code']})"
@@ -194,8 +194,8 @@ class _Converter:
             self.summary.add("ISCO groups")
         source = self.section("broader")
         for where, row in self.table("broader"):
-            narrower = require(row["conceptUri"], "conceptUri", where)
-            broader = require(row["broaderUri"], "broaderUri", where)
+            narrower = checked_iri(row["conceptUri"], "conceptUri", where).value
+            broader = checked_iri(row["broaderUri"], "broaderUri", where).value
             for uri in (narrower, broader):
                 if uri not in self.described:
                     raise SourceError(f"{where}: '{uri}' is neither an occupation nor an ISCO "
@@ -211,7 +211,7 @@ class _Converter:
                 label = require(row["preferredLabel"], "preferredLabel", where)
                 kind = ("TransversalSkill" if key == "transversal" else
                         "KnowledgeArea" if row["skillType"] == "knowledge" else "OccupationalSkill")
-                uri = require(row["conceptUri"], "conceptUri", where)
+                uri = checked_iri(row["conceptUri"], "conceptUri", where).value
                 if label not in known or key == "transversal":
                     known[label] = (uri, kind, key, _lines(row["altLabels"], "|"),
                                     row["description"])
@@ -284,13 +284,26 @@ class _Converter:
         try:
             import pyarrow.parquet as pq
 
-            handle = pq.ParquetFile(path)
+            # strings stay dictionary-encoded when read: a value repeated in the file is then
+            # held once, and its decoded size is counted before it is made (see profiles.decoded)
+            lists = [f"{c}.list.element" for c in PROFILE_COLUMNS if c != "occupation_uri"]
+            try:
+                handle = pq.ParquetFile(path, read_dictionary=["occupation_uri", *lists])
+            except KeyError as error:
+                raise SourceError(f"{path}, row 0: no column {error}; the file is not the "
+                                  "published profiles file.") from None
             missing = [c for c in PROFILE_COLUMNS if c not in handle.schema_arrow.names]
             if missing:
                 raise SourceError(f"{path}, row 0: no column '{missing[0]}'; the file is not the "
                                   "published profiles file.")
+            within_limits(handle.metadata, path)
             number = 0
-            for batch in handle.iter_batches(batch_size=512, columns=list(PROFILE_COLUMNS)):
+            for batch in handle.iter_batches(batch_size=64, columns=list(PROFILE_COLUMNS)):
+                size = decoded(batch)
+                if size > MAX_BATCH_BYTES:
+                    raise SourceError(f"{path}, row {number + 1}: {size:,} bytes of text in "
+                                      f"{batch.num_rows} rows, past what the published file "
+                                      "holds; the file is damaged or not ESCO's.")
                 for row in batch.to_pylist():
                     number += 1
                     yield f"{path}, row {number}", {

@@ -129,9 +129,7 @@ def _drop_other_formats(folder) -> None:
     """Delete ladders kept beside a store by another version (22 MB each at 1M triples):
     no version reads them again."""
     current = {f"projection-{role_graph.FORMAT}{end}.ladder" for end in ("", "-lateral")}
-    for path in (folder / "rows").glob("projection-*"):
-        if path.name not in current:
-            path.unlink(missing_ok=True)
+    kept_files.drop(folder, "projection-", current)
 
 
 def _remote_kept(g) -> tuple | None:

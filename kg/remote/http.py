@@ -67,9 +67,13 @@ def credentials(url: str) -> tuple[str, str] | None:
         return None
     try:
         entry = netrc.netrc(path).authenticators(urllib.parse.urlsplit(url).hostname or "")
-    except (netrc.NetrcParseError, OSError) as error:
-        raise QueryError(f"Cannot read the netrc file {path}: {error}; fix or remove it.") \
-            from None
+    except netrc.NetrcParseError as error:  # its message quotes a token: maybe a password's
+        raise QueryError(f"Cannot read the netrc file {path}: line {error.lineno} is not "
+                         "netrc (a password holding spaces must be in quotes); fix or "
+                         "remove it.") from None
+    except OSError as error:
+        raise QueryError(f"Cannot read the netrc file {path}: "
+                         f"{(error.strerror or str(error)).lower()}; fix or remove it.") from None
     return (entry[0], entry[2] or "") if entry else None
 
 

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from kg.query import catalogue
 from kg.query import sparql
 from kg.pages.charts import el
+from kg.terminal import clip
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 PREFIX = "/browse"
@@ -102,7 +103,7 @@ def respond(graph, path: str, query_string: str = "", accept: str | None = None,
             return _text(400, "Name the entity: /browse/entity/<local name> or /browse/entity?iri=<IRI>.")
         fmt = FORMATS.get(params.get("format", "").lower()) if params.get("format") else accepted(accept)
         if fmt is None:
-            return _text(406, f"Cannot answer in '{accept}'; ask for text/html, text/turtle or "
+            return _text(406, f"Cannot answer in '{clip(accept or '', 100)}'; ask for text/html, text/turtle or "
                               "application/ld+json (or add ?format=ttl or ?format=jsonld).")
         return entity(graph, iri, fmt)
     return _text(404, f"No page '{path}'; the index is at {PREFIX}.")

@@ -355,6 +355,17 @@ class WorkerPool:
         finally:
             watcher.cancel()
 
+    def stop_running(self) -> None:
+        """Stop the jobs in progress and the waiting ones (Ctrl-C on the server): each
+        request then ends with a 503 at once, and the server's shutdown need not cancel
+        requests half-way (uvicorn logs a traceback for each one it cancels)."""
+        self._closed = True
+        for _, future in list(self._waiting):
+            future.cancel()
+        for worker in list(self._all):
+            if worker not in self._idle:
+                worker.kill()
+
     def close(self) -> None:
         """Stop every worker, busy ones included, and the threads."""
         self._closed = True

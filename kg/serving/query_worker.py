@@ -173,6 +173,12 @@ def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Ans
     solutions_kind, graph_kind = kind.split("|")
     max_rows = limits.max_rows
     results = store.query(query, prefixes=prefixes)
+    graph = not isinstance(results, (ox.QueryBoolean, ox.QuerySolutions))
+    if not (graph_kind if graph else solutions_kind):
+        offered = GRAPH_TYPES if graph else SOLUTION_TYPES
+        return _error(406, f"This query answers with {'a graph' if graph else 'solutions'}, "
+                           "in none of the formats the request accepts; ask for one of: "
+                           + ", ".join(offered) + ".")
     if isinstance(results, ox.QueryBoolean):
         body = results.serialize(format=getattr(ox.QueryResultsFormat, solutions_kind))
         return Answer(200, CANONICAL[solutions_kind], body)

@@ -24,6 +24,7 @@ engine sees them. HTTP-level limits (Host, framing, body, slow connections) are 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import socket
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
@@ -240,8 +242,6 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
 
 
 def _uvicorn_config(app):
-    import uvicorn
-
     timeout = app.state.settings.client_timeout
     protocol = type("H11Protocol", (protection.TimedH11Protocol,),
                     {"head_timeout": timeout,
@@ -295,8 +295,6 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
     ...     print(url)
     http://127.0.0.1:38211
     """
-    import uvicorn
-
     if graph is None:
         import kg
 
@@ -327,8 +325,6 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
 
     ``sock``: an already bound socket (see :func:`listening_socket`); else one is bound here.
     """
-    import uvicorn
-
     sock = sock or listening_socket(host, port)
     settings = settings or Settings()
     if not settings.allowed_hosts:
@@ -336,9 +332,30 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     try:
         with _request_log_to_stderr():
             app = create_app(graph, settings)
-            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
+            _Server(_uvicorn_config(app), app.state.pool).run(sockets=[sock])
     finally:
         sock.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server; Ctrl-C (or SIGTERM) also stops the queries and pages running, so
+    their requests end at once with a 503 and the server exits within a second or two.
+    uvicorn alone waited for every request (a page build ran for minutes), and the ones it
+    cancelled at its grace period each left a traceback on the terminal."""
+
+    def __init__(self, config, pool: WorkerPool):
+        super().__init__(config)
+        self.pool = pool
+        self.loop = None
+
+    async def startup(self, sockets=None):
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets=sockets)
+
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)
+        if self.loop is not None:  # in a signal handler: hand the work to the loop
+            self.loop.call_soon_threadsafe(self.pool.stop_running)
 
 
 class _EscapingFormatter(logging.Formatter):

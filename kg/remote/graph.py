@@ -208,6 +208,7 @@ def check_head(data: bytes, endpoint: str) -> None:
         return
     at += 1
     while True:
+        key = None
         try:
             key, at = decoder.raw_decode(text, space.match(text, at).end())
             at = space.match(text, at).end()
@@ -215,10 +216,12 @@ def check_head(data: bytes, endpoint: str) -> None:
                 return
             value, at = decoder.raw_decode(text, space.match(text, at + 1).end())
         except json.JSONDecodeError:
-            if len(data) > _HEAD_WITHIN:
-                raise RemoteError(f"Endpoint {endpoint} sent SPARQL results whose head does "
-                                  "not come within their first MiB; refused unread.") from None
-            return
+            if len(data) <= _HEAD_WITHIN:
+                return  # malformed: the parser says where
+            what = ("is over 1 MiB (far more than 1,000 variables)" if key == "head"
+                    else "does not come within their first MiB")
+            raise RemoteError(f"Endpoint {endpoint} sent SPARQL results whose head {what}; "
+                              "refused unread.") from None
         if key == "head":
             names = value.get("vars") if isinstance(value, dict) else None
             if isinstance(names, list) and len(names) > MAX_VARIABLES:

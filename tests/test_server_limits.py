@@ -9,6 +9,7 @@ the point. Every wait is bounded by a few seconds.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import subprocess
 import threading
@@ -322,6 +323,23 @@ def test_a_client_hanging_up_mid_body_writes_one_log_line(served):
     new = log.read_text()[len(before):]
     assert "Traceback" not in new and "Error" not in new, new
     assert len([line for line in new.splitlines() if "hung up mid-body" in line]) == 1, new
+
+
+@pytest.mark.parametrize("path, shown", [
+    ("/%1b]0;TITLE%07%1b[2J", r"/\x1b]0;TITLE\x07\x1b[2J"),
+    ("/browse/%1b]52;c;ZXZpbA==%07", r"/browse/\x1b]52;c;ZXZpbA==\x07"),
+    ("/x%e2%80%aeexe.txt%c2%85y", r"/x\u202eexe.txt\x85y"),
+])
+def test_log_lines_show_escapes_not_the_client_s_control_characters(served, path, shown):
+    url, log = served
+    before = len(log.read_text())
+    sock = _send(url, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    _read_all(sock, 5)
+    sock.close()
+    time.sleep(0.3)
+    new = log.read_text()[before:]
+    assert shown in new, new
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", new), repr(new)
 
 
 # -- refused and crashing queries answer 400 ------------------------------------------------

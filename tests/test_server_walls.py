@@ -266,3 +266,31 @@ def test_ctrl_c_stops_the_server_with_a_query_running(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+# -- a large class's page, a page at a time ---------------------------------------------------
+def test_a_large_class_is_listed_a_page_at_a_time_each_member_once(large_graph):
+    import html
+    import re
+
+    from kg.serving import linked_data, paging
+
+    members = {row["s"] for row in large_graph.query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ail:Responsibility FILTER(!isBlank(?s)) }")}
+    assert len(members) > 5 * paging.PAGE  # the class is large
+    seen, query, pages = [], "", 0
+    while True:
+        started = time.monotonic()
+        status, _, body = linked_data.respond(large_graph, LARGE_CLASS, query)
+        assert status == 200 and time.monotonic() - started < 5
+        page = body.decode()
+        listed = page.split('id="linked-from"', 1)[1].split("</dl>", 1)[0]
+        seen += [html.unescape(h) for h in re.findall(r'<dd><a href="([^"]+)"', listed)]
+        pages += 1
+        following = re.search(r'<a href="([^"]+)" rel="next">', page)
+        if not following:
+            break
+        query = html.unescape(following.group(1)).split("?", 1)[1]
+    assert pages > 5
+    hrefs = {linked_data.entity_href(iri) for iri in members}
+    assert len(seen) == len(set(seen)) and set(seen) == hrefs

@@ -10,9 +10,9 @@ Routes:
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
   documentation.
 
-Queries run in killable worker processes (:mod:`kg.serving.pool`, :mod:`kg.serving.query_worker`)
-cut off the network, with a timeout and caps on memory, rows and bytes; a query whose client
-has gone is stopped. Updates, SERVICE, LOAD and dataset clauses are refused before any
+Queries and pages run in killable worker processes (:mod:`kg.serving.pool`,
+:mod:`kg.serving.worker_loop`) cut off the network, with a timeout and caps on memory, rows and
+bytes; a job whose client has gone is stopped, and so is every running one on Ctrl-C. Updates, SERVICE, LOAD and dataset clauses are refused before any
 engine sees them. HTTP-level limits (Host, framing, body, slow connections) are in
 :mod:`kg.serving.protection`.
 

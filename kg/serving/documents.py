@@ -85,8 +85,10 @@ async def _docs_page(request: Request) -> Response:
     html = request.app.state.docs_html
     if html is None:
         answer = await run_job(request, DOCS_JOB)
-        if answer is None or isinstance(answer, Response):
-            return answer if answer is not None else Response(status_code=503)
+        if answer is None:  # the client left: its worker was stopped, nobody reads this
+            return Response(status_code=503)
+        if isinstance(answer, Response):  # busy
+            return answer
         if answer.status != 200:
             return Response(answer.body, answer.status, media_type=answer.media_type)
         html = request.app.state.docs_html = answer.body

@@ -13,6 +13,7 @@ figures). Phases:
   many got 200.
 
 Run: .venv/bin/python bench/bench_server_walls.py [--triples 100000] [--checkout /work/main]
+     [--graph /work/data/onet.ttl --page /browse/entity/SkillRating]
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from kg.graph import KnowledgeGraph
 from kg.serving import server
 if __name__ == "__main__":
     store = ox.Store()
-    store.load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+    turtle = sys.argv[1].endswith(".ttl")
+    store.bulk_load(path=sys.argv[1],
+                    format=ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES)
     server.serve(KnowledgeGraph(store), port=int(sys.argv[2]), settings=server.Settings())
 """
 VALUES = "SELECT ?x WHERE { VALUES ?x { " + "1 " * 95_000 + "} }"
@@ -80,9 +83,9 @@ def _probe(url: str, seconds: float, label: str) -> None:
           f" s, max {max(waits):.3f} s", flush=True)
 
 
-def browse(url: str, port: int, seconds: float) -> None:
-    head = (b"GET /browse/entity/Responsibility HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Accept: text/html\r\n\r\n")
+def browse(url: str, port: int, seconds: float, page: str) -> None:
+    head = (b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n"
+            % page.encode())
     attackers = [_open(port, head, "127.0.0.2") for _ in range(45)]
     time.sleep(1)
     for sock in attackers:
@@ -90,7 +93,7 @@ def browse(url: str, port: int, seconds: float) -> None:
     _probe(url, seconds, "browse: 45 abandoned pages of a large class")
 
 
-def guard(url: str, port: int, seconds: float) -> None:
+def guard(url: str, port: int, seconds: float, page: str) -> None:
     body = VALUES.encode()
     head = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
             b"\r\nContent-Length: %d\r\n\r\n" % len(body))
@@ -99,7 +102,7 @@ def guard(url: str, port: int, seconds: float) -> None:
     _probe(url, seconds, "guard: 6 abandoned 190 kB VALUES")
 
 
-def connections(url: str, port: int, seconds: float) -> None:
+def connections(url: str, port: int, seconds: float, page: str) -> None:
     held = []
     for _ in range(300):
         try:
@@ -120,15 +123,21 @@ PHASES = {"browse": browse, "guard": guard, "connections": connections}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--graph", help="serve this N-Triples or Turtle file instead of a "
+                                        "generated graph (e.g. /work/data/onet.ttl)")
+    parser.add_argument("--page", default="/browse/entity/Responsibility",
+                        help="the large class's page the browse phase asks for")
     parser.add_argument("--checkout", default=str(ROOT))
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--phases", default=",".join(PHASES))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aikg-bench-walls-") as folder:
-        graph = Path(folder) / "g.nt"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "gen_graph.py"), "--triples",
-                        str(args.triples), "-o", str(graph)], check=True, capture_output=True)
+        graph = Path(args.graph) if args.graph else Path(folder) / "g.nt"
+        if not args.graph:
+            subprocess.run([sys.executable, str(ROOT / "bench" / "gen_graph.py"), "--triples",
+                            str(args.triples), "-o", str(graph)], check=True,
+                           capture_output=True)
         script = Path(folder) / "serve.py"
         script.write_text(SERVE)
         for phase in args.phases.split(","):
@@ -139,12 +148,12 @@ def main() -> None:
                                        env={**os.environ, "PYTHONPATH": args.checkout},
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                deadline = time.monotonic() + 120
+                deadline = time.monotonic() + 600
                 while _ask(url, -1)[0] != 200:
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise SystemExit(f"the server at {args.checkout} did not start")
                     time.sleep(0.5)
-                PHASES[phase](url, port, args.seconds)
+                PHASES[phase](url, port, args.seconds, args.page)
             finally:
                 process.send_signal(signal.SIGINT)
                 try:

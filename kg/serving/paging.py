@@ -11,6 +11,7 @@ module; values are bound as terms.
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 
 from kg.query import sparql
 
-#: incoming statements on one page (browse-incoming-page.rq asks for one more)
+#: incoming statements on one page
 PAGE = 200
 
 
@@ -39,22 +40,28 @@ def page(graph, iri: str, after: str = "") -> tuple[list[dict], list, str | None
     incoming ones), the same statements as raw ``(direction, property, value)`` terms, and the
     ``after`` key of the next page (None on the last)."""
     node = ox.NamedNode(iri)
-    bound = {"entity": node, "after": ox.Literal(after)}
-    incoming = graph.query(query("browse-incoming-page"), **bound)
-    raw_in = list(graph.run(query("browse-incoming-page"), bound))
+    # unpacked by position: by name, two look-ups a row cost 3.4 s over O*NET's 92k ratings
+    pairs = sorted((value.value, prop.value, value, prop)
+                   for prop, value in graph.run(query("browse-incoming-page"), {"entity": node}))
+    start = bisect.bisect_right(pairs, (after, "\U0010ffff"))  # past every row of ``after``
+    shown = pairs[start:start + PAGE + 1]
     following = None
-    if len(incoming) > PAGE:
-        # the last subject's statements may go on past the limit: it starts the next page
-        last = incoming[-1]["value"]
-        keep = [k for k, row in enumerate(incoming) if row["value"] != last]
-        if keep:  # (one subject with more statements than a page: shown cut)
-            following = incoming[keep[-1]]["value"]
-            incoming = [incoming[k] for k in keep]
-            raw_in = [raw_in[k] for k in keep]
+    if len(shown) > PAGE:
+        # the last subject's statements may go on past the page: it starts the next one
+        last = shown[-1][0]
+        kept = [pair for pair in shown if pair[0] != last]
+        if kept:  # (one subject with more statements than a page: shown cut)
+            shown, following = kept, kept[-1][0]
         else:
-            incoming, raw_in = incoming[:PAGE], raw_in[:PAGE]
+            shown = shown[:PAGE]
+    labels = graph.labels()
+    incoming = [{"direction": "in", "property": prop, "value": value}
+                for value, prop, _, _ in shown]
+    for row in incoming:
+        if row["property"] in labels:
+            row["propertyLabel"] = labels[row["property"]]
     outgoing = graph.query(query("browse-outgoing"), entity=node)
     raw_out = graph.run(query("browse-outgoing"), {"entity": node})
-    raw = [(row["direction"].value, row["property"], row["value"])
-           for row in [*raw_out, *raw_in]]
+    raw = [(row["direction"].value, row["property"], row["value"]) for row in raw_out]
+    raw += [("in", prop_term, value_term) for _, _, value_term, prop_term in shown]
     return outgoing + incoming, raw, following

@@ -2,9 +2,12 @@
 
 Labels come from users' ``--with`` files and from remote endpoints. Printed raw, an ESC
 sequence can clear the screen, OSC 0 set the window title, OSC 52 write the clipboard and
-OSC 8 disguise a link. Human-readable output (tables, Markdown, ``describe``, path text,
-error messages) therefore shows every control character (C0, DEL, C1) as a visible escape
-such as ``\\x1b``; machine formats (CSV, TSV, JSON, XML, RDF) keep the data exact.
+OSC 8 disguise a link; a bidirectional override (U+202E and its kin) reorders what follows
+it on screen, and U+2028 / U+2029 break a line where a terminal or an editor shows them, so
+a label could forge a row. Human-readable output (tables, Markdown, ``describe``, path text,
+error messages) therefore shows every control character (C0, DEL, C1), bidi control and
+Unicode line or paragraph separator as a visible escape such as ``\\x1b`` or ``\\u202e``;
+machine formats (CSV, TSV, JSON, XML, RDF) keep the data exact.
 
 >>> escape("a\\x1b[2Jb")
 'a\\\\x1b[2Jb'
@@ -16,18 +19,23 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_NOT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: bidi marks, embeddings, overrides and isolates (Unicode's Bidi_Control property) and the
+#: line and paragraph separators
+_UNICODE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_UNICODE}]")
+_CONTROL_NOT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_UNICODE}]")
 _SHORT = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
 
 
 def _visible(match: re.Match) -> str:
     char = match.group(0)
-    return _SHORT.get(char) or f"\\x{ord(char):02x}"
+    code = ord(char)
+    return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def escape(text: str, keep_newlines: bool = False) -> str:
-    """``text`` with each control character shown as ``\\xNN`` (``\\t``, ``\\r``, ``\\n``).
+    """``text`` with each control character shown as ``\\xNN`` (``\\t``, ``\\r``, ``\\n``), each
+    bidi control and line or paragraph separator as ``\\uNNNN``.
 
     ``keep_newlines`` leaves line feeds alone, for multi-line text rendered by this program.
     """

@@ -113,3 +113,40 @@ def test_queries_that_need_an_import_agree_with_pyoxigraph_and_rdflib(java, tmp_
     theirs = [{str(v): str(r[v]) for v in r.labels if r[v] is not None}
               for r in graph.query(text)]
     assert rows(theirs) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("allowed", [False, True])
+def test_jena_runs_cut_off_the_network_unless_allowed(java, tmp_path, allowed):
+    """Jena's ARQ evaluates SERVICE over HTTP: `aikg jena` runs it under the same cut as every
+    local query, and `--allow-network` (the control) lets the same query call out."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    accepted, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            accepted.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    data = tmp_path / "g.nt"
+    data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    query = (f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{listener.getsockname()[1]}"
+             "/sparql> { ?s ?p ?o } }")
+    try:
+        flags = ["--allow-network"] if allowed else []
+        aikg(*flags, "jena", "sparql", f"--data={data}", query)
+    finally:
+        stop.set()
+        thread.join(2)
+        listener.close()
+    assert (len(accepted) >= 1) if allowed else (accepted == []), accepted

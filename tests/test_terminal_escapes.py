@@ -1,6 +1,7 @@
 """Terminal escape injection (issue 9, section 3): labels from a ``--with`` file holding ESC
-sequences (clear screen, OSC 0 title, OSC 8 link, OSC 52 clipboard), a C1 CSI and DEL are
-shown as visible escapes in every human-readable output, and kept exact in machine formats."""
+sequences (clear screen, OSC 0 title, OSC 8 link, OSC 52 clipboard), a C1 CSI and DEL, and
+bidi controls (U+202E, U+2066: issue 25) are shown as visible escapes in every
+human-readable output, and kept exact in machine formats."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ evil:Section a owl:NamedIndividual , ail:SourceSection ;
     dcterms:isPartOf evil:Doc .
 
 evil:Role a owl:NamedIndividual , ail:Role ;
-    rdfs:label "Wiper\u001B[2J\u001B[H Engineer\u001B]0;pwned\u0007 \u009B31m\u007F"@en ;
+    rdfs:label "Wiper\u001B[2J\u001B[H Engineer\u001B]0;pwned\u0007 \u009B31m\u007F\u202Erotinom\u2066"@en ;
     skos:altLabel "Wiper alias \u001B[2J"@en ;
     skos:definition "Clears the screen \u001B[2J and sets the title \u001B]0;pwned\u0007."@en ;
     ail:seniorityLevel 5 ;
@@ -42,9 +43,11 @@ evil:Role a owl:NamedIndividual , ail:Role ;
     ail:requiresEssentialSkill ail:SkillPython , ail:SkillMentoring ;
     dcterms:source evil:Section .
 """
-LABEL = "Wiper\x1b[2J\x1b[H Engineer\x1b]0;pwned\x07 \x9b31m\x7f"
-SHOWN = r"Wiper\x1b[2J\x1b[H Engineer\x1b]0;pwned\x07 \x9b31m\x7f"
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+LABEL = "Wiper\x1b[2J\x1b[H Engineer\x1b]0;pwned\x07 \x9b31m\x7f\u202erotinom\u2066"
+SHOWN = r"Wiper\x1b[2J\x1b[H Engineer\x1b]0;pwned\x07 \x9b31m\x7f\u202erotinom\u2066"
+#: control characters, bidi controls (Unicode's Bidi_Control), line and paragraph separators
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\u2028\u2029]")
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +100,7 @@ def test_human_readable_output_shows_escapes_not_control_characters(run, args):
 
 
 def test_error_messages_that_echo_labels_are_escaped(run):
-    result = run("describe", "Wiper Engineer pwned")
+    result = run("describe", "Wiper Engineer pwned 31m rotinom")
     assert result.exit_code == 1
     assert _safe(result.stderr).startswith("Error: No entity matches")
     assert r"\x1b" in result.stderr  # the suggestion names the label, escaped
@@ -138,6 +141,21 @@ def test_truncation_never_splits_an_escape(width):
     assert re.fullmatch(r"(?:\\x[0-9a-f]{2}|[^\\])*", kept), kept
     table = formats.table(["c"], [["ab\x1b[2J\x9bxyz"]], max_width=width)
     assert not CONTROL.search(table)
+
+
+def test_every_bidi_control_and_line_separator_is_escaped():
+    import unicodedata
+
+    bidi = [chr(c) for c in range(0x10000)
+            if unicodedata.bidirectional(chr(c)) in ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI",
+                                                      "RLI", "FSI", "PDI")]
+    special = "".join([*bidi, "\u200e", "\u200f", "\u061c", "\u2028", "\u2029", "\x85"])
+    shown = terminal.escape(special)
+    assert not CONTROL.search(shown) and len(shown.splitlines()) == 1
+    assert shown.startswith(r"\u202a\u202b") and shown.endswith(r"\u2028\u2029\x85")
+    assert len(terminal.escape("a\u2028b", keep_newlines=True).splitlines()) == 1
+    table = formats.table(["c"], [["row\u2028forged | row"]], max_width=40)
+    assert not CONTROL.search(table) and r"\u2028" in table
 
 
 def test_every_control_character_is_escaped():

@@ -101,12 +101,16 @@ def jena(ctx, tool, args):
 
     Debian's libapache-jena-java ships the jars without the scripts, and its Xerces misses its messages; this
     supplies both (see kg/checks/jena.py). Example: aikg jena sparql --data=ai_leadership.nt
-    --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options.
+    --query=q.rq. 'aikg jena TOOL --help' shows the tool's own options. Java runs cut off the
+    network like every local query (a SERVICE clause cannot call out) unless --allow-network.
     """
     import subprocess
 
     from kg.checks import jena as jena_tools
 
+    # Jena's ARQ evaluates SERVICE over HTTP and its ARGS are not ours to parse: the cut (a
+    # network namespace or Landlock, inherited by the java child) is the wall here
+    _deny_network(ctx)
     try:
         code = subprocess.run(jena_tools.command(tool, list(args))).returncode
     except KeyboardInterrupt:

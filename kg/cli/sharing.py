@@ -143,6 +143,9 @@ def _push_progress(sent: int, total: int) -> None:
 @click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Seconds a client may take to send a request head or body; slower or "
                    "silent connections are closed.")
+@click.option("--max-per-address", default=32, show_default=True, type=click.IntRange(1),
+              help="Open connections one client address may hold; more get HTTP 503 at "
+                   "once. Raise it behind a reverse proxy (every client is its address).")
 @click.option("--allow-network", is_flag=True,
               help="Let the query workers reach the network. Off by default: workers are cut "
                    "off it, whatever a query asks.")
@@ -152,7 +155,8 @@ def _push_progress(sent: int, total: int) -> None:
 @click.pass_context
 @handle_errors
 def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
-          max_response_mb, max_body_kb, allowed_hosts, client_timeout, allow_network, cors):
+          max_response_mb, max_body_kb, allowed_hosts, client_timeout, max_per_address,
+          allow_network, cors):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql (and the release files)."""
     from kg.serving import server
     from kg.serving.protection import default_allowed_hosts
@@ -164,7 +168,7 @@ def serve(ctx, host, port, timeout, max_rows, workers, queue, worker_memory_mb,
         timeout=timeout, max_rows=max_rows, workers=workers, cors=tuple(cors),
         extra=context.user_files, queue=queue, worker_memory_mb=worker_memory_mb,
         max_response_mb=max_response_mb, max_body_kb=max_body_kb, allow_network=allow_network,
-        client_timeout=client_timeout,
+        client_timeout=client_timeout, max_per_address=max_per_address,
         allowed_hosts=tuple(allowed_hosts) or default_allowed_hosts(host))
     sock = server.listening_socket(host, port)  # fails here, before any banner, if taken
     port = sock.getsockname()[1]

@@ -14,10 +14,15 @@ SOURCE = "http://purl.org/dc/terms/source"
 OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 
 
-def describe(graph, iri: str) -> dict:
+def describe(graph, iri: str, rows: list[dict] | None = None) -> dict:
     """A card: label, alternative labels, classes, definition, facts, links, provenance
-    (with the attribution the cited sources' licences ask for, ``dcterms:rights``)."""
-    rows = graph.query(catalogue.get("entity-facts").text, entity=iri)
+    (with the attribution the cited sources' licences ask for, ``dcterms:rights``).
+
+    ``rows``: the statements in ``entity-facts``' shape, when the caller chose them (the
+    server's pages of a large class); by default all of them, from ``entity-facts``.
+    """
+    if rows is None:
+        rows = graph.query(catalogue.get("entity-facts").text, entity=iri)
     card = {"iri": iri, "curie": graph.curie(iri), "label": graph.label(iri),
             "altLabels": [], "classes": [], "definition": None, "facts": {},
             "links": {}, "linked_from": {}, "sources": [], "editorial": []}

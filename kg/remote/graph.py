@@ -81,6 +81,7 @@ class RemoteGraph(KnowledgeGraph):
         try:
             if accept == ACCEPT_GRAPH:
                 return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            check_head(data, self.endpoint)
             if b"nodeID:" in data or b"#boolean" in data:
                 data = _repaired(data)
             return _results(data)
@@ -181,6 +182,57 @@ def check_graph_iri(iri: str) -> str:
         raise QueryError(f"Graph '{iri}' is not an absolute IRI; give e.g. "
                          "https://example.org/graphs/careers.")
     return iri
+
+
+#: variables a results header may name: pyoxigraph's JSON parser is quadratic in them (10k
+#: took 0.5 s, 40k 9 s; 2M hung it); no query of ours selects more than a few dozen
+MAX_VARIABLES = 1000
+#: the header must come within this many bytes (every store writes it first)
+_HEAD_WITHIN = 2**20
+
+
+def check_head(data: bytes, endpoint: str) -> None:
+    """Refuse SPARQL JSON results whose ``head`` names more than :data:`MAX_VARIABLES`
+    variables, or that do not open with their ``head`` in the first MiB.
+
+    Decided on the JSON members, decoded one by one from the top-level object until the
+    head (the bindings after it are never decoded here). Anything that is not such an object
+    is left to pyoxigraph's parser to judge.
+    """
+    import json
+
+    text = data[:_HEAD_WITHIN].decode("utf-8", "ignore")
+    decoder, space = json.JSONDecoder(), json.decoder.WHITESPACE
+    at = space.match(text, 0).end()
+    if text[at:at + 1] != "{":
+        return
+    at += 1
+    while True:
+        key = None
+        try:
+            key, at = decoder.raw_decode(text, space.match(text, at).end())
+            at = space.match(text, at).end()
+            if text[at:at + 1] != ":":
+                return
+            value, at = decoder.raw_decode(text, space.match(text, at + 1).end())
+        except json.JSONDecodeError:
+            if len(data) <= _HEAD_WITHIN:
+                return  # malformed: the parser says where
+            what = ("is over 1 MiB (far more than 1,000 variables)" if key == "head"
+                    else "does not come within their first MiB")
+            raise RemoteError(f"Endpoint {endpoint} sent SPARQL results whose head {what}; "
+                              "refused unread.") from None
+        if key == "head":
+            names = value.get("vars") if isinstance(value, dict) else None
+            if isinstance(names, list) and len(names) > MAX_VARIABLES:
+                raise RemoteError(f"Endpoint {endpoint} sent SPARQL results naming "
+                                  f"{len(names):,} variables (at most {MAX_VARIABLES:,} are "
+                                  "read); check the endpoint.")
+            return
+        at = space.match(text, at).end()
+        if text[at:at + 1] != ",":
+            return
+        at += 1
 
 
 def _results(data: bytes):

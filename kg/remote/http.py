@@ -4,6 +4,11 @@ Credentials come from ``AIKG_ENDPOINT_USER`` / ``AIKG_ENDPOINT_PASSWORD`` or a n
 (``$NETRC``, else ``~/.netrc``), never from the command line: a URL carrying ``user:password@``
 is refused. They are sent only when the server asks (HTTP Basic or Digest challenge).
 HTTPS certificates are verified with the system's trust store (``SSL_CERT_FILE`` is honoured).
+
+A reply is a stranger's bytes: it is read up to ``AIKG_MAX_REPLY_BYTES`` (256 MiB by default;
+an endless reply ended in a MemoryError), and the whole exchange, connecting, headers and
+body, ends at ``timeout`` seconds however the bytes arrive (a reply trickled a byte a second
+reset every socket timeout and ran on): a watchdog shuts the sockets down at the deadline.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +32,8 @@ USER_ENV, PASSWORD_ENV = "AIKG_ENDPOINT_USER", "AIKG_ENDPOINT_PASSWORD"
 #: answers worth another try: the server or a proxy was busy, not wrong
 TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 _CHUNK = 1 << 16
+MAX_REPLY = "AIKG_MAX_REPLY_BYTES"
+DEFAULT_MAX_REPLY = 256 * 2**20
 
 
 class RemoteError(QueryError):
@@ -80,10 +88,12 @@ def credentials(url: str) -> tuple[str, str] | None:
 class Connection:
     """Requests to one store: the same credentials, TLS checks and time limit for each."""
 
-    def __init__(self, url: str, timeout: float = 30.0):
+    def __init__(self, url: str, timeout: float = 30.0, max_bytes: int | None = None):
         self.url = check_url(url)
         self.timeout = timeout
-        handlers = [urllib.request.HTTPSHandler(context=ssl.create_default_context())]
+        self.max_bytes = max_bytes or max_reply()
+        self._exchange = threading.local()  # the deadline of this thread's request
+        handlers = [_Watched(self._watch), _WatchedTLS(self._watch, ssl.create_default_context())]
         found = credentials(url)
         if found is not None:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -110,12 +120,30 @@ class Connection:
         if accept:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        deadline = time.monotonic() + self.timeout
         self.requests += 1
+        deadline = self._exchange.deadline = _Deadline(self.timeout)
+        try:
+            data, content_type = self._open(url, request)
+        except RemoteError:
+            if deadline.expired:  # not retried: the whole command stops at --timeout
+                raise self._slow(url, transient=False) from None
+            raise
+        finally:
+            deadline.cancel()
+        if deadline.expired:  # the watchdog cut the reply short: it is not whole
+            raise self._slow(url, transient=False)
+        return data, content_type
+
+    def _watch(self, sock) -> None:
+        deadline = getattr(self._exchange, "deadline", None)
+        if deadline is not None:
+            deadline.watch(sock)
+
+    def _open(self, url: str, request) -> tuple[bytes, str]:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 self.server = response.headers.get("Server", "")
-                data = _read_until(response, deadline)
+                data = self._read(url, response)
                 return data, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             raise self._refused(url, error) from None
@@ -132,9 +160,9 @@ class Connection:
             raise RemoteError(f"Cannot reach endpoint {url}: {reason}; check the URL and "
                               "that the server runs.", transient=True) from None
 
-    def _slow(self, url: str) -> RemoteError:
+    def _slow(self, url: str, transient: bool = True) -> RemoteError:
         return RemoteError(f"Endpoint {url} did not answer within {self.timeout:g} s; "
-                           "raise --timeout or check the server.", transient=True)
+                           "raise --timeout or check the server.", transient=transient)
 
     def _refused(self, url: str, error: urllib.error.HTTPError) -> RemoteError:
         try:
@@ -150,15 +178,111 @@ class Connection:
                            status=error.code, transient=error.code in TRANSIENT)
 
 
-def _read_until(response, deadline: float) -> bytes:
-    parts = []
-    while True:
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        chunk = response.read(_CHUNK)
-        if not chunk:
-            return b"".join(parts)
-        parts.append(chunk)
+    def _read(self, url: str, response) -> bytes:
+        """The reply's body, refused as soon as it passes :attr:`max_bytes`."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large(url)
+        parts, size = [], 0
+        while chunk := response.read1(_CHUNK):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise self._too_large(url)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _too_large(self, url: str) -> RemoteError:
+        return RemoteError(f"Endpoint {url} sent more than {self.max_bytes:,} bytes, the cap "
+                           f"on a reply; narrow the query, or raise {MAX_REPLY}=BYTES if the "
+                           "store is yours.")
+
+
+def max_reply() -> int:
+    """The cap on a reply in bytes: ``AIKG_MAX_REPLY_BYTES``, or 256 MiB."""
+    text = os.environ.get(MAX_REPLY, "").strip()
+    if not text:
+        return DEFAULT_MAX_REPLY
+    if not text.isdigit() or int(text) <= 0:
+        raise QueryError(f"{MAX_REPLY}={text!r} is not a positive number of bytes; set it "
+                         f"to a whole number such as {DEFAULT_MAX_REPLY}.")
+    return int(text)
+
+
+class _Deadline:
+    """Shuts down the sockets of one exchange when ``seconds`` have passed.
+
+    A socket timeout bounds each read, not the exchange: a server sending a byte a second
+    never trips it. Shutting the socket down wakes the blocked read (end of file), and
+    :attr:`expired` tells the reader why.
+    """
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
+
+
+def _watched(base, watch):
+    """``base`` (an HTTP(S)Connection class) whose new sockets are handed to ``watch`` as soon
+    as they connect, before any TLS handshake or request."""
+
+    class Watched(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            plain = self._create_connection
+
+            def create(*a, **kw):
+                sock = plain(*a, **kw)
+                watch(sock)
+                return sock
+
+            self._create_connection = create
+
+    return Watched
+
+
+class _Watched(urllib.request.HTTPHandler):
+    def __init__(self, watch):
+        super().__init__()
+        self._watch = watch
+
+    def http_open(self, req):
+        return self.do_open(_watched(http.client.HTTPConnection, self._watch), req)
+
+
+class _WatchedTLS(urllib.request.HTTPSHandler):
+    def __init__(self, watch, context):
+        super().__init__(context=context)
+        self._watch = watch
+
+    def https_open(self, req):
+        return self.do_open(_watched(http.client.HTTPSConnection, self._watch), req,
+                            context=self._context)
 
 
 def summary(data: bytes, content_type: str = "") -> str:

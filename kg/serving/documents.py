@@ -6,7 +6,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from kg.store import release as store
+from kg.serving.dispatch import run_job
 from kg.serving.negotiation import negotiate, parse_accept
+from kg.serving.page_jobs import DOCS_JOB, browse_job
+from kg.terminal import clip
 
 ONTOLOGY_PATH = "/" + store.ONTOLOGY_IRI.split("://", 1)[1].split("/", 1)[1]  # /ai-leadership-kg/ontology
 RELEASE_TYPES = {  # media type -> release file extension; the first is the default
@@ -43,17 +46,11 @@ async def ontology_document(request: Request) -> Response:
         accept = request.headers.get("accept")
         best = parse_accept(accept)
         if best and best[0][0] in ("text/html", "application/xhtml+xml") and not tbox:
-            from kg.pages import docs
-
-            html = request.app.state.docs_html
-            if html is None:
-                html = request.app.state.docs_html = docs.render_html(request.app.state.graph)
-            return Response(html, media_type="text/html; charset=utf-8",
-                            headers={"Vary": "Accept"})
+            return await _docs_page(request)
         ext = negotiate(accept, RELEASE_TYPES)
         if ext is None:
-            return _refuse(406, "Cannot answer in '" + str(accept) + "'; ask for one of: "
-                           + ", ".join(RELEASE_TYPES) + ", text/html.")
+            return _refuse(406, "Cannot answer in '" + clip(str(accept), 100) + "'; ask for one "
+                           "of: " + ", ".join(RELEASE_TYPES) + ", text/html.")
     if tbox and ext == "jsonld":
         return _refuse(404, "The TBox ships as .ttl, .nt and .rdf; ask for one of those.")
     file_ext = "rdf" if ext == "owl" else ext
@@ -82,16 +79,44 @@ async def home(request: Request) -> Response:
     )
 
 
-async def browse(request: Request) -> Response:
-    """Entity pages, the pages and charts, and an index: see :mod:`kg.serving.linked_data`."""
-    from starlette.concurrency import run_in_threadpool
+async def _docs_page(request: Request) -> Response:
+    """The reference page, made by a query worker (1.6 s for the release) and then kept: made
+    on the event loop, its first request stalled every client."""
+    html = request.app.state.docs_html
+    if html is None:
+        answer = await run_job(request, DOCS_JOB)
+        if answer is None:  # the client left: its worker was stopped, nobody reads this
+            return Response(status_code=503)
+        if isinstance(answer, Response):  # busy
+            return answer
+        if answer.status != 200:
+            return Response(answer.body, answer.status, media_type=answer.media_type)
+        html = request.app.state.docs_html = answer.body
+    return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
+
+async def browse(request: Request) -> Response:
+    """Entity pages, the pages and charts, and an index: see :mod:`kg.serving.linked_data`,
+    made by a query worker (:mod:`kg.serving.page_jobs`); the written pages (charts, graph,
+    ladder) are kept once made."""
     from kg.serving import linked_data
 
-    status, media, body = await run_in_threadpool(
-        linked_data.respond, request.app.state.graph, request.url.path, request.url.query,
-        request.headers.get("accept"), request.app.state.pages)
-    return Response(body, status_code=status, media_type=media, headers={"Vary": "Accept"})
+    path = request.url.path
+    kept = request.app.state.pages
+    name = path[len(linked_data.PREFIX):].strip("/")
+    if name in linked_data.PAGES and name in kept:
+        return Response(kept[name], media_type=linked_data.HTML, headers={"Vary": "Accept"})
+    answer = await run_job(request, browse_job(path, request.url.query,
+                                               request.headers.get("accept")))
+    if answer is None:
+        request.state.note = "client gone, stopped"
+        return Response(status_code=503)  # nobody reads it
+    if isinstance(answer, Response):
+        return answer
+    if name in linked_data.PAGES and answer.status == 200:
+        kept[name] = answer.body
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers={"Vary": "Accept"})
 
 
 def _refuse(status: int, message: str) -> PlainTextResponse:

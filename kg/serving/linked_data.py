@@ -30,6 +30,8 @@ from markupsafe import Markup
 from kg.query import catalogue
 from kg.query import sparql
 from kg.pages.charts import el
+from kg.serving import paging
+from kg.terminal import clip
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 PREFIX = "/browse"
@@ -102,23 +104,32 @@ def respond(graph, path: str, query_string: str = "", accept: str | None = None,
             return _text(400, "Name the entity: /browse/entity/<local name> or /browse/entity?iri=<IRI>.")
         fmt = FORMATS.get(params.get("format", "").lower()) if params.get("format") else accepted(accept)
         if fmt is None:
-            return _text(406, f"Cannot answer in '{accept}'; ask for text/html, text/turtle or "
+            return _text(406, f"Cannot answer in '{clip(accept or '', 100)}'; ask for text/html, text/turtle or "
                               "application/ld+json (or add ?format=ttl or ?format=jsonld).")
-        return entity(graph, iri, fmt)
+        return entity(graph, iri, fmt, params.get("after"))
     return _text(404, f"No page '{path}'; the index is at {PREFIX}.")
 
 
 # -- an entity --------------------------------------------------------------------------------
-def entity(graph, iri: str, fmt: str) -> tuple[int, str, bytes]:
-    """One entity's page (``html``) or its statements, both directions (``ttl``, ``jsonld``)."""
+def entity(graph, iri: str, fmt: str, after: str | None = None) -> tuple[int, str, bytes]:
+    """One entity's page (``html``) or its statements, both directions (``ttl``, ``jsonld``).
+
+    An entity with more incoming statements than a page holds (a large class) shows them a
+    page at a time (:mod:`kg.serving.paging`), from the first subject after ``after``.
+    """
     import pyoxigraph as ox
 
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return _text(400, f"'{iri}' is not an IRI; give one such as {AIL}HeadOfAIEngineering.")
-    rows = graph.run(catalogue.get("entity-facts").text, {"entity": node})
-    statements = [(row["direction"].value, row["property"], row["value"]) for row in rows]
+    pages = None
+    if after is not None or paging.paged(graph, iri):
+        rows, statements, following = paging.page(graph, iri, after or "")
+        pages = {"rows": rows, "after": after, "next": following}
+    else:
+        rows = graph.run(catalogue.get("entity-facts").text, {"entity": node})
+        statements = [(row["direction"].value, row["property"], row["value"]) for row in rows]
     if not statements:
         return _text(404, f"No entity '{iri}' in the graph; find one from the index at {PREFIX}.")
     me = ox.NamedNode(iri)
@@ -130,13 +141,13 @@ def entity(graph, iri: str, fmt: str) -> tuple[int, str, bytes]:
         from kg.releasing.jsonld import compact_jsonld
 
         return 200, JSONLD, compact_jsonld(triples)
-    return 200, HTML, entity_html(graph, iri).encode("utf-8")
+    return 200, HTML, entity_html(graph, iri, pages).encode("utf-8")
 
 
-def entity_html(graph, iri: str) -> str:
+def entity_html(graph, iri: str, pages: dict | None = None) -> str:
     from kg.query.describe import describe
 
-    card = describe(graph, iri)
+    card = describe(graph, iri, pages["rows"] if pages else None)
     links = [(name, [dict(ref, href=entity_href(ref["iri"])) for ref in refs])
              for name, refs in sorted(card["links"].items())]
     linked_from = [(name, [dict(ref, href=entity_href(ref["iri"])) for ref in refs])
@@ -149,7 +160,16 @@ def entity_html(graph, iri: str) -> str:
     return _env().get_template("entity.html").render(
         card=card, links=links, linked_from=linked_from, facts=facts, prefix=PREFIX,
         picture=neighbourhood_svg(card, iri), turtle=f"{here}{sep}format=ttl",
-        jsonld=f"{here}{sep}format=jsonld")
+        jsonld=f"{here}{sep}format=jsonld", paging=_paging_links(here, sep, pages))
+
+
+def _paging_links(here: str, sep: str, pages: dict | None) -> dict | None:
+    """The links of a paged entity's list of incoming statements: first and next page."""
+    if pages is None:
+        return None
+    following = pages["next"]
+    return {"size": paging.PAGE, "first": here if pages["after"] else None,
+            "next": f"{here}{sep}after={quote(following, safe='')}" if following else None}
 
 
 def neighbourhood_svg(card: dict, iri: str) -> Markup:

@@ -55,7 +55,11 @@ FORMAT_PARAMS = {
 
 
 def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
-    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits."""
+    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits.
+
+    A side is empty when the client accepts no format of that kind: a CONSTRUCT asked for
+    as ``application/sparql-results+json`` alone then gets 406, not 200 with Turtle.
+    """
     solutions = negotiate(accept, query_worker.SOLUTION_TYPES)
     graph = negotiate(accept, query_worker.GRAPH_TYPES)
     if fmt and fmt.lower() in FORMAT_PARAMS:
@@ -64,4 +68,4 @@ def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
         graph = forced_graph or graph or "TURTLE"
     if solutions is None and graph is None:
         return None
-    return f"{solutions or 'JSON'}|{graph or 'TURTLE'}"
+    return f"{solutions or ''}|{graph or ''}"

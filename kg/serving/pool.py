@@ -2,7 +2,7 @@
 
 pyoxigraph cannot be interrupted, so a query is bounded by killing its process. The pool:
 
-- runs each query in one of ``size`` worker processes (:func:`kg.serving.query_worker.worker_main`),
+- runs each query or page in one of ``size`` worker processes (:func:`kg.serving.worker_loop.worker_main`),
   forked from a clean fork server that has pyoxigraph preloaded (a replacement only has to
   load the graph, not start an interpreter);
 - lowers the priority of a query still running after 0.5 s (niceness 19), and kills a
@@ -30,7 +30,8 @@ import time
 from typing import Awaitable, Callable
 
 from kg.errors import KGError
-from kg.serving.query_worker import MEMORY_EXIT, Answer, Limits, _error, worker_main
+from kg.serving.query_worker import MEMORY_EXIT, Answer, Limits, _error
+from kg.serving.worker_loop import worker_main
 
 log = logging.getLogger("aikg.serve")
 
@@ -52,14 +53,17 @@ def _context():
     # A fork server: forked once, before the server's threads matter, single-threaded, with
     # pyoxigraph and the worker module imported; every worker is a cheap fork of it.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.query_worker", "kg.query.sandbox"])
+    # the guard's parser too (rdflib and its grammar: 0.3 s a worker otherwise)
+    ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.worker_loop", "kg.query.sandbox",
+                                "kg.query.sparql", "rdflib.plugins.sparql.parser"])
     return ctx
 
 
 class _Worker:
-    def __init__(self, ctx, snapshot: str, prefixes: dict, limits: Limits):
+    def __init__(self, ctx, snapshot: str, prefixes: dict, limits: Limits, graph_class=None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, snapshot, prefixes, limits),
+        self.process = ctx.Process(target=worker_main,
+                                   args=(child, snapshot, prefixes, limits, graph_class),
                                    daemon=True)
         self.process.start()
         child.close()
@@ -158,8 +162,11 @@ class WorkerPool:
 
     def __init__(self, snapshot: str, prefixes: dict, size: int = 2, timeout: float = 10.0,
                  limits: Limits | None = None, queue_size: int = 16,
-                 start_timeout: float = 60.0):
+                 start_timeout: float = 60.0, graph_class=None):
         self.snapshot = snapshot
+        #: what page jobs read the worker's store through: (a KnowledgeGraph class, its
+        #: prefixes); None: this pool answers queries only
+        self.graph_class = graph_class
         self.prefixes = dict(prefixes)
         self.size = max(1, size)
         self.timeout = timeout
@@ -179,7 +186,7 @@ class WorkerPool:
         self._penalties: dict[str, float] = {}  # client -> monotonic time it ends
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._ctx, self.snapshot, self.prefixes, self.limits)
+        worker = _Worker(self._ctx, self.snapshot, self.prefixes, self.limits, self.graph_class)
         self._all.add(worker)
         return worker
 
@@ -265,7 +272,8 @@ class WorkerPool:
 
         def reap_and_start() -> _Worker:
             worker.close()
-            return _Worker(self._ctx, self.snapshot, self.prefixes, self.limits)
+            return _Worker(self._ctx, self.snapshot, self.prefixes, self.limits,
+                           self.graph_class)
 
         def started(future) -> None:
             if future.exception() is not None:
@@ -303,9 +311,12 @@ class WorkerPool:
         return future.result() if not future.cancelled() else None
 
     # -- the one public operation ----------------------------------------------------------
-    async def run(self, query: str, kind: str, client: str,
+    async def run(self, job: tuple, client: str,
                   gone: Callable[[], Awaitable[object]]) -> Answer | None:
-        """The answer to ``query``, or None when ``gone()`` resolved first (client left).
+        """The answer to ``job``, or None when ``gone()`` resolved first (client left).
+
+        ``job``: ``("sparql", query, kind)`` (:func:`kg.serving.query_worker.checked`), or a
+        page (:mod:`kg.serving.page_jobs`).
 
         Raises :class:`Busy` when the queue has no room for this client.
         """
@@ -322,7 +333,7 @@ class WorkerPool:
                 return None
             loop = asyncio.get_running_loop()
             low = self._penalties.get(client, 0) > time.monotonic()
-            call = loop.run_in_executor(self._threads, worker.call, (query, kind),
+            call = loop.run_in_executor(self._threads, worker.call, job,
                                         self.timeout, self.start_timeout, low)
             held = worker
             call.add_done_callback(lambda _: self._release(held, client))
@@ -343,6 +354,17 @@ class WorkerPool:
             raise
         finally:
             watcher.cancel()
+
+    def stop_running(self) -> None:
+        """Stop the jobs in progress and the waiting ones (Ctrl-C on the server): each
+        request then ends with a 503 at once, and the server's shutdown need not cancel
+        requests half-way (uvicorn logs a traceback for each one it cancels)."""
+        self._closed = True
+        for _, future in list(self._waiting):
+            future.cancel()
+        for worker in list(self._all):
+            if worker not in self._idle:
+                worker.kill()
 
     def close(self) -> None:
         """Stop every worker, busy ones included, and the threads."""

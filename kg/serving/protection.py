@@ -11,7 +11,10 @@
   connection, so the rest of a 300 MB body is never read.
 - :class:`TimedH11Protocol` closes a connection whose request head has not fully arrived
   within ``head_timeout`` seconds (uvicorn only times out idle keep-alive connections, so a
-  client trickling header bytes could hold a connection forever).
+  client trickling header bytes could hold a connection forever), and keeps at most
+  ``max_per_address`` connections open per client address: one address holding 500 idle or
+  300 slowloris connections took every slot of the server's 256 and left other clients 503.
+  A connection over the share gets a 503 and is closed before uvicorn counts it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ log = logging.getLogger("aikg.serve")
 #: seconds for a request head, and for a request body, to arrive
 HEAD_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
+#: open connections one client address may hold (idle, slow or busy alike)
+MAX_PER_ADDRESS = 32
 #: bytes of URL (path and query string), and of all headers together. h11 enforces a cap on
 #: a request head only while it arrives in pieces; one that comes in a single read is parsed
 #: whole, so the application checks again.
@@ -34,15 +39,34 @@ MAX_HEADERS = 64 * 1024
 
 
 class TimedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline on each request head (slowloris)."""
+    """uvicorn's h11 protocol with a deadline on each request head (slowloris) and a share
+    of the connections per client address."""
 
     head_timeout = HEAD_TIMEOUT
+    max_per_address = MAX_PER_ADDRESS
+    _address = None  # the address counted for this connection; None: refused or not yet
 
     def connection_made(self, transport) -> None:
+        peer = transport.get_extra_info("peername")
+        address = peer[0] if isinstance(peer, tuple) and peer else "-"
+        counts = _open_per_address(self.server_state)
+        if counts.get(address, 0) >= self.max_per_address:
+            _refuse_over_share(transport, address, self.max_per_address)
+            return
+        counts[address] = counts.get(address, 0) + 1
+        self._address = address
         super().connection_made(transport)
         self._head_deadline = None
         self._timed_cycle = None
         self._arm_head_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        if self._address is not None:  # a refused connection's bytes are not parsed
+            super().data_received(data)
+
+    def eof_received(self) -> None:
+        if self._address is not None:
+            super().eof_received()
 
     def _arm_head_deadline(self) -> None:
         self._cancel_head_deadline()
@@ -73,8 +97,45 @@ class TimedH11Protocol(H11Protocol):
         super().on_response_complete()
 
     def connection_lost(self, exc) -> None:
+        if self._address is None:
+            return  # refused in connection_made: uvicorn never saw it
+        counts = _open_per_address(self.server_state)
+        counts[self._address] -= 1
+        if counts[self._address] <= 0:
+            del counts[self._address]
+        self._address = None
         self._cancel_head_deadline()
         super().connection_lost(exc)
+
+
+def _open_per_address(server_state) -> dict:
+    """Open connections per client address, kept on the server's state (one per server)."""
+    counts = getattr(server_state, "aikg_open_per_address", None)
+    if counts is None:
+        counts = server_state.aikg_open_per_address = {}
+    return counts
+
+
+_refusals_logged: dict[str, float] = {}
+
+
+def _refuse_over_share(transport, address: str, share: int) -> None:
+    """A 503 written straight to the socket, then closed: the request is never read."""
+    import time
+
+    body = (f"Too many connections from {address} (at most {share} at once); close some "
+            "and retry.\n").encode()
+    transport.write(b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; "
+                    b"charset=utf-8\r\nretry-after: 5\r\nconnection: close\r\n"
+                    b"content-length: %d\r\n\r\n%s" % (len(body), body))
+    transport.close()
+    now = time.monotonic()
+    if now - _refusals_logged.get(address, -60.0) >= 60:  # one line a minute, not a flood
+        if len(_refusals_logged) > 10000:
+            _refusals_logged.clear()
+        _refusals_logged[address] = now
+        log.info("%s refused: over its share of %d open connections (logged once a minute)",
+                 address, share)
 
 
 def default_allowed_hosts(bound: str) -> tuple[str, ...]:

@@ -49,11 +49,13 @@ CANONICAL = {
 
 @dataclass(frozen=True)
 class Answer:
-    """What the worker sends back: an HTTP status, a media type and the body."""
+    """What the worker sends back: an HTTP status, a media type, the body, and a note for
+    the server's log line (the query form)."""
 
     status: int
     media_type: str
     body: bytes
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ class Limits:
     allow_network: bool = False  #: True only when the operator passed --allow-network
 
 
-def _error(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+def _error(status: int, message: str, note: str = "") -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), note)
 
 
 class _TooLarge(Exception):
@@ -171,6 +173,12 @@ def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Ans
     solutions_kind, graph_kind = kind.split("|")
     max_rows = limits.max_rows
     results = store.query(query, prefixes=prefixes)
+    graph = not isinstance(results, (ox.QueryBoolean, ox.QuerySolutions))
+    if not (graph_kind if graph else solutions_kind):
+        offered = GRAPH_TYPES if graph else SOLUTION_TYPES
+        return _error(406, f"This query answers with {'a graph' if graph else 'solutions'}, "
+                           "in none of the formats the request accepts; ask for one of: "
+                           + ", ".join(offered) + ".")
     if isinstance(results, ox.QueryBoolean):
         body = results.serialize(format=getattr(ox.QueryResultsFormat, solutions_kind))
         return Answer(200, CANONICAL[solutions_kind], body)
@@ -220,32 +228,6 @@ def prepare(snapshot: str, limits: Limits):
     # load, not bulk_load: bulk_load's threads reserve over 128 MB of address space
     store.load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
     return store, mechanism
-
-
-def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits) -> None:
-    """The loop of one worker process: ``(query, kind)`` in, :class:`Answer` out."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the pool stops us
-    store, mechanism = prepare(snapshot, limits)
-    conn.send(("ready", mechanism))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        query, kind = job
-        try:
-            answer = execute(store, query, kind, limits, prefixes)
-        except MemoryError:
-            answer = None
-        except Exception as error:  # noqa: BLE001  (a worker must answer, whatever happens)
-            answer = _error(500, f"Internal error: {type(error).__name__}: {error}")
-        if answer is None:  # the heap may be in pieces: end here, the pool starts a fresh one
-            os._exit(MEMORY_EXIT)
-        conn.send(answer)
 
 
 #: exit status of a worker whose query ran out of memory in Python (Rust aborts: SIGABRT)

@@ -10,9 +10,9 @@ Routes:
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
   documentation.
 
-Queries run in killable worker processes (:mod:`kg.serving.pool`, :mod:`kg.serving.query_worker`)
-cut off the network, with a timeout and caps on memory, rows and bytes; a query whose client
-has gone is stopped. Updates, SERVICE, LOAD and dataset clauses are refused before any
+Queries and pages run in killable worker processes (:mod:`kg.serving.pool`,
+:mod:`kg.serving.worker_loop`) cut off the network, with a timeout and caps on memory, rows and
+bytes; a job whose client has gone is stopped, and so is every running one on Ctrl-C. Updates, SERVICE, LOAD and dataset clauses are refused before any
 engine sees them. HTTP-level limits (Host, framing, body, slow connections) are in
 :mod:`kg.serving.protection`.
 
@@ -24,6 +24,7 @@ engine sees them. HTTP-level limits (Host, framing, body, slow connections) are 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import socket
@@ -34,19 +35,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg.serving import query_worker
-from kg.query import sparql
 from kg.store import release as store
 from kg.errors import KGError
 from kg.serving import protection
 from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
 from kg.serving.negotiation import choose_kinds
-from kg.serving.pool import Busy, WorkerPool
+from kg.serving.dispatch import answer_job
+from kg.serving.pool import WorkerPool
+from kg.terminal import clip, escape
 
 log = logging.getLogger("aikg.serve")
 
@@ -68,6 +71,7 @@ class Settings:
     allow_network: bool = False  #: let queries that pass the guard reach the network
     allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
     client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
+    max_per_address: int = protection.MAX_PER_ADDRESS  #: open connections per client address
 
     def limits(self) -> query_worker.Limits:
         return query_worker.Limits(max_rows=self.max_rows,
@@ -131,37 +135,15 @@ async def sparql_endpoint(request: Request) -> Response:
     query, params, refusal = await _read_request(request)
     if refusal is not None:
         return refusal
-    from starlette.concurrency import run_in_threadpool
-
-    try:  # off the event loop: parsing a long query must not stall every other client
-        form = await run_in_threadpool(sparql.check_safe, query)
-    except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
-        return _refuse(400, str(error))
-    request.state.note = form
     fmt = (params.get("format") or params.get("output") or [None])[0]
     kinds = choose_kinds(request.headers.get("accept"), fmt)
     if kinds is None:
         offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
-        return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
+        return _refuse(406, f"Cannot answer in '{clip(request.headers.get('accept'), 100)}'; "
                             f"ask for one of: {offered}.")
-    pool: WorkerPool = request.app.state.pool
-    client = request.client.host if request.client else "-"
-    try:
-        answer = await pool.run(query, kinds, client, lambda: _client_gone(request.receive))
-    except Busy as busy:
-        return PlainTextResponse(str(busy) + "\n", 503,
-                                 headers={"Retry-After": str(busy.retry_after)})
-    if answer is None:
-        request.state.note = f"{form}; client gone, query stopped"
-        return Response(status_code=503)  # nobody reads it
-    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
-                    headers={"Vary": "Accept"})
-
-
-async def _client_gone(receive) -> None:
-    """Resolve when the client closes its connection (the body has been read by then)."""
-    while (await receive())["type"] != "http.disconnect":
-        pass
+    # the guard runs in the worker too (kg.serving.query_worker.checked): its parse is
+    # bounded by the query's timeout and stopped with it when the client goes
+    return await answer_job(request, ("sparql", query, kinds))
 
 
 # -- the application ---------------------------------------------------------------------
@@ -189,9 +171,11 @@ class _LogRequests:
         finally:
             client = scope.get("client") or ("-", 0)
             note = (scope.get("state") or {}).get("note") or ""
-            log.info("%s %s %s %d %dB %.0fms%s", client[0], scope["method"], scope["path"],
-                     seen["status"], seen["bytes"], (time.perf_counter() - started) * 1000,
-                     f" {note}" if note else "")
+            # the path is the client's text, percent-decoded: GET /%1b]0;TITLE%07 would set
+            # the operator's window title, OSC 52 their clipboard
+            log.info("%s %s %s %d %dB %.0fms%s", client[0], scope["method"],
+                     escape(scope["path"]), seen["status"], seen["bytes"],
+                     (time.perf_counter() - started) * 1000, f" {escape(note)}" if note else "")
 
 
 def create_app(graph, settings: Settings | None = None) -> Starlette:
@@ -210,7 +194,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
     pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
                       timeout=settings.timeout, limits=settings.limits(),
-                      queue_size=settings.queue)
+                      queue_size=settings.queue, graph_class=(type(graph), dict(graph.prefixes)))
     try:
         network = pool.wait_ready()
     except KGError:
@@ -258,21 +242,26 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
 
 
 def _uvicorn_config(app):
-    import uvicorn
-
     timeout = app.state.settings.client_timeout
-    protocol = type("H11Protocol", (protection.TimedH11Protocol,), {"head_timeout": timeout})
+    protocol = type("H11Protocol", (protection.TimedH11Protocol,),
+                    {"head_timeout": timeout,
+                     "max_per_address": app.state.settings.max_per_address})
     return uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on",
         http=protocol,  # closes connections whose request head is slow
         timeout_keep_alive=5,  # idle keep-alive connections
         limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 at once
         h11_max_incomplete_event_size=64 * 1024,  # request line + headers (long GET queries)
+        # Ctrl-C: requests still running get this long, then they are cancelled (their
+        # workers killed by the pool's close); without it uvicorn waited for each one
+        timeout_graceful_shutdown=GRACE,
     )
 
 
 #: open connections (and requests in progress) before new requests get 503
 MAX_CONNECTIONS = 256
+#: seconds requests in progress get to finish after Ctrl-C
+GRACE = 2.0
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -306,8 +295,6 @@ def running_server(extra=(), port: int = 0, host: str = "127.0.0.1", graph=None,
     ...     print(url)
     http://127.0.0.1:38211
     """
-    import uvicorn
-
     if graph is None:
         import kg
 
@@ -338,8 +325,6 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
 
     ``sock``: an already bound socket (see :func:`listening_socket`); else one is bound here.
     """
-    import uvicorn
-
     sock = sock or listening_socket(host, port)
     settings = settings or Settings()
     if not settings.allowed_hosts:
@@ -347,9 +332,38 @@ def serve(graph, host: str = "127.0.0.1", port: int = 8000, settings: Settings |
     try:
         with _request_log_to_stderr():
             app = create_app(graph, settings)
-            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
+            _Server(_uvicorn_config(app), app.state.pool).run(sockets=[sock])
     finally:
         sock.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server; Ctrl-C (or SIGTERM) also stops the queries and pages running, so
+    their requests end at once with a 503 and the server exits within a second or two.
+    uvicorn alone waited for every request (a page build ran for minutes), and the ones it
+    cancelled at its grace period each left a traceback on the terminal."""
+
+    def __init__(self, config, pool: WorkerPool):
+        super().__init__(config)
+        self.pool = pool
+        self.loop = None
+
+    async def startup(self, sockets=None):
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets=sockets)
+
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)
+        if self.loop is not None:  # in a signal handler: hand the work to the loop
+            self.loop.call_soon_threadsafe(self.pool.stop_running)
+
+
+class _EscapingFormatter(logging.Formatter):
+    """Every line to the terminal with control characters shown as escapes, whichever part
+    of the server wrote it (a second wall behind the request line's own escaping)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape(super().format(record), keep_newlines=True)
 
 
 @contextlib.contextmanager
@@ -363,7 +377,7 @@ def _request_log_to_stderr():
         yield
         return
     handler = logging.StreamHandler()  # sys.stderr
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.setFormatter(_EscapingFormatter("%(asctime)s %(message)s"))
     previous = log.level
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -1,0 +1,66 @@
+"""The loop of one query worker process: a job in, an answer out.
+
+A job is ``("sparql", query, kind)``, checked by the query guard and run here
+(:func:`checked`, :mod:`kg.serving.query_worker`), or a page (:mod:`kg.serving.page_jobs`).
+:mod:`kg.serving.pool` starts the processes, bounds each job by time and kills the process
+of a job whose client has gone.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kg.errors import KGError
+from kg.query.sparql import check_safe
+from kg.serving.page_jobs import Pages
+from kg.serving.query_worker import MEMORY_EXIT, Answer, Limits, _error, execute, prepare
+
+
+def checked(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
+    """The query guard, then :func:`execute`: both inside the worker, so the guard's parse
+    (seconds of rdflib for a long VALUES block) runs under the same timeout, cancelling and
+    queue as the query, in a process of its own, never under a lock shared by every client."""
+    try:
+        form = check_safe(query)
+    except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
+        return _error(400, str(error), note="refused")
+    answer = execute(store, query, kind, limits, prefixes)
+    return Answer(answer.status, answer.media_type, answer.body, form)
+
+
+def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits,
+                graph_class=None) -> None:
+    """The loop of one worker process: a job in, an :class:`Answer` out.
+
+    A job is ``("sparql", query, kind)`` or a page (:mod:`kg.serving.page_jobs`), which
+    reads the store through ``cls(store, prefixes=page_prefixes)`` for ``graph_class`` =
+    ``(cls, page_prefixes)`` (a :class:`kg.graph.KnowledgeGraph`), made on first use.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the pool stops us
+    store, mechanism = prepare(snapshot, limits)
+    conn.send(("ready", mechanism))
+    pages = None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            if job[0] == "sparql":
+                answer = checked(store, job[1], job[2], limits, prefixes)
+            else:
+                if pages is None:
+                    cls, page_prefixes = graph_class
+                    pages = Pages(cls(store, prefixes=page_prefixes), limits)
+                answer = pages.answer(job)
+        except MemoryError:
+            answer = None
+        except Exception as error:  # noqa: BLE001  (a worker must answer, whatever happens)
+            answer = _error(500, f"Internal error: {type(error).__name__}: {error}")
+        if answer is None:  # the heap may be in pieces: end here, the pool starts a fresh one
+            os._exit(MEMORY_EXIT)
+        conn.send(answer)

@@ -56,23 +56,25 @@ class KnowledgeGraph:
         return self._store
 
     # -- queries -----------------------------------------------------------------------
-    def run(self, query: str, bindings: dict | None = None):
+    def run(self, query: str, bindings: dict | None = None, base: str | None = None):
         """Run a read-only query with the predeclared prefixes; raw pyoxigraph results.
 
         ``bindings`` are bound as RDF terms with pyoxigraph's substitutions. pyoxigraph only
         substitutes variables of the SELECT projection; others are bound by a ``VALUES``
-        block of serialised terms opening the WHERE clause.
+        block of serialised terms opening the WHERE clause. ``base``: the absolute IRI that
+        relative IRIs resolve against (a query file's URI), unless the query declares BASE.
         """
         sparql.check_safe(query, allow_service=self.allow_network)
+        base = sparql.check_base(base)
         terms = {k: _term(v) for k, v in (bindings or {}).items()}
-        if self._keeps_answer(query, terms):
+        if self._keeps_answer(query, terms) and base is None:
             return self._cached(query)
         try:
-            return self._execute(query, terms)
+            return self._execute(query, terms, base)
         except RuntimeError as error:
             if "SELECT projection" not in str(error):
                 raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
-        return self._execute(sparql.with_values(query, terms), {})
+        return self._execute(sparql.with_values(query, terms), {}, base)
 
     def answer_kept(self, query: str, bindings: dict | None = None) -> bool:
         """Whether :meth:`run` would read this query's answer from beside a workspace store
@@ -115,14 +117,15 @@ class KnowledgeGraph:
             kept.write_bytes(self.folder, key, data)
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
-    def _execute(self, query: str, terms: dict):
+    def _execute(self, query: str, terms: dict, base: str | None = None):
         substitutions = {ox.Variable(k): v for k, v in terms.items()}
         try:
             return self.store.query(
-                query, prefixes=dict(self.prefixes), substitutions=substitutions or None
+                query, prefixes=dict(self.prefixes), substitutions=substitutions or None,
+                base_iri=base,
             )
         except SyntaxError as error:
-            raise QueryError(sparql.syntax_message(error, query)) from None
+            raise QueryError(sparql.syntax_message(error, query, base)) from None
         except (OSError, ValueError) as error:
             raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
 

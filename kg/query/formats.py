@@ -1,6 +1,7 @@
 """Query results as text: the W3C result formats, graphs, and readable tables.
 
-CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph itself.
+CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats: JSON and TSV written by
+pyoxigraph, CSV and XML by :mod:`kg.query.writers` (pyoxigraph's lose data there).
 ``table`` (aligned, for a terminal) and ``md`` (Markdown) are for people: IRIs are shortened
 to CURIEs and, where the graph has one, the label follows in brackets. Their cells show
 control characters as visible escapes (:mod:`kg.terminal`), so data cannot drive the
@@ -9,11 +10,12 @@ terminal; the W3C formats and RDF keep the data exact.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kg.query import sparql
+from kg.query import sparql, writers
 from kg.errors import QueryError
 from kg.terminal import clip, escape
 
@@ -46,7 +48,9 @@ def render(results, fmt: str, labels: Mapping[str, str] | None = None,
     if isinstance(results, (ox.QueryTriples, list)):
         return _triples(list(results), fmt, labels, prefixes)
     if fmt in RESULT_FORMATS:
-        return results.serialize(format=RESULT_FORMATS[fmt])
+        out = io.BytesIO()
+        _write_solutions(results, fmt, out)
+        return out.getvalue()
     if fmt in TEXT_FORMATS:
         names = [v.value for v in results.variables]
         # a column that has its own label column (?role and ?roleLabel) needs no label twice
@@ -59,11 +63,17 @@ def render(results, fmt: str, labels: Mapping[str, str] | None = None,
 
 
 def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
-    if fmt in ("json", "xml"):
+    if fmt == "json":
         return result.serialize(format=RESULT_FORMATS[fmt])
-    if fmt in ("table", "md", "csv", "tsv"):  # W3C CSV/TSV define no boolean form
+    if fmt == "xml":
+        out = io.BytesIO()
+        writers.write_xml(result, out)
+        return out.getvalue()
+    if fmt in TEXT_FORMATS:
         return b"true\n" if bool(result) else b"false\n"
-    raise QueryError(f"Format '{fmt}' does not fit an ASK result; use table, json or xml.")
+    # the W3C CSV and TSV formats define no boolean: a bare 'true' reads as a header, no rows
+    raise QueryError(f"Format '{fmt}' does not fit an ASK result (the W3C CSV and TSV formats "
+                     "have no boolean form); use table, md, json or xml.")
 
 
 def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str, str]) -> bytes:
@@ -142,6 +152,15 @@ def write(results, fmt: str, out, labels: dict[str, str] | None = None,
     """Write results in ``fmt`` to the binary file ``out``; W3C result formats stream, so a
     large CSV answer is never held in memory whole."""
     if fmt in RESULT_FORMATS and isinstance(results, ox.QuerySolutions):
-        results.serialize(out, format=RESULT_FORMATS[fmt])
+        _write_solutions(results, fmt, out)
     else:
         out.write(render(results, fmt, labels, prefixes))
+
+
+def _write_solutions(results: ox.QuerySolutions, fmt: str, out) -> None:
+    if fmt == "csv":
+        writers.write_csv(results, out)
+    elif fmt == "xml":
+        writers.write_xml(results, out)
+    else:
+        results.serialize(out, format=RESULT_FORMATS[fmt])

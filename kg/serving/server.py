@@ -43,9 +43,8 @@ from kg.serving import query_worker
 from kg.query import sparql
 from kg.store import release as store
 from kg.errors import KGError
-from kg.serving import protection
+from kg.serving import protection, protocol
 from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
-from kg.serving.negotiation import choose_kinds
 from kg.serving.pool import Busy, WorkerPool
 
 log = logging.getLogger("aikg.serve")
@@ -68,6 +67,8 @@ class Settings:
     allow_network: bool = False  #: let queries that pass the guard reach the network
     allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
     client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
+    #: named graphs served beside the graph: IRI -> RDF file (None: an empty graph)
+    graphs: dict[str, str | None] = field(default_factory=dict)
 
     def limits(self) -> query_worker.Limits:
         return query_worker.Limits(max_rows=self.max_rows,
@@ -99,6 +100,10 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
         except ClientDisconnect:
             request.state.note = "client hung up mid-body"
             return None, params, Response(status_code=400)  # nobody reads it
+        try:
+            protocol.check_content_type(request.headers.get("content-type"))
+        except protocol.Refused as refused:
+            return None, params, _refuse(refused.status, refused.message)
         body = raw.decode("utf-8", errors="replace")
         if media == "application/x-www-form-urlencoded":
             form = parse_qs(body, keep_blank_values=True)
@@ -112,11 +117,6 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
                      "application/sparql-query or application/x-www-form-urlencoded.")
     if "update" in params:
         return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
-    for clause in ("default-graph-uri", "named-graph-uri"):
-        if clause in params:
-            return None, params, _refuse(
-                400, f"{clause} is refused: the endpoint serves one graph and does not load "
-                     "other datasets; remove the parameter.")
     if query is None:
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
@@ -128,6 +128,9 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
 
 
 async def sparql_endpoint(request: Request) -> Response:
+    if request.method == "GET" and not {"query", "update"} & set(
+            parse_qs(request.url.query, keep_blank_values=True)):
+        return _service_description(request)
     query, params, refusal = await _read_request(request)
     if refusal is not None:
         return refusal
@@ -139,15 +142,16 @@ async def sparql_endpoint(request: Request) -> Response:
         return _refuse(400, str(error))
     request.state.note = form
     fmt = (params.get("format") or params.get("output") or [None])[0]
-    kinds = choose_kinds(request.headers.get("accept"), fmt)
-    if kinds is None:
-        offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
-        return _refuse(406, f"Cannot answer in '{request.headers.get('accept')}'; "
-                            f"ask for one of: {offered}.")
+    try:
+        kind = protocol.answer_kind(form, request.headers.get("accept"), fmt)
+        dataset = protocol.dataset(params, request.app.state.served)
+    except protocol.Refused as refused:
+        return _refuse(refused.status, refused.message)
+    job = query_worker.Job(query, _endpoint_url(request), dataset.default, dataset.named)
     pool: WorkerPool = request.app.state.pool
     client = request.client.host if request.client else "-"
     try:
-        answer = await pool.run(query, kinds, client, lambda: _client_gone(request.receive))
+        answer = await pool.run(job, kind, client, lambda: _client_gone(request.receive))
     except Busy as busy:
         return PlainTextResponse(str(busy) + "\n", 503,
                                  headers={"Retry-After": str(busy.retry_after)})
@@ -156,6 +160,21 @@ async def sparql_endpoint(request: Request) -> Response:
         return Response(status_code=503)  # nobody reads it
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers={"Vary": "Accept"})
+
+
+def _endpoint_url(request: Request) -> str:
+    """The endpoint's URL as this client reached it: the base IRI of its queries, and the
+    subject of its Service Description."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _service_description(request: Request) -> Response:
+    try:
+        body, media = protocol.description(_endpoint_url(request), request.app.state.served,
+                                           request.headers.get("accept"))
+    except protocol.Refused as refused:
+        return _refuse(refused.status, refused.message)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
 async def _client_gone(receive) -> None:
@@ -200,14 +219,12 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     Its query workers start here, and the call returns once they are up (raising
     :class:`KGError` when they cannot start); they stop when the application shuts down.
     """
-    import pyoxigraph as ox
-
     settings = settings or Settings()
     if settings.release is None:
         settings.release = store.require_release()
     tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
-    snapshot = Path(tmp.name) / "graph.nt"
-    ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+    snapshot = Path(tmp.name) / "graph.nq"
+    served = protocol.snapshot(graph, settings.graphs, snapshot)
     pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
                       timeout=settings.timeout, limits=settings.limits(),
                       queue_size=settings.queue)
@@ -241,6 +258,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.pool = pool
+    app.state.served = served
     app.state.settings = settings
     app.state.docs_html = None
     app.state.pages = {}  # pages made for /browse, kept

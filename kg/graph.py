@@ -125,7 +125,8 @@ class KnowledgeGraph:
                 base_iri=base,
             )
         except SyntaxError as error:
-            raise QueryError(sparql.syntax_message(error, query, base)) from None
+            raise QueryError(sparql.syntax_message(error, query, base, second_opinion=True)
+                             ) from None
         except (OSError, ValueError) as error:
             raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
 

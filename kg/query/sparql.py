@@ -228,10 +228,17 @@ def check_base(base: str | None) -> str | None:
                          "file:///home/me/queries/.") from None
 
 
-def syntax_message(error: SyntaxError, query: str, base: str | None = None) -> str:
+def syntax_message(error: SyntaxError, query: str, base: str | None = None,
+                   second_opinion: bool = False) -> str:
     """One line: where a query is malformed, as ``line L, column C: what``; a relative IRI
     with no base to resolve it against is named as the cause (pyoxigraph then reports the
-    tokens it expected instead)."""
+    tokens it expected instead).
+
+    ``second_opinion``: when rdflib's parser also fails on the query, its message is given
+    instead: pyoxigraph's lists one token it expected ("expected OPTIONAL" for a triple with
+    no object), rdflib's names what it found where. It costs rdflib's import (0.3 s), which
+    only a malformed query pays.
+    """
     relative = [] if base else relative_iris(query)
     if relative:
         from kg.terminal import escape
@@ -239,6 +246,14 @@ def syntax_message(error: SyntaxError, query: str, base: str | None = None) -> s
         return (f"The query uses the relative IRI {escape(relative[0])} and has no base IRI to "
                 "resolve it against; add BASE <...> to the query, give --base IRI, or run it "
                 "from a file (-f), whose URI is the base.")
+    if second_opinion:
+        from kg.query.guard import inspect
+
+        try:
+            inspect(query, allow_from=True, allow_service=True)
+        except QueryError as refusal:
+            if str(refusal).startswith("Malformed SPARQL"):
+                return str(refusal)
     text = str(error)
     match = re.search(r"error at (\d+):(\d+): (.*)", text, re.S)
     if match:

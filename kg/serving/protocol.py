@@ -88,13 +88,16 @@ class Dataset:
 
     default: tuple[str, ...] = (GRAPH,)
     named: tuple[str, ...] = ()
+    #: named by the request (default-graph-uri, named-graph-uri): it then overrides the
+    #: query's FROM clauses (the protocol's rule, and pyoxigraph's), so they fetch nothing
+    given: bool = False
 
 
 def dataset(params: dict[str, list[str]], served: Served) -> Dataset:
     """The request's dataset from ``default-graph-uri`` / ``named-graph-uri`` (empty ignored).
 
     >>> dataset({"default-graph-uri": [""]}, Served(10))
-    Dataset(default=('https://w3id.org/ai-leadership-kg/graph',), named=())
+    Dataset(default=('https://w3id.org/ai-leadership-kg/graph',), named=(), given=False)
     """
     default = [g.strip() for g in params.get("default-graph-uri", []) if g.strip()]
     named = [g.strip() for g in params.get("named-graph-uri", []) if g.strip()]
@@ -108,7 +111,7 @@ def dataset(params: dict[str, list[str]], served: Served) -> Dataset:
                                    "leave the parameter out.")
     if not default and not named:
         return Dataset(named=tuple(served.named))
-    return Dataset(tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named)))
+    return Dataset(tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named)), given=True)
 
 
 def snapshot(graph, graphs: dict[str, str | None], path) -> Served:

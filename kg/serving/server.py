@@ -136,15 +136,18 @@ async def sparql_endpoint(request: Request) -> Response:
         return refusal
     from starlette.concurrency import run_in_threadpool
 
+    try:
+        dataset = protocol.dataset(params, request.app.state.served)
+    except protocol.Refused as refused:
+        return _refuse(refused.status, refused.message)
     try:  # off the event loop: parsing a long query must not stall every other client
-        form = await run_in_threadpool(sparql.check_safe, query)
+        form = await run_in_threadpool(sparql.check_safe, query, dataset.given)
     except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
         return _refuse(400, str(error))
     request.state.note = form
     fmt = (params.get("format") or params.get("output") or [None])[0]
     try:
         kind = protocol.answer_kind(form, request.headers.get("accept"), fmt)
-        dataset = protocol.dataset(params, request.app.state.served)
     except protocol.Refused as refused:
         return _refuse(refused.status, refused.message)
     job = query_worker.Job(query, _endpoint_url(request), dataset.default, dataset.named)

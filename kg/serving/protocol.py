@@ -171,6 +171,10 @@ def description(endpoint: str, served: Served, accept: str | None) -> tuple[byte
         raise Refused(406, f"The service description is in {', '.join(DESCRIPTION_TYPES)}; "
                            f"cannot answer in '{accept}'.")
     triples = _description(endpoint, served)
+    first: dict = {}  # one block per subject in Turtle: the service first
+    for triple in triples:
+        first.setdefault(triple.subject, len(first))
+    triples.sort(key=lambda t: first[t.subject])
     prefixes = {"sd": SD, "void": VOID, "formats": FORMATS}
     kwargs = {"prefixes": prefixes} if kind == "TURTLE" else {}
     body = ox.serialize(triples, format=getattr(ox.RdfFormat, kind), **kwargs)

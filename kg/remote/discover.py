@@ -36,6 +36,7 @@ class Found:
     update: str | None = None
     gsp: str | None = None
     server: str = ""  #: the ``Server`` header, e.g. ``Oxigraph/0.5.13``
+    query_described: bool = False  #: the query URL came from a service description
     sources: list[str] = field(default_factory=list)  #: "service description", "layout of ..."
 
     def summary(self) -> str:
@@ -104,13 +105,21 @@ def _read_description(found: Found, url: str, data: bytes, content_type: str) ->
             endpoints[t.subject] = t.object.value
         elif t.predicate.value == SD + "supportedLanguage":
             languages.setdefault(t.subject, set()).add(t.object.value.removeprefix(SD))
+    asked = urllib.parse.urlsplit(url)[:2]
+    described = False
     for service, endpoint in endpoints.items():
+        # only where we asked: Virtuoso describes http://localuriqaserver/sparql unless
+        # configured, a host no client can reach
+        if urllib.parse.urlsplit(endpoint)[:2] != asked:
+            continue
         spoken = languages.get(service, set())
         if spoken & {"SPARQL11Query", "SPARQL10Query"}:
-            found.query = endpoint
+            found.query, found.query_described = endpoint, True
+            described = True
         if "SPARQL11Update" in spoken:
             found.update = endpoint
-    if endpoints:
+            described = True
+    if described:
         found.sources.append("its service description")
 
 
@@ -128,13 +137,9 @@ def _apply_layout(found: Found, url: str) -> None:
             path = path[: -len(tail)]
             break
     base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    described = bool(found.sources)
-    if not described or found.query == url and _is_base(url, base):
+    if not found.query_described:
         found.query = base + query
     found.update = found.update or base + update
     found.gsp = found.gsp or base + gsp
     found.sources.append(f"the layout of {found.server.split('/')[0] or name}")
 
-
-def _is_base(url: str, base: str) -> bool:
-    return url.rstrip("/") == base.rstrip("/")

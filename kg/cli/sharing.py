@@ -75,9 +75,9 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
     complete; pushing twice gives the same graph. Credentials: AIKG_ENDPOINT_USER and
     AIKG_ENDPOINT_PASSWORD, or ~/.netrc; never on the command line.
 
-    One URL per server: without --update or --gsp, the store's service description and
-    the known layouts (Oxigraph server, Virtuoso, Fuseki) give them, and the command says
-    what it found; explicit options win.
+    One URL per server: given neither --update nor --gsp, the store's service description
+    and the known layouts (Oxigraph server, Virtuoso, Fuseki) give them, and the command
+    says what it found; given either, the options are taken as they are.
 
     \b
     Examples:
@@ -93,7 +93,7 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
     endpoint = endpoint or context.endpoint
     if not endpoint:
         raise click.UsageError("Give the store: --endpoint URL (or set AIKG_ENDPOINT).")
-    if update_url is None or gsp_url is None:  # one URL per server: find the others
+    if update_url is None and gsp_url is None:  # one URL per server: find the others
         from kg.remote.discover import discover
 
         found = discover(endpoint, timeout=context.timeout)

@@ -153,13 +153,17 @@ def answer_kind(form: str, accept: str | None, fmt: str | None) -> str:
         kind = graph if offered is GRAPH_TYPES else solutions
         if kind in offered.values():
             return kind
-        raise Refused(406, f"format={fmt} does not fit a {form} result; ask for one of: "
+        raise Refused(406, f"format={fmt} does not fit {_a(form)} result; ask for one of: "
                            f"{', '.join(dict.fromkeys(offered))}.")
     kind = negotiate(accept, offered)
     if kind is None:
-        raise Refused(406, f"Cannot answer a {form} query in '{accept}'; ask for one of: "
+        raise Refused(406, f"Cannot answer {_a(form)} query in '{accept}'; ask for one of: "
                            f"{', '.join(offered)}.")
     return kind
+
+
+def _a(form: str) -> str:
+    return ("an " if form == "ASK" else "a ") + form
 
 
 def description(endpoint: str, served: Served, accept: str | None) -> tuple[bytes, str]:

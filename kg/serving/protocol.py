@@ -117,22 +117,32 @@ def dataset(params: dict[str, list[str]], served: Served) -> Dataset:
 def snapshot(graph, graphs: dict[str, str | None], path) -> Served:
     """Write the endpoint's dataset as N-Quads at ``path`` for its query workers: ``graph``
     (a :class:`kg.graph.KnowledgeGraph`) as the graph named :data:`GRAPH`, and each named
-    graph of ``graphs`` (IRI -> RDF file, None for an empty graph). Returns the sizes."""
+    graph of ``graphs`` (IRI -> RDF file, None for an empty graph). Streamed, never held
+    twice in memory. Returns the sizes."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    name = ox.NamedNode(GRAPH)
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in graph.triples())
     sizes = {}
-    for iri, file in graphs.items():
-        target = ox.NamedNode(iri)  # a ValueError names a bad IRI
-        if file is not None:
-            store.load(path=str(file), format=ox.RdfFormat.from_extension(str(file).rsplit(
-                ".", 1)[-1]) or ox.RdfFormat.TURTLE, base_iri=Path(file).resolve().as_uri(),
-                to_graph=target)
-        sizes[iri] = sum(1 for _ in store.quads_for_pattern(None, None, None, target))
-    store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+    with open(path, "wb") as out:
+        name = ox.NamedNode(GRAPH)
+        ox.serialize((ox.Quad(q.subject, q.predicate, q.object, name) for q in graph.triples()),
+                     out, format=ox.RdfFormat.N_QUADS)
+        for iri, file in graphs.items():
+            target = ox.NamedNode(iri)  # a ValueError names a bad IRI
+            sizes[iri] = 0
+            if file is None:
+                continue
+            fmt = ox.RdfFormat.from_extension(Path(file).suffix[1:]) or ox.RdfFormat.TURTLE
+            counted = _counted(ox.parse(path=str(file), format=fmt,
+                                        base_iri=Path(file).resolve().as_uri()), sizes, iri)
+            ox.serialize((ox.Quad(q.subject, q.predicate, q.object, target) for q in counted),
+                         out, format=ox.RdfFormat.N_QUADS)
     return Served(len(graph), sizes)
+
+
+def _counted(quads, sizes: dict[str, int], key: str):
+    for quad in quads:
+        sizes[key] += 1
+        yield quad
 
 
 def check_content_type(header: str | None) -> None:

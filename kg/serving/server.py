@@ -3,8 +3,10 @@
 Routes:
 
 - ``/sparql``: GET ``?query=``, POST form (``query=``) or POST ``application/sparql-query``;
-  results negotiated from the Accept header (SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
-  Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE).
+  results negotiated from the Accept header per query form (:mod:`kg.serving.protocol`:
+  SPARQL JSON, XML, CSV, TSV for SELECT; JSON, XML for ASK; Turtle, N-Triples, JSON-LD,
+  RDF/XML for CONSTRUCT and DESCRIBE); ``default-graph-uri`` / ``named-graph-uri`` naming
+  served graphs; GET without a query: the Service Description.
 - ``/ai-leadership-kg/ontology`` (the path of the ontology IRI): the release files, negotiated
   from the Accept header, or named by extension (``ontology.ttl``, ``.nt``, ``.rdf``,
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference

@@ -29,7 +29,9 @@ def _query_url(endpoint: str, timeout: float) -> str:
     taken as the query URL, with no extra request."""
     import urllib.parse
 
-    if urllib.parse.urlsplit(endpoint).path not in ("", "/"):
+    from kg.remote.http import check_url
+
+    if urllib.parse.urlsplit(check_url(endpoint)).path not in ("", "/"):
         return endpoint
     from kg.remote.discover import discover
 

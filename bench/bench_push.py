@@ -6,6 +6,7 @@ version of ``kg/remote/push.py`` (e.g. ``git show REV:kg/remote/push.py > /tmp/p
 
     .venv/bin/python bench/gen_graph.py --triples 100000 -o /tmp/g100k.nt
     .venv/bin/python bench/bench_push.py /tmp/g100k.nt
+    .venv/bin/python bench/bench_push.py /tmp/g100k.nt --once --versus-loader
 """
 
 from __future__ import annotations
@@ -48,9 +49,16 @@ def main(argv=None) -> int:
     parser.add_argument("ntriples", type=Path)
     parser.add_argument("--module", type=Path, help="another push.py to time")
     parser.add_argument("--once", action="store_true", help="skip the second (replace) push")
+    parser.add_argument("--versus-loader", action="store_true",
+                        help="first time the server's own bulk loader ('oxigraph load') on the "
+                             "same file into a fresh store, for the ratio push / loader")
     args = parser.parse_args(argv)
     pushing = load_module(args.module)
     triples = list(ox.parse(path=str(args.ntriples), format=ox.RdfFormat.N_TRIPLES))
+    if args.versus_loader:
+        loader_rate = _loader_rate(args.ntriples, len(triples))
+        print(f"| oxigraph load (the server's bulk loader) | {len(triples):,} | | "
+              f"{loader_rate:,.0f} | | | |", flush=True)
     with engines.oxigraph_server() as oxi:
         for label in ("first push", "replace")[:1 if args.once else 2]:
             client, server = time.process_time(), server_cpu(oxi.pid)
@@ -59,7 +67,21 @@ def main(argv=None) -> int:
             print(f"| {label} | {done.sent:,} | {done.seconds:.2f} s | {done.rate:,.0f} | "
                   f"{time.process_time() - client:.2f} s | {server_cpu(oxi.pid) - server:.2f} s "
                   f"| {done.protocol}, {done.requests} requests |", flush=True)
+            if args.versus_loader:
+                print(f"push / loader: {done.rate / loader_rate:.0%}", flush=True)
     return 0
+
+
+def _loader_rate(ntriples: Path, count: int) -> float:
+    """Triples per second of ``oxigraph load`` into a fresh store (whole process)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aikg-loader-") as tmp:
+        started = time.perf_counter()
+        subprocess.run([engines.oxigraph_binary(), "load", "--location", tmp, "--file",
+                        str(ntriples), "--graph", GRAPH], check=True, capture_output=True)
+        return count / (time.perf_counter() - started)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,9 @@ class KnowledgeGraph:
                  size: int | None = None):
         self._store = store_  # a store, or a function that opens it (see :attr:`store`)
         self._size = size
+        #: the graph queries read as their default graph: the store's default graph (None),
+        #: or a named one (an endpoint's worker holds the graph under its name)
+        self.graph_name: str | None = None
         self.extra = extra
         #: the workspace folder of this merged graph (immutable: answers can be cached there)
         self.folder = folder
@@ -57,23 +60,25 @@ class KnowledgeGraph:
         return self._store
 
     # -- queries -----------------------------------------------------------------------
-    def run(self, query: str, bindings: dict | None = None):
+    def run(self, query: str, bindings: dict | None = None, base: str | None = None):
         """Run a read-only query with the predeclared prefixes; raw pyoxigraph results.
 
         ``bindings`` are bound as RDF terms with pyoxigraph's substitutions. pyoxigraph only
         substitutes variables of the SELECT projection; others are bound by a ``VALUES``
-        block of serialised terms opening the WHERE clause.
+        block of serialised terms opening the WHERE clause. ``base``: the absolute IRI that
+        relative IRIs resolve against (a query file's URI), unless the query declares BASE.
         """
         sparql.check_safe(query, allow_service=self.allow_network)
+        base = sparql.check_base(base)
         terms = {k: _term(v) for k, v in (bindings or {}).items()}
-        if self._keeps_answer(query, terms):
+        if self._keeps_answer(query, terms) and base is None:
             return self._cached(query)
         try:
-            return self._execute(query, terms)
+            return self._execute(query, terms, base)
         except RuntimeError as error:
             if "SELECT projection" not in str(error):
                 raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
-        return self._execute(sparql.with_values(query, terms), {})
+        return self._execute(sparql.with_values(query, terms), {}, base)
 
     def answer_kept(self, query: str, bindings: dict | None = None) -> bool:
         """Whether :meth:`run` would read this query's answer from beside a workspace store
@@ -120,14 +125,16 @@ class KnowledgeGraph:
         kept.write_bytes(self.folder, key, data)
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
-    def _execute(self, query: str, terms: dict):
+    def _execute(self, query: str, terms: dict, base: str | None = None):
         substitutions = {ox.Variable(k): v for k, v in terms.items()}
         try:
             return self.store.query(
-                query, prefixes=dict(self.prefixes), substitutions=substitutions or None
+                query, prefixes=dict(self.prefixes), substitutions=substitutions or None,
+                base_iri=base, default_graph=self._default_graph(),
             )
         except SyntaxError as error:
-            raise QueryError(sparql.syntax_message(error, query)) from None
+            raise QueryError(sparql.syntax_message(error, query, base, second_opinion=True)
+                             ) from None
         except (OSError, ValueError) as error:
             raise QueryError(f"The query failed: {str(error).splitlines()[0]}") from None
 
@@ -327,7 +334,10 @@ class KnowledgeGraph:
 
     # -- other views -------------------------------------------------------------------
     def triples(self) -> Iterable[ox.Quad]:
-        return self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return self.store.quads_for_pattern(None, None, None, self._default_graph())
+
+    def _default_graph(self):
+        return ox.DefaultGraph() if self.graph_name is None else ox.NamedNode(self.graph_name)
 
     def __len__(self) -> int:
         return self._size if self._size is not None else len(self.store)

@@ -90,3 +90,23 @@ def test_describe_query(aikg):
     result = aikg("query", "DESCRIBE ail:SkillPython", "--format", "nt")
     parsed = Graph().parse(data=result.stdout_bytes, format="nt")
     assert (URIRef("https://w3id.org/ai-leadership-kg/ontology#SkillPython"), None, None) in parsed
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_a_long_answer_for_people_shows_a_page_and_says_how_many_follow(aikg, graph, fmt):
+    """Issue 22: 223k rows of a catalogue query over 1M triples took seconds to lay out;
+    people get the first page and the count, machine formats every row."""
+    from kg.query.formats import PAGE
+
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    shown = aikg("query", query, "--format", fmt)
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[-1] == (f"(the first {PAGE:,} of {len(graph):,} rows; --format csv, tsv, json "
+                         "or xml writes them all)")
+    body = [line for line in lines if line.startswith("| ")] if fmt == "md" else lines[2:-1]
+    assert len(body) == PAGE + (1 if fmt == "md" else 0)  # md: the header row too
+    every = aikg("query", query, "--format", "csv")
+    import csv
+
+    assert len(list(csv.reader(io.StringIO(every.stdout, newline="")))) == len(graph) + 1

@@ -11,7 +11,7 @@ import pytest
 import kg
 from kg.pages import charts
 from kg.serving import linked_data
-from kg.pages import viz
+from kg.pages import path_page, viz
 from tests.test_viz import XSS_LABEL, write_xss
 
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
@@ -238,9 +238,9 @@ def test_a_path_on_an_illegible_ladder_draws_its_roles_and_their_neighbours(grap
     from kg.pages import path_page as viz_path
 
     result = paths.find_path(graph, "Junior AI Engineer", "Head of AI Engineering")
-    whole = viz.path_page(graph, result, tmp_path / "p.html")
+    whole = path_page.path_page(graph, result, tmp_path / "p.html")
     monkeypatch.setattr(viz_path, "READABLE_PX", 30)
-    part = viz.path_page(graph, result, tmp_path / "q.html")
+    part = path_page.path_page(graph, result, tmp_path / "q.html")
     on_path = {r.iri for r in result.best.roles}
     drawn = {n["id"] for n in _data(part.path)["nodes"]}
     assert on_path <= drawn and part.nodes < whole.nodes

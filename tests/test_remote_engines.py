@@ -481,7 +481,8 @@ def test_a_down_endpoint(aikg):
 def test_a_refused_update(store, remote, aikg, monkeypatch):
     """Wrong update URL, then (Virtuoso) no credentials: the store's own words, one line."""
     target = GRAPH + "/refused"
-    wrong = aikg("push", "--endpoint", store.query, "--graph", target)  # the query URL
+    wrong = aikg("push", "--endpoint", store.query, "--update", store.query,  # the query URL
+                 "--graph", target)
     _one_error_line(wrong, store.query, "refused the update")
     if store.user is not None:
         monkeypatch.delenv("AIKG_ENDPOINT_USER")

@@ -136,7 +136,8 @@ def test_updates_and_dataset_parameters_are_refused(client):
 def test_malformed_and_missing_queries_get_400(client):
     malformed = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o"})
     assert malformed.status_code == 400 and malformed.text.startswith("Malformed SPARQL at line 1")
-    assert client.get("/sparql").status_code == 400
+    # GET /sparql without a query is the Service Description (tests/test_protocol.py)
+    assert client.post("/sparql", data={"format": "json"}).status_code == 400
     wrong_type = client.post("/sparql", content="ASK {}", headers={"Content-Type": "text/plain"})
     assert wrong_type.status_code == 415
 

@@ -112,7 +112,7 @@ def test_user_values_echoed_in_errors_are_escaped(aikg):
     assert _safe(result.stderr).startswith(r"Error: No entity matches 'nobody\x1b]0;pwned\x07'")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
 def test_machine_formats_keep_the_data_exact(run, fmt):
     out = run("query", "SELECT ?l WHERE { <https://example.org/evil#Role> rdfs:label ?l }",
               "--format", fmt).stdout
@@ -120,6 +120,16 @@ def test_machine_formats_keep_the_data_exact(run, fmt):
         assert json.loads(out)["results"]["bindings"][0]["l"]["value"] == LABEL
     else:
         assert "\x1b[2J\x1b[H Engineer\x1b]0;pwned\x07" in out
+
+
+def test_xml_refuses_control_characters_it_cannot_carry(run):
+    """XML 1.0 has no way to write ESC or BEL, not even as a character reference: the
+    answer is refused in one line rather than written as a document no XML reader takes."""
+    result = run("query", "SELECT ?l WHERE { <https://example.org/evil#Role> rdfs:label ?l }",
+                 "--format", "xml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: The answer holds the character U+001B, which XML "
+                                    "1.0 cannot carry")
 
 
 def test_describe_and_path_json_keep_the_data_exact(run):

@@ -22,6 +22,23 @@ from kg.errors import KGError
 __version__ = "0.1.0"
 
 
+
+def _query_url(endpoint: str, timeout: float) -> str:
+    """The query URL of a store given by its bare server URL (no path, never a query
+    endpoint itself: Oxigraph answers its page there); said on stderr. Any other URL is
+    taken as the query URL, with no extra request."""
+    import urllib.parse
+
+    from kg.remote.http import check_url
+
+    if urllib.parse.urlsplit(check_url(endpoint)).path not in ("", "/"):
+        return endpoint
+    from kg.remote.discover import discover
+
+    found = discover(endpoint, timeout=timeout)
+    click.echo(f"Found at {endpoint}: {found.summary()}.", err=True)
+    return found.query
+
 class Context:
     """What the global options say; the graph is loaded on first use only."""
 
@@ -58,6 +75,7 @@ class Context:
                              "files to the store first (aikg --with FILE push --endpoint URL), "
                              "or drop --endpoint.")
         if self._kg is None:
+            endpoint = _query_url(endpoint, self.timeout)
             self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
             self._kg.allow_network = self.allow_network
             self._kg.keep_in = self.workspace().folder / "remote"  # its ladder (kg.paths.answers)

@@ -88,10 +88,13 @@ def _looks_like_name(text: str) -> bool:
                    "with --endpoint, where it fetches every label of the store).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
               metavar="SECONDS", help="Stop a query that runs longer (0 = no limit).")
+@click.option("--base", metavar="IRI", callback=not_empty,
+              help="Resolve relative IRIs against this absolute IRI (default: the -f file's "
+                   "URI; none for query text).")
 @click.pass_context
 @handle_errors
 @one_shot
-def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
+def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base):
     """Run SPARQL: a named query, text, -f FILE or - (stdin).
 
     The ontology's prefixes (ail:, rdfs:, skos:, dcterms:, owl:, xsd:, schema:, ...) are
@@ -104,6 +107,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
       aikg query skills-for-role -p role "Head of AI"
       aikg query 'SELECT ?role WHERE { ?role a ail:Role }' --format csv
       aikg query -f mine.rq --endpoint http://localhost:3030/ds/sparql
+
+    Relative IRIs (<x>) resolve against the query file's URI with -f, or --base IRI.
     """
     from kg.query import catalogue
     from kg.query import formats
@@ -120,6 +125,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
         if params:
             raise ParameterError("-p applies to named queries only; bind values in your "
                                  "query text or save it in kg/queries/.")
+    if base is None and file not in (None, "-"):
+        base = Path(file).resolve().as_uri()
     context = ctx.find_object(Context)
     endpoint = endpoint or context.endpoint
     graph = context.remote(endpoint) if endpoint else context.local()
@@ -137,10 +144,10 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout):
     def work(out):
         if fmt in formats.TEXT_FORMATS:  # made for people: kept when the answer is
             out.write(graph.shown(text, values, fmt, labels, lambda: formats.render(
-                graph.run(text, values), fmt, graph.labels() if labels else None,
+                graph.run(text, values, base), fmt, graph.labels() if labels else None,
                 graph.prefixes)))
             return
-        formats.write(graph.run(text, values), fmt, out, None, graph.prefixes)
+        formats.write(graph.run(text, values, base), fmt, out, None, graph.prefixes)
 
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
     # answer kept beside a workspace store: no query runs that a child would have to stop

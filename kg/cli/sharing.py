@@ -55,8 +55,8 @@ def charts(ctx, out_dir):
 
 @main.command()
 @click.option("--endpoint", metavar="URL", callback=not_empty,
-              help="The store's SPARQL query URL (default: the global --endpoint / "
-                   "AIKG_ENDPOINT); the count afterwards is asked there.")
+              help="The store (its query URL, or any URL of it: the others are found; "
+                   "default: the global --endpoint / AIKG_ENDPOINT).")
 @click.option("--update", "update_url", metavar="URL", callback=not_empty,
               help="The store's SPARQL Update URL (default: the query URL).")
 @click.option("--gsp", "gsp_url", metavar="URL", callback=not_empty,
@@ -75,8 +75,13 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
     complete; pushing twice gives the same graph. Credentials: AIKG_ENDPOINT_USER and
     AIKG_ENDPOINT_PASSWORD, or ~/.netrc; never on the command line.
 
+    One URL per server: given neither --update nor --gsp, the store's service description
+    and the known layouts (Oxigraph server, Virtuoso, Fuseki) give them, and the command
+    says what it found; given either, the options are taken as they are.
+
     \b
     Examples:
+      aikg push --endpoint http://localhost:7878 --graph https://example.org/careers
       aikg push --endpoint http://localhost:7878/query --update http://localhost:7878/update \\
                 --gsp http://localhost:7878/store --graph https://example.org/careers
       aikg --with team.ttl push --endpoint http://localhost:8890/sparql \\
@@ -88,6 +93,13 @@ def push(ctx, endpoint, update_url, gsp_url, graph_iri):
     endpoint = endpoint or context.endpoint
     if not endpoint:
         raise click.UsageError("Give the store: --endpoint URL (or set AIKG_ENDPOINT).")
+    if update_url is None and gsp_url is None:  # one URL per server: find the others
+        from kg.remote.discover import discover
+
+        found = discover(endpoint, timeout=context.timeout)
+        click.echo(f"Found at {endpoint}: {found.summary()}.", err=True)
+        endpoint, update_url = found.query, update_url or found.update
+        gsp_url = gsp_url or found.gsp
     graph_iri = graph_iri or context.graph
     # the local graph is only read here, never queried with user SPARQL; this process must
     # reach the store, so it is not cut off the network

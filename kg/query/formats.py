@@ -1,6 +1,7 @@
 """Query results as text: the W3C result formats, graphs, and readable tables.
 
-CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph itself.
+CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats: JSON and TSV written by
+pyoxigraph, CSV and XML by :mod:`kg.query.writers` (pyoxigraph's lose data there).
 ``table`` (aligned, for a terminal) and ``md`` (Markdown) are for people: IRIs are shortened
 to CURIEs and, where the graph has one, the label follows in brackets. Their cells show
 control characters as visible escapes (:mod:`kg.terminal`), so data cannot drive the
@@ -9,11 +10,12 @@ terminal; the W3C formats and RDF keep the data exact.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kg.query import sparql
+from kg.query import sparql, writers
 from kg.errors import QueryError
 from kg.terminal import clip, escape
 
@@ -46,32 +48,40 @@ def render(results, fmt: str, labels: Mapping[str, str] | None = None,
     if isinstance(results, (ox.QueryTriples, list)):
         return _triples(list(results), fmt, labels, prefixes)
     if fmt in RESULT_FORMATS:
-        return results.serialize(format=RESULT_FORMATS[fmt])
+        out = io.BytesIO()
+        _write_solutions(results, fmt, out)
+        return out.getvalue()
     if fmt in TEXT_FORMATS:
         names = [v.value for v in results.variables]
         # a column that has its own label column (?role and ?roleLabel) needs no label twice
         shown = [{} if n + "Label" in names else labels for n in names]
-        rows = [[_cell(term, s, prefixes) for term, s in zip(row, shown)] for row in results]
-        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
+        rows, more = _page(results, lambda row: [_cell(term, s, prefixes)
+                                                 for term, s in zip(row, shown)])
+        return _text(names, rows, more, fmt)
     raise QueryError(
         f"Format '{fmt}' does not fit a SELECT result; use table, md, csv, tsv, json or xml."
     )
 
 
 def _boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
-    if fmt in ("json", "xml"):
+    if fmt == "json":
         return result.serialize(format=RESULT_FORMATS[fmt])
-    if fmt in ("table", "md", "csv", "tsv"):  # W3C CSV/TSV define no boolean form
+    if fmt == "xml":
+        out = io.BytesIO()
+        writers.write_xml(result, out)
+        return out.getvalue()
+    if fmt in TEXT_FORMATS:
         return b"true\n" if bool(result) else b"false\n"
-    raise QueryError(f"Format '{fmt}' does not fit an ASK result; use table, json or xml.")
+    # the W3C CSV and TSV formats define no boolean: a bare 'true' reads as a header, no rows
+    raise QueryError(f"Format '{fmt}' does not fit an ASK result (the W3C CSV and TSV formats "
+                     "have no boolean form); use table, md, json or xml.")
 
 
 def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str, str]) -> bytes:
     if fmt in ("table", "md"):
-        rows = [[_cell(x, labels, prefixes) for x in (t.subject, t.predicate, t.object)]
-                for t in triples]
-        names = ["subject", "predicate", "object"]
-        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
+        rows, more = _page(triples, lambda t: [_cell(x, labels, prefixes)
+                                               for x in (t.subject, t.predicate, t.object)])
+        return _text(["subject", "predicate", "object"], rows, more, fmt)
     if fmt not in GRAPH_FORMATS:
         raise QueryError(
             f"Format '{fmt}' does not fit a CONSTRUCT/DESCRIBE result; use ttl, nt, jsonld, xml "
@@ -79,6 +89,35 @@ def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str
         )
     kwargs = {"prefixes": dict(prefixes)} if fmt == "ttl" else {}
     return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
+
+
+#: rows a table or Markdown answer shows; past them it says how many follow. A person reads
+#: no further, and 223k rows of a catalogue query over 1M triples took seconds to lay out.
+PAGE = 1000
+
+
+def _page(results, convert) -> tuple[list, int]:
+    """The first :data:`PAGE` rows converted, and how many more there are (counted, not
+    converted: a row costs little to skip)."""
+    rows, more = [], 0
+    iterator = iter(results)
+    for row in iterator:
+        rows.append(convert(row))
+        if len(rows) == PAGE:
+            break
+    for _ in iterator:
+        more += 1
+    return rows, more
+
+
+def _text(names, rows, more: int, fmt: str) -> bytes:
+    if not more:
+        return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
+    note = (f"(the first {len(rows):,} of {len(rows) + more:,} rows; --format csv, tsv, json "
+            "or xml writes them all)\n")
+    if fmt == "md":
+        return (markdown(names, rows) + "\n" + note).encode("utf-8")
+    return (table(names, rows, count=False) + note).encode("utf-8")
 
 
 def _cell(term, labels: dict[str, str], prefixes: dict[str, str]) -> str:
@@ -142,6 +181,15 @@ def write(results, fmt: str, out, labels: dict[str, str] | None = None,
     """Write results in ``fmt`` to the binary file ``out``; W3C result formats stream, so a
     large CSV answer is never held in memory whole."""
     if fmt in RESULT_FORMATS and isinstance(results, ox.QuerySolutions):
-        results.serialize(out, format=RESULT_FORMATS[fmt])
+        _write_solutions(results, fmt, out)
     else:
         out.write(render(results, fmt, labels, prefixes))
+
+
+def _write_solutions(results: ox.QuerySolutions, fmt: str, out) -> None:
+    if fmt == "csv":
+        writers.write_csv(results, out)
+    elif fmt == "xml":
+        writers.write_xml(results, out)
+    else:
+        results.serialize(out, format=RESULT_FORMATS[fmt])

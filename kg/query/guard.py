@@ -6,12 +6,15 @@ untrusted query. rdflib's SPARQL 1.1 grammar parses the text; the verdict comes 
 the whole tree (subqueries, EXISTS, OPTIONAL, nested groups): SERVICE at any depth (SILENT
 or not, IRI or variable), FROM / FROM NAMED, and every update form.
 
-The text is parsed exactly as pyoxigraph reads it: rdflib would first expand ``\\uXXXX``
-escapes everywhere, which pyoxigraph does not do, and a ``\\u0022`` that rdflib reads as a
-quote could hide code from it. Whatever rdflib cannot parse is refused (fail closed), even
-when pyoxigraph would accept it.
+The text is parsed as pyoxigraph reads it: pyoxigraph decodes ``\\uXXXX`` escapes inside
+strings and IRIs and nowhere else, so they are decoded there (:func:`kg.query.lexer.
+decode_escapes`, a ``\\u0022`` inside a string written as ``\\"``, so it cannot end the
+string for rdflib) and left alone elsewhere, where both parsers refuse them. Whatever rdflib
+cannot parse is refused (fail closed), even when pyoxigraph would accept it.
 
-rdflib costs about 0.1 s to import, so the shipped catalogue queries never come here.
+rdflib and its grammar cost about 0.3 s to import, so the shipped catalogue queries never
+come here, nor do queries with no word that could begin a refused form
+(:func:`kg.query.lexer.plain_form`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 import threading
 
 from kg.errors import QueryError
+from kg.query.lexer import EscapeError, decode_escapes
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}
@@ -45,7 +49,10 @@ def inspect(query: str, allow_from: bool = False, allow_service: bool = False) -
     """
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
-    query = as_pyoxigraph_reads(query)
+    try:
+        query = as_pyoxigraph_reads(decode_escapes(query))
+    except EscapeError as error:
+        raise QueryError(f"Malformed SPARQL: {error}.") from None
     tree, error = _parse(Query, query)
     if tree is None:
         update, _ = _parse(UpdateUnit, query)
@@ -152,8 +159,8 @@ def _syntax_message(error, query: str) -> str:
     found = re.search(r"found (end of text|'(?:[^'\\]|\\.)*')", str(error))
     near = f": unexpected {escape(found.group(1))}" if found else ""
     hint = "; the query must be standard SPARQL 1.1"
-    if _ESCAPE.search(query):
-        hint += " (write characters as themselves, not as \\u escapes)"
+    if _ESCAPE.search(query):  # left after decoding: outside strings and IRIs
+        hint += " (\\u escapes are read inside strings and IRIs only)"
     return f"Malformed SPARQL at line {error.lineno}, column {error.col}{near}{hint}."
 
 
@@ -162,7 +169,10 @@ def values_lead_where(query: str, names: list[str]) -> bool:
     there: :func:`kg.query.sparql.with_values` put it in the right place, not in a string)."""
     from rdflib.plugins.sparql.parser import Query
 
-    tree, _ = _parse(Query, as_pyoxigraph_reads(query))
+    try:
+        tree, _ = _parse(Query, as_pyoxigraph_reads(decode_escapes(query)))
+    except EscapeError:
+        return False
     if tree is None or "where" not in tree[1]:
         return False
     parts = tree[1]["where"]["part"] if "part" in tree[1]["where"] else []

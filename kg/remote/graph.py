@@ -52,10 +52,14 @@ class RemoteGraph(KnowledgeGraph):
         """HTTP requests sent so far."""
         return self.connection.requests
 
-    def run(self, query: str, bindings: dict | None = None):
+    def run(self, query: str, bindings: dict | None = None, base: str | None = None):
+        """Send a read-only query; pyoxigraph results. ``base``: the absolute IRI relative IRIs
+        resolve against, sent as a BASE declaration before the query's own prologue (so a
+        BASE of the query's own still wins); without it the endpoint's URL is the base."""
         form = sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
+        base = sparql.check_base(base)
         accept = ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT_RESULTS
-        data, content_type = self._send(query, bindings, accept)
+        data, content_type = self._send(query, bindings, accept, base)
         return self._parse(data, content_type, accept)
 
     def fetch(self, query: str, bindings: dict | None, accept: str) -> bytes:
@@ -63,8 +67,11 @@ class RemoteGraph(KnowledgeGraph):
         sparql.check_safe(query, allow_from=True, allow_service=self.allow_network)
         return self._send(query, bindings, accept)[0]
 
-    def _send(self, query: str, bindings: dict | None, accept: str) -> tuple[bytes, str]:
+    def _send(self, query: str, bindings: dict | None, accept: str,
+              base: str | None = None) -> tuple[bytes, str]:
         text = sparql.prefix_lines(query) + sparql.with_values(query, bindings or {})
+        if base is not None:  # an IRI pyoxigraph validated: it cannot hold '>'
+            text = f"BASE <{base}>\n{text}"
         fields = {"query": text}
         if self.graph:
             fields["default-graph-uri"] = self.graph

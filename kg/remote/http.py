@@ -146,6 +146,7 @@ class Connection:
                 data = self._read(url, response)
                 return data, response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
+            self.server = error.headers.get("Server", "") if error.headers else ""
             raise self._refused(url, error) from None
         except TimeoutError:
             raise self._slow(url) from None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from kg.serving import query_worker
-
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges of an Accept header, best first (stable for equal q).
@@ -52,20 +50,3 @@ FORMAT_PARAMS = {
     "n3": (None, "TURTLE"), "nt": (None, "N_TRIPLES"), "ntriples": (None, "N_TRIPLES"),
     "json-ld": (None, "JSON_LD"), "jsonld": (None, "JSON_LD"), "rdf+xml": (None, "RDF_XML"),
 }
-
-
-def choose_kinds(accept: str | None, fmt: str | None) -> str | None:
-    """``"SOLUTIONS|GRAPH"`` serializer names for a request, or None when nothing fits.
-
-    A side is empty when the client accepts no format of that kind: a CONSTRUCT asked for
-    as ``application/sparql-results+json`` alone then gets 406, not 200 with Turtle.
-    """
-    solutions = negotiate(accept, query_worker.SOLUTION_TYPES)
-    graph = negotiate(accept, query_worker.GRAPH_TYPES)
-    if fmt and fmt.lower() in FORMAT_PARAMS:
-        forced_solutions, forced_graph = FORMAT_PARAMS[fmt.lower()]
-        solutions = forced_solutions or solutions or "JSON"
-        graph = forced_graph or graph or "TURTLE"
-    if solutions is None and graph is None:
-        return None
-    return f"{solutions or ''}|{graph or ''}"

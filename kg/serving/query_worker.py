@@ -17,23 +17,8 @@ import json
 import os
 from dataclasses import dataclass
 
-# Media types per result kind; the first is the default.
-SOLUTION_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-    "application/json": "JSON",
-    "application/xml": "XML",
-    "text/xml": "XML",
-}
-GRAPH_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-    "text/plain": "N_TRIPLES",
-}
+from kg.errors import QueryError
+
 #: the media type sent back for each serializer (aliases answer with the canonical type)
 CANONICAL = {
     "JSON": "application/sparql-results+json",
@@ -45,6 +30,18 @@ CANONICAL = {
     "JSON_LD": "application/ld+json",
     "RDF_XML": "application/rdf+xml",
 }
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: its text, the base IRI for relative IRIs, and its dataset
+    (graph names for the default graph and the named graphs; see
+    :mod:`kg.serving.protocol`)."""
+
+    text: str
+    base: str | None = None
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,21 +140,24 @@ def _capped_solutions(results, limits: Limits):
     return ox.parse_query_results(document.encode("utf-8"), ox.QueryResultsFormat.JSON)
 
 
-def execute(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
+def execute(store, query: str | Job, kind: str, limits: Limits, prefixes: dict) -> Answer:
     """Run one query on ``store`` and serialize its answer as ``kind`` (a serializer name).
 
     ``kind`` names a solutions format (JSON, XML, CSV, TSV) or a graph format (TURTLE,
-    N_TRIPLES, JSON_LD, RDF_XML); the server picks one of each from the Accept header and
-    passes ``"JSON|TURTLE"`` so the worker can use whichever fits the query form.
+    N_TRIPLES, JSON_LD, RDF_XML), or one of each as ``"JSON|TURTLE"``, and the worker uses
+    whichever fits the query form (the server, which knows the form, sends one).
     """
     import pyoxigraph as ox
 
     from kg.query.sparql import syntax_message
 
+    text = query if isinstance(query, str) else query.text
     try:
         return _answer(store, query, kind, limits, prefixes)
     except SyntaxError as error:
-        return _error(400, syntax_message(error, query))
+        return _error(400, syntax_message(error, text, getattr(query, "base", None)))
+    except QueryError as error:  # a character the asked-for format cannot carry
+        return _error(406, str(error))
     except (RuntimeError, OSError, ValueError) as error:
         return _error(400, f"The query failed: {str(error).splitlines()[0]}")
     except _TooLarge:
@@ -170,18 +170,14 @@ def execute(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Ans
 def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
     import pyoxigraph as ox
 
-    solutions_kind, graph_kind = kind.split("|")
+    solutions_kind, _, graph_kind = kind.partition("|")
+    graph_kind = graph_kind or solutions_kind
     max_rows = limits.max_rows
-    results = store.query(query, prefixes=prefixes)
-    graph = not isinstance(results, (ox.QueryBoolean, ox.QuerySolutions))
-    if not (graph_kind if graph else solutions_kind):
-        offered = GRAPH_TYPES if graph else SOLUTION_TYPES
-        return _error(406, f"This query answers with {'a graph' if graph else 'solutions'}, "
-                           "in none of the formats the request accepts; ask for one of: "
-                           + ", ".join(offered) + ".")
+    results = _query(store, query, prefixes)
     if isinstance(results, ox.QueryBoolean):
-        body = results.serialize(format=getattr(ox.QueryResultsFormat, solutions_kind))
-        return Answer(200, CANONICAL[solutions_kind], body)
+        buffer = _CappedBuffer(limits.max_bytes)
+        _serialize(results, solutions_kind, buffer)
+        return Answer(200, CANONICAL[solutions_kind], buffer.value())
     if isinstance(results, ox.QuerySolutions):
         capped = _capped_solutions(results, limits)
         if capped is None:
@@ -189,7 +185,7 @@ def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Ans
                                f"add LIMIT {max_rows} or restart the server with a higher "
                                "--max-rows.")
         buffer = _CappedBuffer(limits.max_bytes)
-        capped.serialize(buffer, format=getattr(ox.QueryResultsFormat, solutions_kind))
+        _serialize(capped, solutions_kind, buffer)
         return Answer(200, CANONICAL[solutions_kind], buffer.value())
     triples = []
     size = 0
@@ -204,6 +200,32 @@ def _answer(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Ans
     buffer = _CappedBuffer(limits.max_bytes)
     ox.serialize(triples, buffer, format=getattr(ox.RdfFormat, graph_kind), prefixes=prefixes)
     return Answer(200, CANONICAL[graph_kind], buffer.value())
+
+
+def _query(store, job, prefixes: dict):
+    """Run ``job`` (a :class:`Job`, or query text on the store's default graph)."""
+    import pyoxigraph as ox
+
+    if isinstance(job, str):
+        return store.query(job, prefixes=prefixes)
+    return store.query(job.text, prefixes=prefixes, base_iri=job.base,
+                       default_graph=[ox.NamedNode(g) for g in job.default],
+                       named_graphs=[ox.NamedNode(g) for g in job.named])
+
+
+def _serialize(results, kind: str, out) -> None:
+    """Solutions or a boolean in ``kind``: CSV and XML by :mod:`kg.query.writers`, which
+    keep the data exact where pyoxigraph's writers do not."""
+    import pyoxigraph as ox
+
+    from kg.query import writers
+
+    if kind == "CSV":
+        writers.write_csv(results, out)
+    elif kind == "XML":
+        writers.write_xml(results, out)
+    else:
+        results.serialize(out, format=getattr(ox.QueryResultsFormat, kind))
 
 
 def prepare(snapshot: str, limits: Limits):
@@ -226,7 +248,8 @@ def prepare(snapshot: str, limits: Limits):
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     store = ox.Store()
     # load, not bulk_load: bulk_load's threads reserve over 128 MB of address space
-    store.load(path=snapshot, format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=snapshot, format=ox.RdfFormat.from_extension(snapshot.rsplit(".", 1)[-1])
+               or ox.RdfFormat.N_TRIPLES)
     return store, mechanism
 
 

@@ -3,8 +3,10 @@
 Routes:
 
 - ``/sparql``: GET ``?query=``, POST form (``query=``) or POST ``application/sparql-query``;
-  results negotiated from the Accept header (SPARQL JSON, XML, CSV, TSV for SELECT and ASK;
-  Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE).
+  results negotiated from the Accept header per query form (:mod:`kg.serving.protocol`:
+  SPARQL JSON, XML, CSV, TSV for SELECT; JSON, XML for ASK; Turtle, N-Triples, JSON-LD,
+  RDF/XML for CONSTRUCT and DESCRIBE); ``default-graph-uri`` / ``named-graph-uri`` naming
+  served graphs; GET without a query: the Service Description.
 - ``/ai-leadership-kg/ontology`` (the path of the ontology IRI): the release files, negotiated
   from the Accept header, or named by extension (``ontology.ttl``, ``.nt``, ``.rdf``,
   ``.jsonld``); ``/ai-leadership-kg/ontology/tbox`` the TBox alone; HTML gets the reference
@@ -44,12 +46,11 @@ from starlette.routing import Route
 from kg.serving import query_worker
 from kg.store import release as store
 from kg.errors import KGError
-from kg.serving import protection
+from kg.serving import protection, protocol
 from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
-from kg.serving.negotiation import choose_kinds
 from kg.serving.dispatch import answer_job
 from kg.serving.pool import WorkerPool
-from kg.terminal import clip, escape
+from kg.terminal import escape
 
 log = logging.getLogger("aikg.serve")
 
@@ -72,6 +73,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  #: Host header names; () = the bound host
     client_timeout: float = 10.0  #: seconds for a request head, and for a body, to arrive
     max_per_address: int = protection.MAX_PER_ADDRESS  #: open connections per client address
+    #: named graphs served beside the graph: IRI -> RDF file (None: an empty graph)
+    graphs: dict[str, str | None] = field(default_factory=dict)
 
     def limits(self) -> query_worker.Limits:
         return query_worker.Limits(max_rows=self.max_rows,
@@ -103,6 +106,10 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
         except ClientDisconnect:
             request.state.note = "client hung up mid-body"
             return None, params, Response(status_code=400)  # nobody reads it
+        try:
+            protocol.check_content_type(request.headers.get("content-type"))
+        except protocol.Refused as refused:
+            return None, params, _refuse(refused.status, refused.message)
         body = raw.decode("utf-8", errors="replace")
         if media == "application/x-www-form-urlencoded":
             form = parse_qs(body, keep_blank_values=True)
@@ -116,11 +123,6 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
                      "application/sparql-query or application/x-www-form-urlencoded.")
     if "update" in params:
         return None, params, _refuse(403, "Updates are refused: this endpoint is read-only.")
-    for clause in ("default-graph-uri", "named-graph-uri"):
-        if clause in params:
-            return None, params, _refuse(
-                400, f"{clause} is refused: the endpoint serves one graph and does not load "
-                     "other datasets; remove the parameter.")
     if query is None:
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
@@ -132,18 +134,38 @@ async def _read_request(request: Request) -> tuple[str | None, dict[str, list[st
 
 
 async def sparql_endpoint(request: Request) -> Response:
+    if request.method == "GET" and not {"query", "update"} & set(
+            parse_qs(request.url.query, keep_blank_values=True)):
+        return _service_description(request)
     query, params, refusal = await _read_request(request)
     if refusal is not None:
         return refusal
+    try:
+        dataset = protocol.dataset(params, request.app.state.served)
+    except protocol.Refused as refused:
+        return _refuse(refused.status, refused.message)
     fmt = (params.get("format") or params.get("output") or [None])[0]
-    kinds = choose_kinds(request.headers.get("accept"), fmt)
-    if kinds is None:
-        offered = ", ".join([*query_worker.SOLUTION_TYPES, *query_worker.GRAPH_TYPES])
-        return _refuse(406, f"Cannot answer in '{clip(request.headers.get('accept'), 100)}'; "
-                            f"ask for one of: {offered}.")
-    # the guard runs in the worker too (kg.serving.query_worker.checked): its parse is
-    # bounded by the query's timeout and stopped with it when the client goes
-    return await answer_job(request, ("sparql", query, kinds))
+    # the guard, then the format for the query's form, run in the worker
+    # (kg.serving.worker_loop.checked): the guard's parse is bounded by the query's timeout
+    # and stopped with it when the client goes, never under a lock every client shares
+    job = query_worker.Job(query, _endpoint_url(request), dataset.default, dataset.named)
+    return await answer_job(request, ("sparql", job, request.headers.get("accept"), fmt,
+                                      dataset.given))
+
+
+def _endpoint_url(request: Request) -> str:
+    """The endpoint's URL as this client reached it: the base IRI of its queries, and the
+    subject of its Service Description."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _service_description(request: Request) -> Response:
+    try:
+        body, media = protocol.description(_endpoint_url(request), request.app.state.served,
+                                           request.headers.get("accept"))
+    except protocol.Refused as refused:
+        return _refuse(refused.status, refused.message)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
 # -- the application ---------------------------------------------------------------------
@@ -184,14 +206,12 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     Its query workers start here, and the call returns once they are up (raising
     :class:`KGError` when they cannot start); they stop when the application shuts down.
     """
-    import pyoxigraph as ox
-
     settings = settings or Settings()
     if settings.release is None:
         settings.release = store.require_release()
     tmp = tempfile.TemporaryDirectory(prefix="aikg-serve-")
-    snapshot = Path(tmp.name) / "graph.nt"
-    ox.serialize(graph.triples(), output=str(snapshot), format=ox.RdfFormat.N_TRIPLES)
+    snapshot = Path(tmp.name) / "graph.nq"
+    served = protocol.snapshot(graph, settings.graphs, snapshot)
     pool = WorkerPool(str(snapshot), store.PREFIXES, size=settings.workers,
                       timeout=settings.timeout, limits=settings.limits(),
                       queue_size=settings.queue, graph_class=(type(graph), dict(graph.prefixes)))
@@ -225,6 +245,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.pool = pool
+    app.state.served = served
     app.state.settings = settings
     app.state.docs_html = None
     app.state.pages = {}  # pages made for /browse, kept

@@ -1,6 +1,6 @@
 """The loop of one query worker process: a job in, an answer out.
 
-A job is ``("sparql", query, kind)``, checked by the query guard and run here
+A job is ``("sparql", Job, accept, format, given)``, checked by the query guard and run here
 (:func:`checked`, :mod:`kg.serving.query_worker`), or a page (:mod:`kg.serving.page_jobs`).
 :mod:`kg.serving.pool` starts the processes, bounds each job by time and kills the process
 of a job whose client has gone.
@@ -13,18 +13,26 @@ import os
 from kg.errors import KGError
 from kg.query.sparql import check_safe
 from kg.serving.page_jobs import Pages
-from kg.serving.query_worker import MEMORY_EXIT, Answer, Limits, _error, execute, prepare
+from kg.serving import protocol
+from kg.serving.query_worker import MEMORY_EXIT, Answer, Job, Limits, _error, execute, prepare
 
 
-def checked(store, query: str, kind: str, limits: Limits, prefixes: dict) -> Answer:
-    """The query guard, then :func:`execute`: both inside the worker, so the guard's parse
-    (seconds of rdflib for a long VALUES block) runs under the same timeout, cancelling and
-    queue as the query, in a process of its own, never under a lock shared by every client."""
+def checked(store, job: Job, accept: str | None, fmt: str | None, given: bool,
+            limits: Limits, prefixes: dict) -> Answer:
+    """The query guard, the result format for the query's form (:mod:`kg.serving.protocol`),
+    then :func:`execute`: all inside the worker, so the guard's parse (seconds of rdflib for
+    a long VALUES block) runs under the same timeout, cancelling and queue as the query, in a
+    process of its own, never under a lock shared by every client. ``given``: the request
+    named its dataset, so FROM may stand (it names graphs the endpoint serves)."""
     try:
-        form = check_safe(query)
+        form = check_safe(job.text, given)
     except KGError as error:  # refused, too deep or too long: the client's fault, never a 500
         return _error(400, str(error), note="refused")
-    answer = execute(store, query, kind, limits, prefixes)
+    try:
+        kind = protocol.answer_kind(form, accept, fmt)
+    except protocol.Refused as refused:
+        return _error(refused.status, refused.message, note=form)
+    answer = execute(store, job, kind, limits, prefixes)
     return Answer(answer.status, answer.media_type, answer.body, form)
 
 
@@ -51,11 +59,13 @@ def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits,
             return
         try:
             if job[0] == "sparql":
-                answer = checked(store, job[1], job[2], limits, prefixes)
+                answer = checked(store, *job[1:], limits, prefixes)
             else:
                 if pages is None:
                     cls, page_prefixes = graph_class
-                    pages = Pages(cls(store, prefixes=page_prefixes), limits)
+                    graph = cls(store, prefixes=page_prefixes)
+                    graph.graph_name = protocol.GRAPH  # where the snapshot holds it
+                    pages = Pages(graph, limits)
                 answer = pages.answer(job)
         except MemoryError:
             answer = None

@@ -238,7 +238,10 @@ def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits) -> None:
             return
         query, kind = job
         try:
-            answer = execute(store, query, kind, limits, prefixes)
+            # CALL: the job is a picklable callable run on this worker's store (the /api
+            # answers, kg.serving.api_jobs), under the same limits as a query
+            answer = query(store) if kind == CALL else execute(store, query, kind, limits,
+                                                               prefixes)
         except MemoryError:
             answer = None
         except Exception as error:  # noqa: BLE001  (a worker must answer, whatever happens)
@@ -248,5 +251,7 @@ def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits) -> None:
         conn.send(answer)
 
 
+#: the kind of a job that is a callable, not SPARQL text (see :func:`worker_main`)
+CALL = "call"
 #: exit status of a worker whose query ran out of memory in Python (Rust aborts: SIGABRT)
 MEMORY_EXIT = 75

@@ -44,7 +44,9 @@ from kg.query import sparql
 from kg.store import release as store
 from kg.errors import KGError
 from kg.serving import protection
-from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
+from kg.serving import api
+from kg.serving.documents import ONTOLOGY_PATH, browse, ontology_document
+from kg.serving.planner_home import home
 from kg.serving.negotiation import choose_kinds
 from kg.serving.pool import Busy, WorkerPool
 
@@ -238,6 +240,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
         Route("/browse", browse),
         Route("/browse/{rest:path}", browse),
+        *api.routes(),  # /api/...: the career questions as JSON, in the same workers
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.pool = pool

@@ -1,0 +1,614 @@
+// The career planner (kg/pages/planner.py). Served, it asks /api; offline, it answers from the
+// ladder in the page as kg/paths/search.py does. Text from the graph is only ever put on
+// screen with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("planner-data").textContent);
+  var OFFLINE = data.mode === "offline";
+  var roleIndex = {};
+  data.roles.forEach(function (r, n) { roleIndex[r.iri] = n; });
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== null && text !== undefined) { node.textContent = String(text); }
+    if (className) { node.className = className; }
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  // -- the question, kept in the URL's fragment (a link reproduces it) -----------------------
+  var state = { from: data.start, to: data.target, by: "skills", have: [], labels: {} };
+  function readHash() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    if (params.get("from")) { state.from = params.get("from"); }
+    if (params.get("to")) { state.to = params.get("to"); }
+    if (["skills", "steps", "years"].indexOf(params.get("by")) >= 0) { state.by = params.get("by"); }
+    state.have = params.getAll("have");
+  }
+  function writeHash() {
+    var params = new URLSearchParams();
+    params.set("from", state.from);
+    params.set("to", state.to);
+    if (state.by !== "skills") { params.set("by", state.by); }
+    state.have.forEach(function (h) { params.append("have", h); });
+    var text = "#" + params.toString();
+    if (location.hash !== text) { history.replaceState(null, "", text); }
+  }
+  function labelOf(iri) {
+    if (state.labels[iri]) { return state.labels[iri]; }
+    return roleIndex[iri] !== undefined ? data.roles[roleIndex[iri]].label : iri;
+  }
+
+  // -- answers offline: the ladder in the page ------------------------------------------------
+  var local = OFFLINE ? (function () {
+    var succ = data.roles.map(function () { return []; });
+    data.steps.forEach(function (s) { succ[s[0]].push(s[1]); });
+    succ.forEach(function (list) { list.sort(function (a, b) { return a - b; }); });
+    var skillIndex = {};
+    data.skills.forEach(function (s, n) { skillIndex[s.iri] = n; });
+    var masks = data.roleSkills.map(function (list) {
+      var set = {};
+      list.forEach(function (entry) { set[entry[0]] = true; });
+      return set;
+    });
+    function count(set) { return Object.keys(set).length; }
+    function held(role, have) {
+      var set = {};
+      if (role !== null) { Object.keys(masks[role]).forEach(function (k) { set[k] = true; }); }
+      have.forEach(function (iri) { if (skillIndex[iri] !== undefined) { set[skillIndex[iri]] = true; } });
+      return set;
+    }
+    function ref(n) { return { iri: data.roles[n].iri, label: data.roles[n].label }; }
+    function skillRef(entry) {
+      var s = data.skills[entry[0]];
+      return { iri: s.iri, label: s.label, kind: s.kind, essential: entry[1] === 1 };
+    }
+    function fail(message) { var e = new Error(message); e.status = 400; throw e; }
+    function role(iri) {
+      if (roleIndex[iri] === undefined) { var e = new Error("No role matches '" + iri + "'."); e.status = 404; throw e; }
+      return roleIndex[iri];
+    }
+    function key(by, path, start) {
+      var have = Object.assign({}, start), years = 0, steps = path.length - 1;
+      path.slice(1).forEach(function (v) {
+        Object.keys(masks[v]).forEach(function (k) { have[k] = true; });
+        years = Math.max(years, data.roles[v].years || 0);
+      });
+      var fresh = count(have) - count(start);
+      var head = by === "skills" ? [fresh, steps] : by === "steps" ? [steps, fresh] : [years, fresh, steps];
+      return head.concat(path);
+    }
+    function less(a, b) {  // tuples compared as Python compares them
+      for (var i = 0; i < Math.min(a.length, b.length); i += 1) {
+        if (a[i] !== b[i]) { return a[i] < b[i]; }
+      }
+      return a.length < b.length;
+    }
+    var LIMIT = 200000;
+    function path(q) {
+      var source = role(q.from), target = role(q.to);
+      if (source === target) {
+        fail("'" + data.roles[source].label + "' is both the start and the goal; pick another goal, or run 'aikg next \"" + data.roles[source].label + "\"' to see where it leads.");
+      }
+      var start = held(source, q.have), best = null, seen = 0;
+      var onPath = {}; onPath[source] = true;
+      (function walk(trail) {
+        var last = trail[trail.length - 1];
+        succ[last].forEach(function (v) {
+          if (onPath[v] || seen > LIMIT) { return; }
+          var next = trail.concat([v]);
+          if (v === target) {
+            seen += 1;
+            var k = key(q.by, next, start);
+            if (best === null || less(k, best)) { best = k; }
+            return;
+          }
+          onPath[v] = true;
+          walk(next);
+          onPath[v] = false;
+        });
+      })([source]);
+      if (seen > LIMIT) { fail("The ladder has too many paths for this page; run 'aikg path' instead."); }
+      if (best === null) {
+        var names = succ[source].map(function (n) { return "'" + data.roles[n].label + "'"; }).join(", ");
+        var ask = "No progression from '" + data.roles[source].label + "' to '" + data.roles[target].label + "'";
+        fail(succ[source].length ? ask + ". The next steps from '" + data.roles[source].label + "' are " + names + "; run 'aikg next \"" + data.roles[source].label + "\"' to compare them."
+             : ask + ": the graph has no role that '" + data.roles[source].label + "' progresses to.");
+      }
+      var roles = best.slice(q.by === "years" ? 3 : 2);
+      return describe(q, roles, start);
+    }
+    function describe(q, roles, start) {
+      var have = Object.assign({}, start), used = {}, total = 0, steps = [], years = null;
+      for (var i = 1; i < roles.length; i += 1) {
+        var v = roles[i];
+        var fresh = data.roleSkills[v].filter(function (e) { return !have[e[0]]; }).map(skillRef);
+        data.roleSkills[v].forEach(function (e) { have[e[0]] = true; used[e[0]] = true; });
+        total += fresh.length;
+        var y = data.roles[v].years;
+        if (y !== null && y !== undefined) { years = years === null ? y : Math.max(years, y); }
+        steps.push({ from: ref(roles[i - 1]), to: ref(v), move: null, new_skills: fresh,
+                     new_skill_count: fresh.length, minimum_years: y === undefined ? null : y,
+                     running_total: total });
+      }
+      var usedStart = Object.keys(start).filter(function (k) { return used[k]; }).length;
+      return { from: ref(roles[0]), to: ref(roles[roles.length - 1]), by: q.by, steps: steps,
+               total_new_skills: total, total_steps: steps.length, years: years,
+               skills_held_at_start: count(start), skills_from_role: count(masks[roles[0]]),
+               skills_used: usedStart, roles: roles.map(ref) };
+    }
+    function gapTo(source, target, start) {
+      var fresh = data.roleSkills[target].filter(function (e) { return !start[e[0]]; }).map(skillRef);
+      return { from: ref(source), to: ref(target), new_skills: fresh, total_new_skills: fresh.length,
+               shared_skills: data.roleSkills[target].length - fresh.length,
+               required_skills: data.roleSkills[target].length };
+    }
+    function next(q) {
+      var source = role(q.role), start = held(source, q.have);
+      var options = succ[source].map(function (v) { return gapTo(source, v, start); });
+      options.sort(function (a, b) {
+        return (a.new_skills.length - b.new_skills.length) || (roleIndex[a.to.iri] - roleIndex[b.to.iri]);
+      });
+      return { from: ref(source), next: options };
+    }
+    function ready(q) {
+      var start = held(q.role ? role(q.role) : null, q.have), rated = [];
+      data.roles.forEach(function (r, n) {
+        var rows = data.roleSkills[n];
+        if (!rows.length) { return; }
+        var essential = rows.filter(function (e) { return e[1] === 1; });
+        var heldEssential = essential.filter(function (e) { return start[e[0]]; });
+        var heldAll = rows.filter(function (e) { return start[e[0]]; }).length;
+        var score = 0;
+        heldEssential.forEach(function (e) { score += (e[2] === null || e[2] === undefined ? 5 : e[2]) / 5; });
+        rated.push({ role: ref(n), level: r.level, held: heldAll, required: rows.length,
+                     share: Math.round(heldAll / rows.length * 10000) / 10000, score: Math.round(score * 10000) / 10000,
+                     essential_held: heldEssential.length, essential: essential.length });
+      });
+      rated.sort(function (a, b) {
+        return (b.score - a.score) || (b.held / b.required - a.held / a.required) || (b.held - a.held) ||
+          ((b.level || 0) - (a.level || 0)) || (a.role.label.toLowerCase() < b.role.label.toLowerCase() ? -1 : 1);
+      });
+      return { roles: q.limit ? rated.slice(0, q.limit) : rated };
+    }
+    function skills(q) {
+      var n = role(q.role);
+      return { role: ref(n), skills: data.roleSkills[n].map(skillRef) };
+    }
+    return { path: path, next: next, ready: ready, skills: skills };
+  }()) : null;
+
+  // typo-tolerant matching of role names in the page (offline): exact, contained, then close
+  function distance(a, b) {
+    var prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j += 1) { prev.push(j); }
+    for (i = 1; i <= a.length; i += 1) {
+      cur = [i];
+      for (j = 1; j <= b.length; j += 1) {
+        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+  function findLocal(text) {
+    var wanted = text.trim().toLowerCase(), hits = [];
+    data.roles.forEach(function (r) {
+      var label = r.label.toLowerCase(), rank = null;
+      if (label === wanted) { rank = [0, 0]; }
+      else if (wanted && label.indexOf(wanted) >= 0) { rank = [1, label.indexOf(wanted)]; }
+      else if (wanted) {
+        var d = distance(wanted, label.slice(0, Math.max(wanted.length, 1)));
+        var whole = distance(wanted, label);
+        var best = Math.min(d, whole);
+        if (best <= Math.max(1, Math.floor(wanted.length / 4))) { rank = [2, best]; }
+      }
+      if (rank) { hits.push({ iri: r.iri, label: r.label, vocabulary: r.vocabulary, match: ["exact", "contains", "close"][rank[0]], rank: rank }); }
+    });
+    hits.sort(function (a, b) { return (a.rank[0] - b.rank[0]) || (a.rank[1] - b.rank[1]) || (a.label < b.label ? -1 : 1); });
+    return { candidates: hits.slice(0, 12) };
+  }
+
+  // -- asking: /api when served (a busy server is retried), the page's own answers offline --
+  var RETRIES = 5;
+  function ask(name, params) {
+    if (OFFLINE) {
+      return new Promise(function (resolve, reject) {
+        try {
+          if (name === "find") { resolve(findLocal(params.text)); return; }
+          var q = {};
+          Object.keys(params).forEach(function (k) { q[k] = params[k]; });
+          q.have = params.have || [];
+          resolve(local[name](q));
+        } catch (error) { reject(error); }
+      });
+    }
+    var search = new URLSearchParams();
+    Object.keys(params).forEach(function (k) {
+      [].concat(params[k]).forEach(function (v) { if (v !== undefined && v !== null) { search.append(k, v); } });
+    });
+    function attempt(left) {
+      return fetch("api/" + name + "?" + search.toString(), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 503 && response.headers.get("Retry-After") && left > 0) {
+            var wait = Math.min(30, parseInt(response.headers.get("Retry-After"), 10) || 1);
+            say("The server is busy; asking again in " + plural(wait, "second") + ".", false);
+            return new Promise(function (r) { setTimeout(r, wait * 1000); }).then(function () { return attempt(left - 1); });
+          }
+          return response.json().then(function (body) {
+            if (!response.ok) { var e = new Error(body.error || ("HTTP " + response.status)); e.status = response.status; throw e; }
+            return body;
+          });
+        });
+    }
+    return attempt(RETRIES);
+  }
+
+  var status = $("status");
+  function say(text, isError) {
+    status.textContent = text;
+    status.className = isError ? "error" : "";
+  }
+
+  // -- role finders -------------------------------------------------------------------------
+  function finder(which) {
+    var input = $(which + "-input"), list = $(which + "-candidates"), chosen = $(which + "-chosen");
+    var seq = 0, timer = null;
+    function show() {
+      chosen.textContent = (which === "from" ? "You are: " : "Target: ") + labelOf(state[which]);
+    }
+    function pick(candidate) {
+      state[which] = candidate.iri;
+      state.labels[candidate.iri] = candidate.label;
+      input.value = "";
+      clear(list);
+      show();
+      if (which === "from") { loadRoleSkills(); } else { update(); }
+    }
+    function lookup() {
+      var text = input.value.trim(), mine = ++seq;
+      if (!text) { clear(list); return; }
+      ask("find", { text: text, "class": "ail:Occupation" }).then(function (found) {
+        if (mine !== seq) { return; }
+        clear(list);
+        if (!found.candidates.length) { list.appendChild(el("li", "No role matches \u201c" + text + "\u201d.", "hint")); }
+        found.candidates.forEach(function (c) {
+          var item = el("li"), button = el("button");
+          button.type = "button";
+          button.setAttribute("data-iri", c.iri);
+          var name = el("span");
+          name.appendChild(el("span", c.label));
+          if (c.match === "close") { name.appendChild(el("span", " (close to your text)", "match")); }
+          button.appendChild(name);
+          button.appendChild(el("span", c.vocabulary, "vocab"));
+          button.setAttribute("aria-label", c.label + ", vocabulary " + c.vocabulary);
+          button.addEventListener("click", function () { pick(c); input.focus(); });
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+      }, function (error) { say(error.message, true); });
+    }
+    input.addEventListener("input", function () {
+      if (timer !== null) { clearTimeout(timer); }
+      timer = setTimeout(lookup, OFFLINE ? 0 : 200);
+    });
+    input.addEventListener("keydown", function (event) {
+      var first = list.querySelector("button");
+      if (event.key === "Enter" && first) { event.preventDefault(); first.click(); }
+      if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+    });
+    list.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(list.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && at < buttons.length - 1) { event.preventDefault(); buttons[at + 1].focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? buttons[at - 1] : input).focus(); }
+      if (event.key === "Escape") { clear(list); input.focus(); }
+    });
+    return { show: show };
+  }
+  var finders = { from: finder("from"), to: finder("to") };
+
+  // -- skills: the role's ticked, the path's to tick, grouped by kind ----------------------------
+  var roleSkills = [], pathSkills = [], extraSkills = [];
+  var groupsBox = $("skill-groups"), filter = $("skill-filter");
+  function loadRoleSkills() {
+    return ask("skills", { role: state.from }).then(function (answer) {
+      roleSkills = answer.skills;
+      state.labels[answer.role.iri] = answer.role.label;
+      var own = {};
+      roleSkills.forEach(function (s) { own[s.iri] = true; });
+      state.have = state.have.filter(function (h) { return !own[h]; });
+      return update();
+    }, function (error) { say(error.message, true); });
+  }
+  function drawSkills() {
+    clear(groupsBox);
+    var own = {}, seen = {}, groups = {}, order = [];
+    roleSkills.forEach(function (s) { own[s.iri] = true; });
+    function add(skill, source) {
+      if (seen[skill.iri]) { return; }
+      seen[skill.iri] = true;
+      var title = own[skill.iri] ? "From your role" : (skill.kind || "Skill");
+      if (!groups[title]) { groups[title] = []; order.push(title); }
+      groups[title].push(skill);
+    }
+    roleSkills.forEach(add);
+    var have = {};
+    state.have.forEach(function (h) { have[h] = true; });
+    extraSkills.concat(pathSkills).forEach(add);
+    state.have.forEach(function (h) { if (!seen[h]) { add({ iri: h, label: state.labels[h] || h, kind: "Other skills you hold" }); } });
+    order.sort(function (a, b) { return a === "From your role" ? -1 : b === "From your role" ? 1 : (a < b ? -1 : a > b ? 1 : 0); });
+    var wanted = filter.value.trim().toLowerCase();
+    order.forEach(function (title, g) {
+      var set = el("fieldset");
+      set.appendChild(el("legend", title + " (" + groups[title].length + ")"));
+      groups[title].forEach(function (skill, k) {
+        var label = el("label", null, "skill"), box = el("input");
+        box.type = "checkbox";
+        box.id = "skill-" + g + "-" + k;
+        box.value = skill.iri;
+        box.checked = !!own[skill.iri] || !!have[skill.iri];
+        box.disabled = !!own[skill.iri];
+        box.addEventListener("change", function () {
+          if (box.checked) { state.have.push(skill.iri); } else {
+            state.have = state.have.filter(function (h) { return h !== skill.iri; });
+          }
+          state.labels[skill.iri] = skill.label;
+          update();
+        });
+        label.appendChild(box);
+        var text = el("span", skill.label);
+        if (own[skill.iri]) { text.appendChild(el("span", " \u00b7 held through your role", "from-role")); }
+        label.appendChild(text);
+        label.hidden = wanted !== "" && skill.label.toLowerCase().indexOf(wanted) < 0;
+        set.appendChild(label);
+      });
+      groupsBox.appendChild(set);
+    });
+  }
+  filter.addEventListener("input", drawSkills);
+  var skillSearch = $("skill-search");
+  if (skillSearch) {
+    skillSearch.addEventListener("click", function () {
+      var text = filter.value.trim(), list = $("skill-candidates");
+      if (!text) { say("Type part of a skill's name in the filter first.", true); return; }
+      ask("find", { text: text, "class": "ail:Skill", limit: 20 }).then(function (found) {
+        clear(list);
+        if (!found.candidates.length) { list.appendChild(el("li", "No skill matches \u201c" + text + "\u201d.", "hint")); }
+        found.candidates.forEach(function (c) {
+          var item = el("li"), button = el("button");
+          button.type = "button";
+          button.appendChild(el("span", c.label));
+          button.appendChild(el("span", c.vocabulary, "vocab"));
+          button.setAttribute("aria-label", "Add " + c.label + ", vocabulary " + c.vocabulary);
+          button.addEventListener("click", function () {
+            extraSkills.push({ iri: c.iri, label: c.label, kind: "Skills you added" });
+            state.labels[c.iri] = c.label;
+            if (state.have.indexOf(c.iri) < 0) { state.have.push(c.iri); }
+            clear(list);
+            update();
+          });
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+      }, function (error) { say(error.message, true); });
+    });
+  }
+
+  // -- the ladder, drawn in SVG: the path's roles and steps highlighted ---------------------------
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+  function lines(label) {  // two lines of at most ~20 characters, cut with an ellipsis
+    var words = label.split(/\s+/), out = [""];
+    words.forEach(function (w) {
+      var line = out[out.length - 1];
+      if ((line + " " + w).trim().length > 20 && line) { out.push(w); } else { out[out.length - 1] = (line + " " + w).trim(); }
+    });
+    if (out.length > 2) { out = [out[0], out.slice(1).join(" ")]; }
+    return out.map(function (l) { return l.length > 22 ? l.slice(0, 21) + "\u2026" : l; });
+  }
+  function drawLadder(answer) {
+    var box = $("ladder");
+    while (box.childNodes.length > 1) { box.removeChild(box.lastChild); }
+    var roles = data.roles.map(function (r) { return { iri: r.iri, label: r.label, level: r.level }; });
+    var known = {};
+    roles.forEach(function (r) { known[r.iri] = true; });
+    var pathRoles = answer ? answer.roles : [];
+    pathRoles.forEach(function (r) { if (!known[r.iri]) { roles.push({ iri: r.iri, label: r.label, level: null, extra: true }); known[r.iri] = true; } });
+    var levels = [];
+    roles.forEach(function (r) { if (r.level !== null && r.level !== undefined && levels.indexOf(r.level) < 0) { levels.push(r.level); } });
+    levels.sort(function (a, b) { return a - b; });
+    var columns = levels.map(function () { return []; }), other = [];
+    roles.forEach(function (r) {
+      if (r.level === null || r.level === undefined) { other.push(r); } else { columns[levels.indexOf(r.level)].push(r); }
+    });
+    if (other.length) { columns.unshift(other); }
+    var W = 170, H = 48, GX = 40, GY = 22, where = {};
+    var tallest = Math.max.apply(null, columns.map(function (c) { return c.length; }).concat([1]));
+    var width = columns.length * (W + GX) + GX, height = tallest * (H + GY) + GY;
+    columns.forEach(function (column, c) {
+      var top = (height - column.length * (H + GY) + GY) / 2;
+      column.forEach(function (r, k) { where[r.iri] = { x: GX + c * (W + GX), y: top + k * (H + GY) }; });
+    });
+    box.setAttribute("viewBox", "0 0 " + width + " " + height);
+    var onPath = {}, stepOf = {};
+    pathRoles.forEach(function (r) { onPath[r.iri] = true; });
+    (answer ? answer.steps : []).forEach(function (s, k) { stepOf[s.from.iri + "\u0000" + s.to.iri] = k + 1; });
+    var edges = data.steps.map(function (s) { return [data.roles[s[0]].iri, data.roles[s[1]].iri]; });
+    Object.keys(stepOf).forEach(function (key) {
+      var pair = key.split("\u0000");
+      if (!edges.some(function (e) { return e[0] === pair[0] && e[1] === pair[1]; })) { edges.push(pair); }
+    });
+    var edgeLayer = svg("g"), nodeLayer = svg("g");
+    edges.forEach(function (e) {
+      var a = where[e[0]], b = where[e[1]];
+      if (!a || !b) { return; }
+      var k = stepOf[e[0] + "\u0000" + e[1]];
+      var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
+      if (x2 <= x1) { x1 = a.x + W / 2; y1 = a.y + H; x2 = b.x + W / 2; y2 = b.y; }
+      var mid = (x1 + x2) / 2;
+      var line = svg("path", { d: "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2,
+                               "class": "edge" + (k ? " on" : "") });
+      if (k) { line.setAttribute("data-step", String(k)); }
+      edgeLayer.appendChild(line);
+      if (k) {
+        var no = svg("text", { x: mid, y: (y1 + y2) / 2 - 4, "class": "step-no", "text-anchor": "middle" });
+        no.textContent = String(k);
+        edgeLayer.appendChild(no);
+      }
+    });
+    roles.forEach(function (r) {
+      var p = where[r.iri], g = svg("g", { "class": "role" + (onPath[r.iri] ? " on" : ""), "data-iri": r.iri });
+      g.appendChild(svg("rect", { x: p.x, y: p.y, width: W, height: H, rx: 5 }));
+      var parts = lines(r.label);
+      parts.forEach(function (line, i) {
+        var t = svg("text", { x: p.x + W / 2, y: p.y + H / 2 + (i - (parts.length - 1) / 2) * 16 + 5, "text-anchor": "middle" });
+        t.textContent = line;
+        g.appendChild(t);
+      });
+      var tip = svg("title");
+      tip.textContent = r.label;
+      g.appendChild(tip);
+      nodeLayer.appendChild(g);
+    });
+    box.appendChild(edgeLayer);
+    box.appendChild(nodeLayer);
+    $("ladder-title").textContent = answer
+      ? "The career ladder; the path " + answer.roles.map(function (r) { return r.label; }).join(" \u2192 ") + " is highlighted."
+      : "The career ladder.";
+  }
+
+  // -- the step-by-step panel (as on the path page) ---------------------------------------------
+  function drawStory(answer) {
+    var story = $("kg-story");
+    clear(story);
+    if (!answer) { return; }
+    answer.steps.forEach(function (step, k) {
+      var item = el("li");
+      item.tabIndex = 0;
+      item.setAttribute("data-step", String(k + 1));
+      item.appendChild(el("div", (k + 1) + ". " + step.from.label + " \u2192 " + step.to.label + (step.move ? " (" + step.move + ")" : ""), "step-head"));
+      item.appendChild(el("div", "+" + plural(step.new_skills.length, "new skill") + ", " + step.running_total + " in all", "step-count"));
+      if (step.minimum_years !== null && step.minimum_years !== undefined) {
+        item.appendChild(el("div", plural(step.minimum_years, "year") + " of experience asked for", "step-years"));
+      }
+      [["Essential", true], ["Preferred", false]].forEach(function (need) {
+        var skills = step.new_skills.filter(function (s) { return !!s.essential === need[1]; });
+        if (!skills.length) { return; }
+        item.appendChild(el("div", need[0], "need"));
+        var list = el("ul");
+        skills.forEach(function (s) { list.appendChild(el("li", s.label)); });
+        item.appendChild(list);
+      });
+      function on() {
+        item.classList.add("active");
+        Array.prototype.forEach.call(document.querySelectorAll('#ladder [data-step="' + (k + 1) + '"]'), function (e) { e.classList.add("active"); });
+        [step.from.iri, step.to.iri].forEach(function (iri) {
+          Array.prototype.forEach.call(document.querySelectorAll("#ladder .role"), function (g) { if (g.getAttribute("data-iri") === iri) { g.classList.add("active"); } });
+        });
+      }
+      function off() {
+        item.classList.remove("active");
+        Array.prototype.forEach.call(document.querySelectorAll("#ladder .active"), function (e) { e.classList.remove("active"); });
+      }
+      item.addEventListener("mouseenter", on);
+      item.addEventListener("focus", on);
+      item.addEventListener("mouseleave", off);
+      item.addEventListener("blur", off);
+      story.appendChild(item);
+    });
+  }
+
+  function drawNext(answer) {
+    var list = $("next");
+    clear(list);
+    if (!answer.next.length) { list.appendChild(el("li", "The graph has no role that '" + answer.from.label + "' progresses to.", "hint")); }
+    answer.next.forEach(function (gap) {
+      var item = el("li");
+      var button = el("button", gap.to.label, "plain");
+      button.type = "button";
+      button.setAttribute("aria-label", "Aim for " + gap.to.label);
+      button.addEventListener("click", function () {
+        state.to = gap.to.iri;
+        state.labels[gap.to.iri] = gap.to.label;
+        finders.to.show();
+        update();
+      });
+      item.appendChild(button);
+      item.appendChild(el("span", " +" + plural(gap.new_skills.length, "new skill") + " (" + gap.shared_skills + " of " + gap.required_skills + " held)"));
+      list.appendChild(item);
+    });
+  }
+
+  function drawReady(answer) {
+    var body = document.querySelector("#ready tbody");
+    clear(body);
+    answer.roles.slice(0, 8).forEach(function (r) {
+      var row = el("tr");
+      row.appendChild(el("td", r.role.label));
+      row.appendChild(el("td", r.score, "num"));
+      row.appendChild(el("td", r.essential_held + "/" + r.essential, "num"));
+      body.appendChild(row);
+    });
+  }
+
+  // -- one round: the path, the next moves, the ranking ------------------------------------------
+  var round = 0;
+  function update() {
+    writeHash();
+    finders.from.show();
+    finders.to.show();
+    $("by").value = state.by;
+    var mine = ++round;
+    var question = { from: state.from, to: state.to, have: state.have, by: state.by };
+    say("Looking for the way\u2026", false);
+    var pathDone = ask("path", question).then(function (answer) {
+      if (mine !== round) { return; }
+      pathSkills = [];
+      answer.steps.forEach(function (s) { s.new_skills.forEach(function (k) { pathSkills.push(k); }); });
+      state.labels[answer.to.iri] = answer.to.label;
+      $("summary").textContent = plural(answer.total_new_skills, "new skill") + " in " + plural(answer.total_steps, "step") +
+        (answer.years !== null && answer.years !== undefined ? ", up to " + plural(answer.years, "year") + " of experience asked for" : "") + ".";
+      drawLadder(answer);
+      drawStory(answer);
+      drawSkills();
+      say("", false);
+      window.plannerAnswer = answer;
+      if (window.plannerFirstAnswerAt === undefined) { window.plannerFirstAnswerAt = performance.now(); }
+      document.body.setAttribute("data-answered", String(mine));
+    }, function (error) {
+      if (mine !== round) { return; }
+      pathSkills = [];
+      $("summary").textContent = "";
+      drawLadder(null);
+      drawStory(null);
+      drawSkills();
+      say(error.message, true);
+      window.plannerAnswer = { error: error.message, status: error.status };
+      document.body.setAttribute("data-answered", String(mine));
+    });
+    var around = Promise.all([
+      ask("next", { role: state.from, have: state.have }).then(function (a) { if (mine === round) { drawNext(a); } }),
+      ask("ready", { role: state.from, have: state.have, limit: 8 }).then(function (a) { if (mine === round) { drawReady(a); } })
+    ]).catch(function (error) { if (mine === round) { say(error.message, true); } });
+    return Promise.all([pathDone, around]);
+  }
+  $("by").addEventListener("change", function () { state.by = $("by").value; update(); });
+  window.addEventListener("hashchange", function () { readHash(); loadRoleSkills(); });
+
+  // for the tests: the page's own answer to any path question, as the command line prints it
+  window.plannerPath = OFFLINE ? function (from, to, have, by) {
+    try { return local.path({ from: from, to: to, have: have || [], by: by || "skills" }); }
+    catch (error) { return { error: error.message }; }
+  } : undefined;
+
+  readHash();
+  drawLadder(null);
+  loadRoleSkills().then(function () { document.body.setAttribute("data-ready", "1"); });
+}());

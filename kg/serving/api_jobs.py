@@ -100,7 +100,8 @@ def _search(g, p: dict) -> str:
     values = g.bind_params(named, {"text": p["text"],
                                    **({"class": p["class"]} if p.get("class") else {})})
     text = sparql.with_limit(named.text, p.get("limit", 20))
-    return formats.render(g.run(text, values), "json", g.labels(), g.prefixes).decode("utf-8")
+    body = formats.render(g.run(text, values), "json", g.labels(), g.prefixes).decode("utf-8")
+    return body if body.endswith("\n") else body + "\n"  # the command ends it with a line feed
 
 
 def _skills(g, p: dict) -> str:

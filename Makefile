@@ -32,6 +32,7 @@ screenshots: system venv
 	    visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html \
 	    visualizations/focus-HeadOfAIEngineering.html visualizations/charts.html \
 	    visualizations/planner.html
+	$(BIN)/python tools/planner_screenshots.py --out docs/screenshots
 
 test: system venv
 	$(BIN)/pytest -q

@@ -404,14 +404,14 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     return node;
   }
-  function lines(label) {  // two lines of at most ~20 characters, cut with an ellipsis
+  function lines(label) {  // two lines of at most ~17 characters, cut with an ellipsis
     var words = label.split(/\s+/), out = [""];
     words.forEach(function (w) {
       var line = out[out.length - 1];
-      if ((line + " " + w).trim().length > 20 && line) { out.push(w); } else { out[out.length - 1] = (line + " " + w).trim(); }
+      if ((line + " " + w).trim().length > 17 && line) { out.push(w); } else { out[out.length - 1] = (line + " " + w).trim(); }
     });
     if (out.length > 2) { out = [out[0], out.slice(1).join(" ")]; }
-    return out.map(function (l) { return l.length > 22 ? l.slice(0, 21) + "\u2026" : l; });
+    return out.map(function (l) { return l.length > 19 ? l.slice(0, 18) + "\u2026" : l; });
   }
   function drawLadder(answer) {
     var box = $("ladder");
@@ -429,7 +429,7 @@
       if (r.level === null || r.level === undefined) { other.push(r); } else { columns[levels.indexOf(r.level)].push(r); }
     });
     if (other.length) { columns.unshift(other); }
-    var W = 170, H = 48, GX = 40, GY = 22, where = {};
+    var W = 136, H = 44, GX = 26, GY = 18, where = {};
     var tallest = Math.max.apply(null, columns.map(function (c) { return c.length; }).concat([1]));
     var width = columns.length * (W + GX) + GX, height = tallest * (H + GY) + GY;
     columns.forEach(function (column, c) {
@@ -437,6 +437,8 @@
       column.forEach(function (r, k) { where[r.iri] = { x: GX + c * (W + GX), y: top + k * (H + GY) }; });
     });
     box.setAttribute("viewBox", "0 0 " + width + " " + height);
+    // fills a wide column; on a narrow one it keeps 80% of its size and scrolls sideways
+    box.style.minWidth = Math.round(width * 0.8) + "px";
     var onPath = {}, stepOf = {};
     pathRoles.forEach(function (r) { onPath[r.iri] = true; });
     (answer ? answer.steps : []).forEach(function (s, k) { stepOf[s.from.iri + "\u0000" + s.to.iri] = k + 1; });

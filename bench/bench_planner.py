@@ -31,6 +31,22 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 
 
+#: tick a skill in the page and resolve with the ms until the answer to it is drawn
+CLICK = """iri => new Promise(resolve => {
+  const before = Number(document.body.getAttribute('data-answered'));
+  const box = document.querySelector(`#skill-groups input[value="${iri}"]`);
+  const watch = new MutationObserver(() => {
+    if (Number(document.body.getAttribute('data-answered')) > before) {
+      watch.disconnect();
+      resolve(performance.now() - t0);
+    }
+  });
+  watch.observe(document.body, {attributes: true});
+  const t0 = performance.now();
+  box.click();
+})"""
+
+
 def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -69,14 +85,8 @@ def served(env: dict) -> None:
             clicks = []
             boxes = page.locator("#skill-groups input:not([disabled])")
             for n in range(5):
-                before = int(page.get_attribute("body", "data-answered"))
-                box = boxes.nth(n)
-                iri = box.get_attribute("value")
-                t0 = page.evaluate("performance.now()")
-                page.check(f'#skill-groups input[value="{iri}"]')
-                page.wait_for_function(
-                    f"() => Number(document.body.getAttribute('data-answered')) > {before}")
-                clicks.append(page.evaluate("performance.now()") - t0)
+                iri = boxes.nth(n).get_attribute("value")
+                clicks.append(page.evaluate(CLICK, iri))
             print("served, click to answer drawn: median %.0f ms, max %.0f ms (goal <= 300 on "
                   "the guide, <= 1500 with O*NET and ESCO)" % (statistics.median(clicks),
                                                                 max(clicks)))

@@ -3,13 +3,18 @@ routes in plain text for everything else (``curl``, scripts)."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.pages.planner import served_page
 from kg.serving.documents import home as routes_listing
 from kg.serving.negotiation import negotiate
+
+
+def planner_page(graph) -> tuple[str, str]:
+    """The planner's HTML and CSP, made when the server starts: the graph a server holds
+    never changes, and the first visitor should not wait for it."""
+    return served_page(graph)
 
 
 async def home(request: Request) -> Response:
@@ -21,11 +26,7 @@ async def home(request: Request) -> Response:
         response = await routes_listing(request)
         response.headers["Vary"] = "Accept"
         return response
-    state = request.app.state
-    page = getattr(state, "planner", None)
-    if page is None:  # made once: the graph a server holds never changes
-        page = state.planner = await run_in_threadpool(served_page, state.graph)
-    html, csp = page
+    html, csp = request.app.state.planner
     return Response(html, media_type="text/html; charset=utf-8", headers={
         "Content-Security-Policy": csp, "Vary": "Accept", "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer"})

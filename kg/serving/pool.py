@@ -52,7 +52,9 @@ def _context():
     # A fork server: forked once, before the server's threads matter, single-threaded, with
     # pyoxigraph and the worker module imported; every worker is a cheap fork of it.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.query_worker", "kg.query.sandbox"])
+    # kg.serving.api_jobs: the path code the /api questions run, imported once, not per worker
+    ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.query_worker", "kg.query.sandbox",
+                                "kg.serving.api_jobs"])
     return ctx
 
 

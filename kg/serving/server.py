@@ -46,7 +46,7 @@ from kg.errors import KGError
 from kg.serving import protection
 from kg.serving import api
 from kg.serving.documents import ONTOLOGY_PATH, browse, ontology_document
-from kg.serving.planner_home import home
+from kg.serving.planner_home import home, planner_page
 from kg.serving.negotiation import choose_kinds
 from kg.serving.pool import Busy, WorkerPool
 
@@ -248,6 +248,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     app.state.docs_html = None
     app.state.pages = {}  # pages made for /browse, kept
     app.state.graph = graph
+    app.state.planner = planner_page(graph)  # the planner at /, made once (kg.pages.planner)
     if settings.cors:
         from starlette.middleware.cors import CORSMiddleware
 

@@ -314,14 +314,21 @@
   var roleSkills = [], pathSkills = [], extraSkills = [];
   var groupsBox = $("skill-groups"), filter = $("skill-filter");
   function loadRoleSkills() {
-    return ask("skills", { role: state.from }).then(function (answer) {
+    // the role's skills and the answers are asked at once: a path from a role counts its
+    // skills as held whether or not the page has them yet
+    var role = state.from;
+    var skillsDone = ask("skills", { role: role }).then(function (answer) {
+      if (role !== state.from) { return; }
       roleSkills = answer.skills;
       state.labels[answer.role.iri] = answer.role.label;
       var own = {};
       roleSkills.forEach(function (s) { own[s.iri] = true; });
       state.have = state.have.filter(function (h) { return !own[h]; });
-      return update();
+      writeHash();
+      drawSkills();
+      finders.from.show();
     }, function (error) { say(error.message, true); });
+    return Promise.all([skillsDone, update()]);
   }
   function drawSkills() {
     clear(groupsBox);

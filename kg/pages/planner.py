@@ -130,12 +130,16 @@ def render_planner(data: dict, title: str = "Career planner") -> tuple[str, str]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
-    script = (TEMPLATES / "planner.js").read_text(encoding="utf-8")
-    connect = "'self'" if data["mode"] == "server" else "'none'"
-    csp = (f"default-src 'none'; script-src {_csp_hash(script)}; style-src 'unsafe-inline'; "
+    offline = data["mode"] == "offline"
+    # offline, the answers are the page's own (planner_offline.js); served, they come from /api
+    scripts = [(TEMPLATES / name).read_text(encoding="utf-8")
+               for name in (["planner_offline.js"] if offline else []) + ["planner.js"]]
+    hashes = " ".join(_csp_hash(script) for script in scripts)
+    connect = "'none'" if offline else "'self'"
+    csp = (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
            f"img-src data:; connect-src {connect}; base-uri 'none'; form-action 'none'")
     html = env.get_template("planner.html").render(title=title, data=data, csp=csp,
-                                                   script=Markup(script))
+                                                   scripts=[Markup(s) for s in scripts])
     return html, csp
 
 

@@ -117,14 +117,16 @@ def test_opens_on_the_ladders_own_question_and_draws_the_apis_answer(browser, se
 def test_the_url_holds_the_question(browser, served):
     url, _ = served
     question = [("from", AIL + "AIEngineer"), ("to", AIL + "DirectorOfAI"), ("by", "steps"),
-                ("have", AIL + "SkillMentoring")]
+                ("lateral", "true"), ("have", AIL + "SkillMentoring")]
     opened = open_planner(browser, url + "/#" + urlencode(question))
     try:
         opened.answered()
         expected = api(url, "path", **{"from": AIL + "AIEngineer", "to": AIL + "DirectorOfAI",
-                                       "by": "steps", "have": AIL + "SkillMentoring"})
+                                       "by": "steps", "lateral": "true",
+                                       "have": AIL + "SkillMentoring"})
         assert opened.js("window.plannerAnswer") == expected
         assert opened.page.is_checked(f'#skill-groups input[value="{AIL}SkillMentoring"]')
+        assert opened.page.is_checked("#lateral")
     finally:
         opened.page.context.close()
 

@@ -19,19 +19,21 @@
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   // -- the question, kept in the URL's fragment (a link reproduces it) -----------------------
-  var state = { from: data.start, to: data.target, by: "skills", have: [], labels: {} };
+  var state = { from: data.start, to: data.target, by: "skills", have: [], lateral: false, labels: {} };
   function readHash() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
     if (params.get("from")) { state.from = params.get("from"); }
     if (params.get("to")) { state.to = params.get("to"); }
     if (["skills", "steps", "years"].indexOf(params.get("by")) >= 0) { state.by = params.get("by"); }
     state.have = params.getAll("have");
+    state.lateral = params.get("lateral") === "true";
   }
   function writeHash() {
     var params = new URLSearchParams();
     params.set("from", state.from);
     params.set("to", state.to);
     if (state.by !== "skills") { params.set("by", state.by); }
+    if (state.lateral) { params.set("lateral", "true"); }
     state.have.forEach(function (h) { params.append("have", h); });
     var text = "#" + params.toString();
     if (location.hash !== text) { history.replaceState(null, "", text); }
@@ -408,8 +410,10 @@
     finders.from.show();
     finders.to.show();
     $("by").value = state.by;
+    if ($("lateral")) { $("lateral").checked = state.lateral; }
     var mine = ++round;
     var question = { from: state.from, to: state.to, have: state.have, by: state.by };
+    if (state.lateral) { question.lateral = "true"; }
     say("Looking for the way\u2026", false);
     var pathDone = ask("path", question).then(function (answer) {
       if (mine !== round) { return; }
@@ -443,6 +447,10 @@
     return Promise.all([pathDone, around]);
   }
   $("by").addEventListener("change", function () { state.by = $("by").value; update(); });
+  var lateral = $("lateral");
+  if (lateral) {
+    lateral.addEventListener("change", function () { state.lateral = lateral.checked; update(); });
+  }
   window.addEventListener("hashchange", function () { readHash(); loadRoleSkills(); });
 
   // for the tests: the page's own answer to any path question, as the command line prints it

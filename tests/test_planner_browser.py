@@ -345,3 +345,50 @@ def test_offline_answers_equal_the_command_line(browser, offline, graph, aikg):
         assert compared >= 20 * 22
     finally:
         opened.page.context.close()
+
+
+def _dense_ladder(folder, levels=7, width=12):
+    """A --with ladder where every role of a level leads to every role of the next: width **
+    (levels - 2) paths from the bottom to the top (12 ** 5 = 248,832)."""
+    lines = ["@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+             "@prefix dcterms: <http://purl.org/dc/terms/> .", ""]
+    for level in range(levels):
+        for k in range(width if 0 < level < levels - 1 else 1):
+            after = ([f"ail:Dense{level + 1}x{j}" for j in range(width if level + 2 < levels else 1)]
+                     if level + 1 < levels else [])
+            lines += [f"ail:Dense{level}x{k} a ail:Role ;",
+                      f'    rdfs:label "Dense role {level}.{k}"@en ;',
+                      '    skos:definition "A role of a generated ladder with many paths."@en ;',
+                      "    dcterms:source ail:SectionCareerDevelopment ;",
+                      f"    ail:seniorityLevel {level + 1} ;",
+                      "    ail:careerStage ail:StageSenior ;",
+                      "    ail:onTrack ail:TrackEngineering ;",
+                      *([f"    ail:progressesTo {', '.join(after)} ;"] if after else []),
+                      f"    ail:requiresEssentialSkill ail:DenseSkill{level}x{k} .", "",
+                      f"ail:DenseSkill{level}x{k} a ail:ProgrammingLanguage ;",
+                      f'    rdfs:label "Dense skill {level}.{k}"@en ;',
+                      '    skos:definition "A skill of a generated ladder."@en ;',
+                      "    dcterms:source ail:SectionRequirements .", ""]
+    path = folder / "dense.ttl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_offline_refuses_a_ladder_with_too_many_paths(browser, tmp_path, aikg):
+    """Past 200,000 paths the page says to use the command line instead of freezing."""
+    extra = _dense_ladder(tmp_path)
+    result = aikg("--with", str(extra), "viz", "--planner", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    opened = open_planner(browser, (tmp_path / "out" / "planner.html").as_uri())
+    try:
+        answer = opened.js("plannerPath(arguments[0], arguments[1], [], 'skills')"
+                           .replace("arguments[0]", repr(AIL + "Dense0x0"))
+                           .replace("arguments[1]", repr(AIL + "Dense6x0")))
+        assert answer == {"error": "The ladder has too many paths for this page; run "
+                                   "'aikg path' instead."}
+        short = opened.js(f"plannerPath('{AIL}Dense4x0', '{AIL}Dense6x0', [], 'skills')")
+        assert short["total_steps"] == 2
+    finally:
+        opened.page.context.close()

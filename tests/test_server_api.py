@@ -89,6 +89,7 @@ def test_errors_are_json_with_the_command_lines_message(client, runner, name, pa
     ("/api/path?to=Director+of+AI", "/api/path needs the parameter 'from' (the role you start "
                                     "from.)"),
     ("/api/path?from=a&from=b&to=c", "'from' is given 2 times; give it once."),
+    ("/api/ready?" + "&".join(["have=Python"] * 501), "'have' is given 501 times; at most 500."),
     ("/api/path?from=a&to=c&alternatives=two", "'alternatives' must be a whole number (got 'two')."),
     ("/api/path?from=a&to=c&alternatives=0", "'alternatives' must be between 1 and 20 (got 0)."),
     ("/api/path?from=a&to=c&lateral=maybe", "'lateral' must be true or false (got 'maybe')."),

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
+
+import pyoxigraph as ox
 
 from kg.errors import KGError, UnknownEntity
 from kg.pages.planner import vocabulary
@@ -108,7 +111,9 @@ def _skills(g, p: dict) -> str:
     """The skills a role requires, essential first (the planner ticks them as held)."""
     role = g.resolve(p["role"], cls="ail:Occupation", noun="role")
     skills = {}
-    for row in g.named("skills-for-role", role=role):
+    # bound as an IRI: the query's parameter would resolve a name as an ail:Role only, and an
+    # occupation of an import (O*NET, ESCO) is not one
+    for row in g.named("skills-for-role", role=ox.NamedNode(role)):
         iri = row["skill"]
         if iri not in skills or row.get("essential"):
             skills[iri] = {"iri": iri, "label": row.get("skillLabel") or g.curie(iri),
@@ -138,9 +143,7 @@ def _find(g, p: dict) -> str:
             continue
         _keep(best, row, rank)
     if len(best) < FIND_LIMIT and wanted:
-        close = difflib.get_close_matches(wanted, {r["label"].casefold() for r in rows},
-                                          n=FIND_LIMIT, cutoff=FUZZY_CUTOFF)
-        score = {c: difflib.SequenceMatcher(None, wanted, c).ratio() for c in close}
+        score = _close(_trigrams_of(g, cls, rows), wanted)
         for row in rows:
             folded = row["label"].casefold()
             if folded in score:
@@ -152,6 +155,51 @@ def _find(g, p: dict) -> str:
         hit["match"] = ("exact", "contains", "close")[hit.pop("rank")[0]]
     return json.dumps({"text": p["text"], "class": cls, "candidates": found}, indent=2,
                       ensure_ascii=False) + "\n"
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+_trigram_index: dict = {}  # (id of the facade, class) -> (labels, trigram -> label numbers)
+
+
+def _trigrams_of(g, cls, rows) -> tuple[list[str], dict[str, list[int]]]:
+    """The casefolded labels of ``cls`` and where each trigram occurs, made once per worker:
+    comparing a typo with all 60,000 O*NET titles (difflib) took 1.5-2 s a question."""
+    key = (id(g), cls)
+    if key not in _trigram_index:
+        labels = sorted({r["label"].casefold() for r in rows})
+        where: dict[str, list[int]] = {}
+        for n, label in enumerate(labels):
+            for gram in _trigrams(label):
+                where.setdefault(gram, []).append(n)
+        _trigram_index[key] = (labels, where)
+    return _trigram_index[key]
+
+
+#: labels compared in full with a typo at most, those sharing the most trigrams with it
+CLOSE_CANDIDATES = 500
+
+
+def _close(index, wanted: str) -> dict[str, float]:
+    """Labels at least :data:`FUZZY_CUTOFF` alike (difflib's ratio), among those sharing the
+    most trigrams with ``wanted``; label -> ratio."""
+    labels, where = index
+    shared: Counter = Counter()
+    for gram in _trigrams(wanted):
+        shared.update(where.get(gram, ()))
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)
+    found = {}
+    for n, _ in shared.most_common(CLOSE_CANDIDATES):
+        matcher.set_seq1(labels[n])
+        if matcher.real_quick_ratio() >= FUZZY_CUTOFF and matcher.quick_ratio() >= FUZZY_CUTOFF:
+            ratio = matcher.ratio()
+            if ratio >= FUZZY_CUTOFF:
+                found[labels[n]] = ratio
+    return dict(sorted(found.items(), key=lambda item: -item[1])[:FIND_LIMIT])
 
 
 def _keep(best: dict, row: dict, rank: tuple) -> None:

@@ -177,3 +177,38 @@ def test_home_is_the_planner_for_browsers_and_the_listing_for_scripts(client):
     assert listing.headers["content-type"].startswith("text/plain")
     assert "/api/path" in listing.text and "/sparql" in listing.text
     assert json.loads(client.get("/api/openapi.json").text)["info"]["title"]
+
+
+OCCUPATION = """\
+@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix ex: <https://example.org/jobs#> .
+
+ex:DataWrangler a ail:Occupation ;
+    rdfs:label "Data Wrangler"@en ;
+    skos:definition "An occupation of another vocabulary, not a role of the ladder."@en ;
+    dcterms:source ail:SectionRequirements ;
+    ail:requiresEssentialSkill ail:SkillPython ;
+    ail:requiresPreferredSkill ail:SkillSQL .
+"""
+
+
+def test_an_occupation_of_another_vocabulary_is_found_with_its_skills(tmp_path):
+    """Not an ail:Role (as O*NET's and ESCO's occupations are not): found by name with its
+    vocabulary, and its skills listed by IRI (they were refused as 'No role has the IRI')."""
+    from kg.serving.server import running_server
+
+    extra = tmp_path / "occupation.ttl"
+    extra.write_text(OCCUPATION, encoding="utf-8")
+    iri = "https://example.org/jobs#DataWrangler"
+    with running_server(extra=[extra], timeout=5) as url:
+        found = httpx.get(url + "/api/find", params={"text": "data wrangler",
+                                                     "class": "ail:Occupation"}).json()
+        assert found["candidates"][0]["iri"] == iri
+        assert found["candidates"][0]["vocabulary"] == "ex"  # the prefix its file declares
+        skills = httpx.get(url + "/api/skills", params={"role": iri})
+        assert skills.status_code == 200, skills.text
+        assert [(s["label"], s["essential"]) for s in skills.json()["skills"]] == [
+            ("Python", True), ("SQL", False)]

@@ -372,7 +372,7 @@ def test_a_service_query_past_the_guard_cannot_reach_the_network(graph, monkeypa
 
     listener = _Listener()
     # what a guard bypass looks like from the worker's side: the query reaches the engine
-    monkeypatch.setattr(sparql, "check_safe", lambda query: "SELECT")
+    monkeypatch.setattr(sparql, "check_safe", lambda query, **options: "SELECT")
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
     try:
         with running_server(graph=graph, timeout=5, workers=1,

@@ -212,3 +212,18 @@ def test_an_occupation_of_another_vocabulary_is_found_with_its_skills(tmp_path):
         assert skills.status_code == 200, skills.text
         assert [(s["label"], s["essential"]) for s in skills.json()["skills"]] == [
             ("Python", True), ("SQL", False)]
+
+
+def test_a_graph_without_roles_is_served_without_a_planner():
+    """The SPARQL endpoint still starts; a browser at / is told why there is no planner."""
+    import pyoxigraph as ox
+
+    from kg.graph import KnowledgeGraph
+    from kg.serving.server import running_server
+
+    with running_server(graph=KnowledgeGraph(ox.Store()), timeout=5) as url:
+        page = httpx.get(url + "/", headers={"Accept": "text/html"})
+        assert page.status_code == 404
+        assert page.text.startswith("No career planner: The graph has no roles with a label")
+        ask = httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert ask.json()["boolean"] is False  # served, and empty

@@ -274,9 +274,10 @@
     if (other.length) { columns.unshift(other); }
     var W = 136, H = 44, GX = 26, GY = 18, where = {};
     var tallest = Math.max.apply(null, columns.map(function (c) { return c.length; }).concat([1]));
-    var width = columns.length * (W + GX) + GX, height = tallest * (H + GY) + GY;
+    var TOP = 40;  // room for the arcs of steps that skip levels
+    var width = columns.length * (W + GX) + GX, height = tallest * (H + GY) + GY + TOP;
     columns.forEach(function (column, c) {
-      var top = (height - column.length * (H + GY) + GY) / 2;
+      var top = TOP + (height - TOP - column.length * (H + GY) + GY) / 2;
       column.forEach(function (r, k) { where[r.iri] = { x: GX + c * (W + GX), y: top + k * (H + GY) }; });
     });
     box.setAttribute("viewBox", "0 0 " + width + " " + height);
@@ -297,13 +298,18 @@
       var k = stepOf[e[0] + "\u0000" + e[1]];
       var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
       if (x2 <= x1) { x1 = a.x + W / 2; y1 = a.y + H; x2 = b.x + W / 2; y2 = b.y; }
-      var mid = (x1 + x2) / 2;
-      var line = svg("path", { d: "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2,
-                               "class": "edge" + (k ? " on" : "") });
+      var mid = (x1 + x2) / 2, skipped = Math.round((x2 - x1 - GX) / (W + GX));
+      // a step that skips a level arcs above the roles between, so it never runs through them
+      var lift = skipped > 0 ? 26 + 12 * skipped : 0;
+      var d = lift ? "M" + x1 + "," + y1 + " C" + (x1 + (x2 - x1) / 4) + "," + (Math.min(y1, y2) - lift) + " " +
+                     (x2 - (x2 - x1) / 4) + "," + (Math.min(y1, y2) - lift) + " " + x2 + "," + y2
+                   : "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2;
+      var line = svg("path", { d: d, "class": "edge" + (k ? " on" : "") });
       if (k) { line.setAttribute("data-step", String(k)); }
       edgeLayer.appendChild(line);
       if (k) {
-        var no = svg("text", { x: mid, y: (y1 + y2) / 2 - 4, "class": "step-no", "text-anchor": "middle" });
+        var no = svg("text", { x: mid, y: (lift ? Math.min(y1, y2) - lift * 0.75 : (y1 + y2) / 2) - 4,
+                               "class": "step-no", "text-anchor": "middle" });
         no.textContent = String(k);
         edgeLayer.appendChild(no);
       }

@@ -118,7 +118,13 @@ def test_an_unknown_question_is_404_naming_the_questions(client):
 def test_the_openapi_description_covers_every_question_and_parameter(client):
     from kg.serving.api import ENDPOINTS
 
+    validator = pytest.importorskip("openapi_spec_validator")
     document = client.get("/api/openapi.json").json()
+    validator.validate(document)  # the OpenAPI 3.1 schema itself
+    broken = json.loads(json.dumps(document))
+    broken["paths"]["/api/path"]["get"]["parameters"][0]["in"] = "body"
+    with pytest.raises(Exception, match="is not one of"):  # it would say so
+        validator.validate(broken)
     assert document["openapi"].startswith("3.1")
     assert sorted(document["paths"]) == sorted(f"/api/{name}" for name in ENDPOINTS)
     for name, endpoint in ENDPOINTS.items():

@@ -233,3 +233,18 @@ def test_a_graph_without_roles_is_served_without_a_planner():
         assert page.text.startswith("No career planner: The graph has no roles with a label")
         ask = httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
         assert ask.json()["boolean"] is False  # served, and empty
+
+
+def test_a_question_past_the_timeout_is_stopped_and_said_in_json():
+    """The pool's timeout holds for the API as for /sparql: 10 ms is less than any first
+    question takes (the worker builds the ladder), so the worker is killed and replaced."""
+    from kg.serving.server import running_server
+
+    with running_server(timeout=0.01, workers=1) as url:
+        response = httpx.get(url + "/api/path", params={"from": "AI Engineer",
+                                                        "to": "Director of AI"}, timeout=30)
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {
+            "error": "The query ran longer than the 0.01 s limit and was stopped; narrow it or "
+                     "restart the server with a higher --timeout.", "status": 503}

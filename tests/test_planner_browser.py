@@ -265,11 +265,16 @@ def test_axe_finds_nothing_serious(browser, served, width):
 def offline(tmp_path_factory):
     from click.testing import CliRunner
 
+    import kg.cli.core
     from kg.cli import main
 
     folder = tmp_path_factory.mktemp("planner")
-    result = CliRunner().invoke(main, ["viz", "--planner", "-o", str(folder)],
-                                catch_exceptions=False)
+    # set up before the per-test stand-in for the network cut (conftest.network_cuts): the
+    # command run here would cut the whole test session off the network, loopback included
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.cli.core, "_cut_network", lambda: "recorded")
+        result = CliRunner().invoke(main, ["viz", "--planner", "-o", str(folder)],
+                                    catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return folder / "planner.html"
 

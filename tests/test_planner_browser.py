@@ -397,3 +397,29 @@ def test_offline_refuses_a_ladder_with_too_many_paths(browser, tmp_path, aikg):
         assert short["total_steps"] == 2
     finally:
         opened.page.context.close()
+
+
+READY_KEYS = ("role", "level", "score", "essential_held", "essential", "held", "required",
+              "share")
+
+
+def test_offline_next_and_ready_equal_the_command_line(browser, offline, graph):
+    """``next`` and ``ready --role`` from every role, with no skills and with 5 more held:
+    the page's answers equal the command line's JSON (``ready``'s missing skills aside)."""
+    from kg.paths import answers
+
+    opened = open_planner(browser, offline.as_uri())
+    try:
+        opened.answered()
+        data = opened.js("JSON.parse(document.getElementById('planner-data').textContent)")
+        pick = random.Random(7)
+        for have in ([], pick.sample([s["iri"] for s in data["skills"]], 5)):
+            for role in (r["iri"] for r in data["roles"]):
+                mine = opened.js("([r, h]) => plannerNext(r, h)", [role, have])
+                assert mine == answers.next_roles(graph, role, have).to_dict(), (role, have)
+                mine = opened.js("([r, h]) => plannerReady(r, h)", [role, have])
+                theirs = answers.ready(graph, have, role).to_dict()
+                assert [{k: r[k] for k in READY_KEYS} for r in mine["roles"]] == \
+                    [{k: r[k] for k in READY_KEYS} for r in theirs["roles"]], (role, have)
+    finally:
+        opened.page.context.close()

@@ -464,6 +464,8 @@
     try { return local.path({ from: from, to: to, have: have || [], by: by || "skills" }); }
     catch (error) { return { error: error.message }; }
   } : undefined;
+  window.plannerNext = OFFLINE ? function (role, have) { return local.next({ role: role, have: have || [] }); } : undefined;
+  window.plannerReady = OFFLINE ? function (role, have) { return local.ready({ role: role, have: have || [] }); } : undefined;
 
   readHash();
   drawLadder(null);

@@ -23,13 +23,16 @@ pages: venv
 	    --html visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html
 	$(BIN)/aikg viz
 	$(BIN)/aikg viz --focus "Head of AI Engineering" --depth 1
+	$(BIN)/aikg viz --planner
 	$(BIN)/aikg charts
 
 screenshots: system venv
 	$(BIN)/python tools/screenshots.py --pages visualizations --out docs/screenshots \
 	    visualizations/index.html visualizations/graph.html visualizations/career-ladder.html \
 	    visualizations/path-JuniorAIEngineer-HeadOfAIEngineering.html \
-	    visualizations/focus-HeadOfAIEngineering.html visualizations/charts.html
+	    visualizations/focus-HeadOfAIEngineering.html visualizations/charts.html \
+	    visualizations/planner.html
+	$(BIN)/python tools/planner_screenshots.py --out docs/screenshots
 
 test: system venv
 	$(BIN)/pytest -q

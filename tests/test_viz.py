@@ -58,6 +58,7 @@ def write_all(aikg, out: Path, extra: tuple[str, ...] = ()) -> None:
     for args in (["path", *PATH, "--html", str(out / PATH_PAGE)],
                  ["viz", "-o", str(out)],
                  ["viz", "-o", str(out), "--focus", FOCUS[0], "--depth", str(FOCUS[1])],
+                 ["viz", "-o", str(out), "--planner"],
                  ["charts", "-o", str(out)]):  # the last one writes index.html, linking all
         result = aikg(*with_args, *args)
         assert result.exit_code == 0, result.output
@@ -105,7 +106,9 @@ def test_pages_need_no_network(fresh_pages):
         assert "@import" not in html, page.name
         assert ("default-src &#39;none&#39;" in html  # the browser refuses any load the page might try
                 or "default-src 'none'" in html)
-        if page.name not in ("charts.html", "index.html"):
+        if page.name == "planner.html":  # its own script, the only one allowed to run
+            assert "connect-src &#39;none&#39;" in html and "vis.Network" not in html
+        elif page.name not in ("charts.html", "index.html"):
             assert "vis.Network" in html and "vis-network" in html  # vis is inlined
         else:
             assert "<script" not in html  # the charts and the index run no script at all
@@ -127,7 +130,7 @@ def test_graph_text_is_escaped(tmp_path, aikg):
     write_all(aikg, out, (str(extra),))
     assert aikg("--with", str(extra), "viz", "-o", str(out), "--focus", "ail:XssRole").exit_code == 0
     pages = list(out.glob("*.html"))
-    assert len(pages) == 7  # graph, ladder, two focus pages, path, charts, index
+    assert len(pages) == 8  # graph, ladder, two focus pages, path, planner, charts, index
     for page in pages:
         html = page.read_text(encoding="utf-8")
         for raw in ("<img src=x", "<svg onload", "<script>window.__xss", "</script><script>",

@@ -20,16 +20,29 @@ from kg.cli.core import (
               help="Write only the neighbourhood page of ENTITY (label, CURIE or IRI).")
 @click.option("--depth", default=None, type=click.IntRange(min=1), metavar="N",
               help="With --focus: how many links away from ENTITY to show.  [default: 1]")
+@click.option("--planner", is_flag=True,
+              help="Write only planner.html: the career planner, answering offline from the "
+                   "graph's ladder in the page.")
 @click.pass_context
 @handle_errors
-def viz(ctx, out_dir, focus, depth):
-    """Write interactive graph pages (whole graph, career ladder, or --focus) that open offline."""
+def viz(ctx, out_dir, focus, depth, planner):
+    """Write interactive graph pages (whole graph, career ladder, --focus, or --planner) that
+    open offline."""
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus ENTITY.")
+    if planner and focus is not None:
+        raise click.UsageError("--planner and --focus write different pages; give one of them.")
     from kg.pages import viz as pages
     from kg.pages.index import write_index
 
-    for page in pages.write_pages(get_kg(ctx), Path(out_dir), focus=focus, depth=depth or 1):
+    if planner:
+        from kg.pages.planner import PAGE, write_planner
+        from kg.store.io import ensure_folder
+
+        written = [write_planner(get_kg(ctx), ensure_folder(Path(out_dir)) / PAGE)]
+    else:
+        written = pages.write_pages(get_kg(ctx), Path(out_dir), focus=focus, depth=depth or 1)
+    for page in written:
         click.echo(str(page.path))
         click.echo(f"  {page.nodes} nodes, {page.edges} edges", err=True)
     click.echo(f"  index: {write_index(Path(out_dir))}", err=True)

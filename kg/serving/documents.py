@@ -70,6 +70,9 @@ def _version() -> str:
 async def home(request: Request) -> Response:
     return PlainTextResponse(
         "ai-leadership-kg SPARQL endpoint (read-only)\n"
+        "  /                                the career planner (in a browser: Accept: text/html)\n"
+        "  /api/path?from=...&to=...        career questions as JSON (path, gap, next, ready,\n"
+        "                                   search, describe); /api/openapi.json describes them\n"
         "  /sparql?query=...                SPARQL 1.1 Protocol (GET, POST form, POST body)\n"
         f"  {ONTOLOGY_PATH}         the release (Accept: text/turtle, application/n-triples,\n"
         "                                   application/rdf+xml, application/ld+json, text/html)\n"

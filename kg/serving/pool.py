@@ -53,9 +53,11 @@ def _context():
     # A fork server: forked once, before the server's threads matter, single-threaded, with
     # pyoxigraph and the worker module imported; every worker is a cheap fork of it.
     ctx = multiprocessing.get_context("forkserver")
-    # the guard's parser too (rdflib and its grammar: 0.3 s a worker otherwise)
+    # the guard's parser too (rdflib and its grammar: 0.3 s a worker otherwise), and the path
+    # code the /api questions run (kg.serving.api_jobs), imported once, not per worker
     ctx.set_forkserver_preload(["pyoxigraph", "kg.serving.worker_loop", "kg.query.sandbox",
-                                "kg.query.sparql", "rdflib.plugins.sparql.parser"])
+                                "kg.query.sparql", "rdflib.plugins.sparql.parser",
+                                "kg.serving.api_jobs"])
     return ctx
 
 

@@ -46,9 +46,10 @@ from starlette.routing import Route
 from kg.serving import query_worker
 from kg.store import release as store
 from kg.errors import KGError
-from kg.serving import protection, protocol
-from kg.serving.documents import ONTOLOGY_PATH, browse, home, ontology_document
+from kg.serving import api, protection, protocol
+from kg.serving.documents import ONTOLOGY_PATH, browse, ontology_document
 from kg.serving.dispatch import answer_job
+from kg.serving.planner_home import home, planner_page
 from kg.serving.pool import WorkerPool
 from kg.terminal import escape
 
@@ -242,6 +243,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
         Route(ONTOLOGY_PATH + "{rest:path}", ontology_document),  # .ttl, /tbox, /0.1.0.nt ...
         Route("/browse", browse),
         Route("/browse/{rest:path}", browse),
+        *api.routes(),  # /api/...: the career questions as JSON, in the same workers
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.pool = pool
@@ -250,6 +252,7 @@ def create_app(graph, settings: Settings | None = None) -> Starlette:
     app.state.docs_html = None
     app.state.pages = {}  # pages made for /browse, kept
     app.state.graph = graph
+    app.state.planner = planner_page(graph)  # the planner at /, made once (kg.pages.planner)
     if settings.cors:
         from starlette.middleware.cors import CORSMiddleware
 

@@ -1,7 +1,8 @@
 """The loop of one query worker process: a job in, an answer out.
 
 A job is ``("sparql", Job, accept, format, given)``, checked by the query guard and run here
-(:func:`checked`, :mod:`kg.serving.query_worker`), or a page (:mod:`kg.serving.page_jobs`).
+(:func:`checked`, :mod:`kg.serving.query_worker`), ``("call", question)`` for the JSON API
+(:mod:`kg.serving.api_jobs`), or a page (:mod:`kg.serving.page_jobs`).
 :mod:`kg.serving.pool` starts the processes, bounds each job by time and kills the process
 of a job whose client has gone.
 """
@@ -60,6 +61,8 @@ def worker_main(conn, snapshot: str, prefixes: dict, limits: Limits,
         try:
             if job[0] == "sparql":
                 answer = checked(store, *job[1:], limits, prefixes)
+            elif job[0] == "call":  # an /api question (kg.serving.api_jobs.Call) on this store
+                answer = job[1](store)
             else:
                 if pages is None:
                     cls, page_prefixes = graph_class

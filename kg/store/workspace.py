@@ -112,11 +112,15 @@ class Workspace:
     >>> ws.add([Path("examples/acme-career-ladder.ttl")])  # doctest: +SKIP
     """
 
-    def __init__(self, folder: Path | str | None = None, warm: Warm | None = None):
+    def __init__(self, folder: Path | str | None = None, warm: Warm | None = None,
+                 mappings=None):
         self.folder = Path(folder) if folder is not None else default_dir()
         #: called with the merged store (in memory) and the folder it is written to, while
         #: it is written: whoever asks for the merge warms the caches it will read
         self.warm = warm
+        #: reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
+        #: entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`
+        self.mappings = mappings
 
     # -- the recorded files ----------------------------------------------------------------
     def _state(self) -> dict:
@@ -222,7 +226,7 @@ class Workspace:
             files = list(dict.fromkeys(files))
             hashes = self.digests(files)
         release = store.require_release()
-        key = _key(release, files, hashes)
+        key = _key(release, files, hashes, getattr(self.mappings, "version", ""))
         folder = self.folder / "stores" / key
         if (folder / META).is_file():
             return self._load(folder)
@@ -290,9 +294,13 @@ class Workspace:
         from kg.releasing.inference import entail_store
 
         say = progress or (lambda message: None)
-        added, prefixes, per_file = [], {}, {}
+        added, prefixes, per_file, mapped = [], {}, {}, {}
         for path in files:  # syntax errors before any other work
             say(f"Parsing {path}")
+            if self.mappings is not None and self.mappings.accepts(path):
+                mapped[path] = self.mappings.read(path)  # added after the merge
+                per_file[str(path)] = len(mapped[path])
+                continue
             quads, declared = read_turtle(path)
             per_file[str(path)] = len(quads)
             added.extend(quads)
@@ -323,6 +331,8 @@ class Workspace:
             unchecked = self._unchecked(files, hashes, added, per_file)
             checking = killable.Forked(lambda: check_extra(graph, tuple(files), unchecked))
             entail_store(graph, added)  # the release is entailed; so are the user's triples
+            if self.mappings is not None:  # mappings between the vocabularies now merged
+                self.mappings.apply(graph, mapped, say)
             count = len(added)
             del added, unchecked  # the store holds them now (and the child its own copy)
             checking.poll()  # a failed check stops the build here
@@ -455,8 +465,9 @@ def _triples(release: Path) -> int | None:
         return None
 
 
-def _key(release: Path, files: list[Path], hashes: list[str]) -> str:
-    digest = hashlib.sha256(_manifest_digest(release).encode())
+def _key(release: Path, files: list[Path], hashes: list[str], salt: str = "") -> str:
+    """``salt``: what else shapes the merged graph (the alignment's version)."""
+    digest = hashlib.sha256(_manifest_digest(release).encode() + salt.encode())
     for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
         digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())
     return digest.hexdigest()[:32]

@@ -182,8 +182,8 @@ def test_a_hand_mapping_wins_and_mappings_says_what_it_overrode(workspace, aikg,
                   "--format", "csv")
     rows = [line for line in result.stdout.splitlines() if line.startswith(AI_ENGINEER)]
     assert rows == [f"{AI_ENGINEER},artificial intelligence engineer,skos:closeMatch,"
-                    "onetsoc:15-1252.00,Software Developers,semapv:ManualMappingCuration,0.900,,,"
-                    "https://example.org/our-team/mappings"]
+                    "onetsoc:15-1252.00,Software Developers,semapv:ManualMappingCuration,0.900,,"
+                    "https://example.org/our-team/mappings,"]
     assert (f"Overridden: {AI_ENGINEER} skos:broadMatch onetsoc:15-1221.00" in result.stderr
             and "by the hand mapping" in result.stderr)
 

@@ -99,13 +99,13 @@ def mappings(ctx, source, target, fmt):
     elif fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(sssom.COLUMNS + ("mapping_provider",))
+        writer.writerow(sssom.COLUMNS)
         for m in rows:
             writer.writerow([sssom.curie(m.subject), m.subject_label, f"skos:{m.predicate}",
                              sssom.curie(m.object), m.object_label,
                              f"semapv:{m.justification}",
                              "" if m.confidence is None else f"{m.confidence:.3f}", m.tool,
-                             m.comment, m.mapping_set])
+                             m.mapping_set, m.comment])
         sys.stdout.write(out.getvalue())
     elif fmt == "table":
         click.echo(formats.table(

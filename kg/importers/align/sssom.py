@@ -33,7 +33,7 @@ PREFIXES = {
     "esco": "http://data.europa.eu/esco/",
 }
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "confidence", "mapping_tool", "comment")
+           "mapping_justification", "confidence", "mapping_tool", "mapping_provider", "comment")
 REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 SUFFIX = ".sssom.tsv"
@@ -61,7 +61,7 @@ def write(mappings: Iterable[Mapping], mapping_set_id: str, description: str = "
                "object_label": m.object_label,
                "mapping_justification": f"semapv:{m.justification}",
                "confidence": "" if m.confidence is None else f"{m.confidence:.3f}",
-               "mapping_tool": m.tool, "comment": m.comment}
+               "mapping_tool": m.tool, "mapping_provider": m.mapping_set, "comment": m.comment}
         used.update(v.split(":", 1)[0] for v in (row["subject_id"], row["object_id"]) if ":" in v)
         rows.append(row)
     header = {"curie_map": {p: PREFIXES[p] for p in PREFIXES if p in used},

@@ -163,6 +163,18 @@ def test_mappings_as_sssom(workspace, aikg):
     assert "Python (computer programming)" in table.stdout
 
 
+def test_align_on_demand_writes_sssom_and_turtle(workspace, aikg, tmp_path):
+    out = tmp_path / "now.sssom.tsv"
+    result = aikg("--workspace", workspace, "align", "-o", str(out))
+    assert result.exit_code == 0 and "esco -> onet\texactMatch\t2" in result.stdout
+    pairs = {(m.subject, m.predicate, m.object) for _, m in sssom.Table(out).mappings()}
+    assert ("http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30",
+            "exactMatch", ONET + "15-2051.00") in pairs
+    ttl = aikg("--workspace", workspace, "mappings", "--format", "ttl").stdout_bytes
+    parsed = list(ox.parse(ttl, format=ox.RdfFormat.TURTLE))
+    assert any(t.predicate.value.endswith("#exactMatch") for t in parsed)
+
+
 @pytest.mark.slow
 def test_sssom_validate_accepts_the_export(workspace, aikg, tmp_path):
     beside = Path(sys.executable).parent / "sssom"  # the venv's, when its bin is not on PATH

@@ -7,4 +7,8 @@ on an error). Every resource cites the file it comes from (an ``ail:SourceSectio
 part of ``ail:SourceDocument_ONET`` / ``ail:SourceDocument_ESCO``, which carry the licence's
 attribution in ``dcterms:rights``). Bad input raises :class:`kg.errors.SourceError` naming
 the file and row. :mod:`kg.importers.xlsx` is the streaming spreadsheet reader.
+
+:mod:`kg.importers.align` aligns the vocabularies once they are in one graph (ESCO and O*NET
+occupations, skills across the guide, O*NET and ESCO) and reads and writes SSSOM mapping
+tables (docs/alignment.md).
 """

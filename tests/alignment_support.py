@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
 #: the hand-checked ESCO -> O*NET sample, with the reviewer's reasoning
 SAMPLE = DATA / "alignment" / "esco-onet-sample.tsv"
+#: 50 more, checked after the weights were chosen (not used to choose them)
+VALIDATION = DATA / "alignment" / "esco-onet-validation.tsv"
 SKILL_SAMPLE = DATA / "alignment" / "skills-sample.tsv"
 DATASETS = next((p / "shared" / "datasets" for p in ROOT.parents
                  if (p / "shared" / "datasets" / "onet-29.2").is_dir()), None)

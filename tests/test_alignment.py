@@ -15,7 +15,7 @@ from kg.importers.align import apply, occupations, skills, sssom
 from kg.importers.align.concepts import Concept
 from kg.importers.align.text import key, singular, tokens, unqualified
 from tests.alignment_support import (
-    AI_ENGINEER, DATASETS, SAMPLE, SKILL_SAMPLE, fixture_turtles, read_sample, sssom_file,
+    AI_ENGINEER, DATASETS, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
 )
 
 ONET = "https://www.onetonline.org/link/summary/"
@@ -272,20 +272,25 @@ def real_alignment(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_occupation_sample_precision_and_recall(real_alignment):
-    """Against the 100 hand-checked ESCO -> O*NET pairs: the share mapped to the reviewer's
-    occupation (precision over the mapped, recall over all) and to its SOC major group."""
+@pytest.mark.parametrize("sample, same_at_least, major_at_least", [
+    (SAMPLE, 0.70, 0.85),       # measured 0.71 and 0.87 (the weights were chosen on it)
+    (VALIDATION, 0.66, 0.84),   # measured 0.68 and 0.86 (checked after, not used to choose)
+], ids=["sample", "validation"])
+def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
+                                                major_at_least):
+    """Against hand-checked ESCO -> O*NET pairs: the share mapped to the reviewer's occupation
+    (precision over the mapped, recall over all) and to its SOC major group."""
     chosen = {m.subject: m.object.rsplit("/", 1)[-1] for m in real_alignment
               if m.justification == "CompositeMatching"}
-    sample = read_sample(SAMPLE)
-    mapped = [row for row in sample if row["esco_iri"] in chosen]
+    rows = read_sample(sample)
+    mapped = [row for row in rows if row["esco_iri"] in chosen]
     same = sum(chosen[row["esco_iri"]] == row["onet_code"] for row in mapped)
     major = sum(chosen[row["esco_iri"]][:2] == row["onet_code"][:2] for row in mapped)
-    precision, recall = same / len(mapped), same / len(sample)
-    print(f"occupations: precision {precision:.2f}, recall {recall:.2f}, "
-          f"same major group {major / len(sample):.2f}")
-    assert len(mapped) == len(sample)  # every ESCO occupation gets a mapping
-    assert precision >= 0.70 and major / len(sample) >= 0.85  # measured: 0.71 and 0.87
+    precision, recall = same / len(mapped), same / len(rows)
+    print(f"{sample.name}: precision {precision:.2f}, recall {recall:.2f}, "
+          f"same major group {major / len(rows):.2f}")
+    assert len(mapped) == len(rows)  # every ESCO occupation gets a mapping
+    assert precision >= same_at_least and major / len(rows) >= major_at_least
 
 
 @pytest.mark.slow

@@ -226,7 +226,7 @@ class Workspace:
             files = list(dict.fromkeys(files))
             hashes = self.digests(files)
         release = store.require_release()
-        key = _key(release, files, hashes, getattr(self.mappings, "version", ""))
+        key = _key(release, files, hashes)
         folder = self.folder / "stores" / key
         if (folder / META).is_file():
             return self._load(folder)
@@ -465,9 +465,8 @@ def _triples(release: Path) -> int | None:
         return None
 
 
-def _key(release: Path, files: list[Path], hashes: list[str], salt: str = "") -> str:
-    """``salt``: what else shapes the merged graph (the alignment's version)."""
-    digest = hashlib.sha256(_manifest_digest(release).encode() + salt.encode())
+def _key(release: Path, files: list[Path], hashes: list[str]) -> str:
+    digest = hashlib.sha256(_manifest_digest(release).encode())
     for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
         digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())
     return digest.hexdigest()[:32]

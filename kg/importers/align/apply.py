@@ -23,8 +23,7 @@ CURATED = Path(__file__).parent / "curated.sssom.tsv"
 #: the occupation alignment keeps one O*NET occupation per ESCO occupation: a hand mapping of
 #: the same ESCO occupation to another O*NET occupation replaces it
 ONE_BEST = "CompositeMatching"
-#: part of a merged store's key: a store aligned by other rules is built again
-VERSION = "align-1"
+
 
 
 def overrides(hand: Mapping, automatic: Mapping) -> bool:
@@ -65,8 +64,6 @@ def known(store: ox.Store, iri: str) -> bool:
 
 class WorkspaceMappings:
     """The workspace's hook: SSSOM files in, the alignment and the mappings into the store."""
-
-    version = VERSION
 
     def __init__(self, automatic: bool = True):
         self.automatic = automatic

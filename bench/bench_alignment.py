@@ -59,10 +59,13 @@ step("skills")
 hook = WorkspaceMappings()
 hook.apply(store, {})
 step("whole hook (read, align, curated, add to store)")
+from kg.importers.align import stored
+asserted, replaced = stored.read(store)
+step("reading the mappings back ('aikg mappings')")
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"steps": steps, "rss_mb": usage.ru_maxrss / 1024,
                   "occupations": len(found_occupations), "skills": len(found_skills),
-                  "hook": hook.last}))
+                  "hook": hook.last, "stored": len(asserted), "replaced": len(replaced)}))
 """
 
 
@@ -100,7 +103,8 @@ def main() -> int:
     for name, t in result["steps"].items():
         print(f"| {name} | {t['wall']:.1f} | {t['cpu']:.1f} |")
     print(f"peak RSS {result['rss_mb']:.0f} MB; {result['occupations']:,} occupation and "
-          f"{result['skills']:,} skill mappings; hook: {result['hook']}")
+          f"{result['skills']:,} skill mappings; {result['stored']:,} mappings in the store "
+          f"(with the guide's own), {result['replaced']} replaced by a curated one")
     if not args.no_add:
         found = add(files)
         print(f"aikg add onet.ttl esco.ttl: exit {found['code']} in {found['wall']:.0f} s, peak "

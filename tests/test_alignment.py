@@ -175,6 +175,12 @@ def test_align_on_demand_writes_sssom_and_turtle(workspace, aikg, tmp_path):
     assert any(t.predicate.value.endswith("#exactMatch") for t in parsed)
 
 
+def test_align_with_one_vocabulary_says_there_is_nothing_to_align(aikg, tmp_path):
+    result = aikg("--workspace", str(tmp_path / "empty"), "align")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr.startswith("Nothing to align: the graph holds one vocabulary")
+
+
 @pytest.mark.slow
 def test_sssom_validate_accepts_the_export(workspace, aikg, tmp_path):
     beside = Path(sys.executable).parent / "sssom"  # the venv's, when its bin is not on PATH

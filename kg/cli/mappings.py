@@ -38,6 +38,11 @@ def align(ctx, output):
     started = time.perf_counter()
     found = aligner.align(graph.store)
     seconds = time.perf_counter() - started
+    if not found:
+        click.echo("Nothing to align: the graph holds one vocabulary (the guide's). Add an "
+                   "import first: aikg import onet DIR -o onet.ttl && aikg add onet.ttl",
+                   err=True)
+        return
     counts = Counter((stored.vocab(m.subject), stored.vocab(m.object), m.predicate) for m in found)
     for (source, target, predicate), n in sorted(counts.items()):
         click.echo(f"{source} -> {target}\t{predicate}\t{n:,}")

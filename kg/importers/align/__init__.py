@@ -13,15 +13,6 @@ from kg.importers.align.model import Mapping, vocabulary
 from kg.importers.align.concepts import read
 
 
-def present(store) -> set[str]:
-    """The vocabularies with occupations or skills in ``store`` (guide, onet, esco)."""
-    found = set()
-    concepts = read(store)
-    for c in (*concepts[0], *concepts[1]):
-        found.add(c.vocab)
-    return found
-
-
 def align(store) -> list[Mapping]:
     """The automatic mappings between the vocabularies of ``store``: ESCO -> O*NET occupations
     and skills across the guide, O*NET and ESCO. Nothing when only one vocabulary is there."""
@@ -32,4 +23,4 @@ def align(store) -> list[Mapping]:
     return occupations.align(occupation_list) + skills.align(skill_list)
 
 
-__all__ = ["Mapping", "align", "present", "vocabulary"]
+__all__ = ["Mapping", "align", "vocabulary"]

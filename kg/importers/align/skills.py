@@ -149,7 +149,8 @@ class _Best:
 def align(skills: list[Concept]) -> list[Mapping]:
     """Skill mappings between vocabularies (guide, O*NET, ESCO), the strongest rule per pair."""
     vendor_names = vendors(skills)
-    index = defaultdict(lambda: defaultdict(dict))  # phrase -> vocab -> {concept IRI: (c, rule)}
+    # phrase -> vocabulary -> {concept IRI: (concept, its strongest rule, the name)}
+    index = defaultdict(lambda: defaultdict(dict))
     for c in skills:
         for name, rule in _names(c, vendor_names):
             found = index[phrase(name)][c.vocab]

@@ -17,7 +17,8 @@
    otherwise. When no candidate scores :data:`ENOUGH`, the candidates of the ISCO minor group,
    then of the sub-major group, are scored too (at :data:`WIDER` less per step).
 3. **The relation.** ``exactMatch`` when the preferred labels are the same after
-   normalisation, ``closeMatch`` when a name is shared or the score reaches :data:`CLOSE`,
+   normalisation, ``closeMatch`` when the ESCO preferred label is a name of the O*NET
+   occupation or the score reaches :data:`CLOSE`,
    ``narrowMatch`` when the O*NET title names a part of the ESCO one's words, else
    ``broadMatch`` (ESCO, with 3,039 occupations, is mostly the finer of the two).
 """
@@ -135,8 +136,11 @@ class OccupationAligner:
             ranked = self.best(e)
             if not ranked:
                 continue
-            score, iri, shared = ranked[0]
+            score, iri, _ = ranked[0]
             o = self.onet[iri]
+            # close only when the ESCO occupation's own name is a name of the O*NET one (a
+            # shared alternative label such as "unit manager" says less)
+            shared = iri in self.by_name.get(key(e.label), {})
             inside = iri in self.candidates(e.notation.split(".")[0][:4])
             out.append(Mapping(e.iri, relation(e, o, score, shared), o.iri, JUSTIFICATION,
                                max(0.0, min(1.0, score)), explain(e, o, ranked, inside),

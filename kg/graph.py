@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from kg.build import ensure_release
 from kg.errors import ParameterError, QueryError, UnknownEntity, did_you_mean
+from kg.importers.align.apply import WorkspaceMappings
 from kg.query import catalogue, sparql
 from kg.store import kept
 from kg.store import release as store
@@ -488,9 +489,12 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     if workspace is not None:
         if workspace.warm is None:
             workspace.warm = warm_caches
+        if workspace.mappings is None:
+            workspace.mappings = WorkspaceMappings()
         merged = workspace.open(extra_paths, progress=progress, fail_on=fail_on)
     elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
-        merged = Workspace(warm=warm_caches).merge(extra_paths, progress, fail_on)
+        merged = Workspace(warm=warm_caches, mappings=WorkspaceMappings()).merge(
+            extra_paths, progress, fail_on)
     else:
         return KnowledgeGraph(store.open_store())
     if merged.report is not None:

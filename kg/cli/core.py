@@ -56,9 +56,10 @@ class Context:
 
     def workspace(self):
         from kg.graph import warm_caches
+        from kg.importers.align.apply import WorkspaceMappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_caches)
+        return Workspace(self.workspace_dir, warm=warm_caches, mappings=WorkspaceMappings())
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""

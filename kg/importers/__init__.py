@@ -9,4 +9,8 @@ attribution in ``dcterms:rights``). Bad input raises :class:`kg.errors.SourceErr
 the file and row. :mod:`kg.importers.xlsx` is the streaming spreadsheet reader and
 :mod:`kg.importers.profiles` checks ESCO's parquet file before decoding it; both refuse a
 file past what the published ones hold (docs/security.md).
+
+:mod:`kg.importers.align` aligns the vocabularies once they are in one graph (ESCO and O*NET
+occupations, skills across the guide, O*NET and ESCO) and reads and writes SSSOM mapping
+tables (docs/alignment.md).
 """

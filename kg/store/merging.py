@@ -70,9 +70,13 @@ def build(ws, folder: Path, release: Path, files: list[Path], hashes: list[str],
     from kg.releasing.inference import entail_store
 
     say = progress or (lambda message: None)
-    added, prefixes, per_file = [], {}, {}
+    added, prefixes, per_file, mapped = [], {}, {}, {}
     for path in files:  # syntax errors before any other work
         say(f"Parsing {path}")
+        if ws.mappings is not None and ws.mappings.accepts(path):
+            mapped[path] = ws.mappings.read(path)  # added after the merge
+            per_file[str(path)] = len(mapped[path])
+            continue
         quads, declared = read_turtle(path)
         per_file[str(path)] = len(quads)
         added.extend(quads)
@@ -106,6 +110,8 @@ def build(ws, folder: Path, release: Path, files: list[Path], hashes: list[str],
         checking = killable.Forked(lambda out: out.write(shapes_json(check_extra(
             graph, tuple(files), unchecked, fail_on, part="shapes"))), output=True)
         entail_store(graph, added)  # the release is entailed; so are the user's triples
+        if ws.mappings is not None:  # mappings between the vocabularies now merged
+            ws.mappings.apply(graph, mapped, say)
         count = len(added)
         del added, unchecked  # the store holds them now (and the child its own copy)
         checking.poll()  # a failed check stops the build here

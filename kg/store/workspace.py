@@ -93,11 +93,15 @@ class Workspace:
     >>> ws.add([Path("examples/acme-career-ladder.ttl")])  # doctest: +SKIP
     """
 
-    def __init__(self, folder: Path | str | None = None, warm: Warm | None = None):
+    def __init__(self, folder: Path | str | None = None, warm: Warm | None = None,
+                 mappings=None):
         self.folder = Path(folder) if folder is not None else default_dir()
         #: called with the merged store (in memory) and the folder it is written to, while
         #: it is written: whoever asks for the merge warms the caches it will read
         self.warm = warm
+        #: reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
+        #: entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`
+        self.mappings = mappings
 
     # -- the recorded files ----------------------------------------------------------------
     def _state(self) -> dict:

@@ -20,7 +20,7 @@ from kg.store import kept as new
 spec = importlib.util.spec_from_file_location("oldkept", sys.argv[1])
 old = importlib.util.module_from_spec(spec); spec.loader.exec_module(old)
 from kg.store.workspace import Workspace
-from kg.graph import warm_caches
+from kg.loading import warm_caches
 g = kg.load(workspace=Workspace(sys.argv[2], warm=warm_caches))
 rows = [{**r, "label": f"{r['label']} {i}"} for i in range(30) for r in g.named_labels("ail:Occupation")]
 print(len(rows), "label rows")

@@ -21,8 +21,12 @@ __all__ = ["KGError", "KnowledgeGraph", "load", "__version__"]
 def __getattr__(name: str):
     """``kg.load`` and ``kg.KnowledgeGraph``, imported when first asked for: the ``aikg``
     command (:mod:`kg.__main__`) imports this package before it can quiet Ctrl-C."""
-    if name in ("KnowledgeGraph", "load"):
-        from kg import graph
+    if name == "KnowledgeGraph":
+        from kg.graph import KnowledgeGraph
 
-        return getattr(graph, name)
+        return KnowledgeGraph
+    if name == "load":
+        from kg.loading import load
+
+        return load
     raise AttributeError(f"module 'kg' has no attribute '{name}'")

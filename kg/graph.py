@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import ensure_release
 from kg.errors import ParameterError, QueryError, UnknownEntity, did_you_mean
-from kg.importers.align.apply import WorkspaceMappings
 from kg.query import catalogue, sparql
 from kg.store import kept
+from kg.store.labels import Labels
 from kg.store import release as store
-from kg.store.turtle import read_turtle
-from kg.store.workspace import Workspace
 from kg.terminal import escape
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 class KnowledgeGraph:
@@ -71,7 +67,7 @@ class KnowledgeGraph:
         """
         sparql.check_safe(query, allow_service=self.allow_network)
         base = sparql.check_base(base)
-        terms = {k: _term(v) for k, v in (bindings or {}).items()}
+        terms = {k: sparql.to_term(v) for k, v in (bindings or {}).items()}
         if self._keeps_answer(query, terms) and base is None:
             return self._cached(query)
         try:
@@ -371,52 +367,6 @@ class KnowledgeGraph:
         return graph
 
 
-class Labels(Mapping):
-    """IRI -> ``rdfs:label`` of a store, read on first use and remembered."""
-
-    def __init__(self, store_):
-        self._store = store_  # a function that gives the store
-        self._known: dict[str, str | None] = {}
-
-    def __getitem__(self, iri: str) -> str:
-        if iri not in self._known:
-            self._known[iri] = next(
-                (q.object.value for q in self._store().quads_for_pattern(
-                    ox.NamedNode(iri), _LABEL, None) if isinstance(q.object, ox.Literal)), None)
-        label = self._known[iri]
-        if label is None:
-            raise KeyError(iri)
-        return label
-
-    def __iter__(self):
-        seen = set()
-        for quad in self._store().quads_for_pattern(None, _LABEL, None):
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal) \
-                    and quad.subject.value not in seen:
-                seen.add(quad.subject.value)
-                yield quad.subject.value
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-_LABEL = ox.NamedNode(RDFS_LABEL)
-
-
-def _term(value):
-    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(sparql.XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(sparql.XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(sparql.XSD + "double"))
-    if value.__class__.__name__ == "Decimal":
-        return ox.Literal(str(value), datatype=ox.NamedNode(sparql.XSD + "decimal"))
-    return ox.Literal(str(value))
-
-
 def _printable(data: bytes) -> bool:
     """Whether kept table bytes are text this program rendered: UTF-8 with every control
     character escaped (:func:`kg.terminal.escape`), as a planted table with ESC or OSC 52
@@ -439,85 +389,3 @@ def _words(camel: str) -> str:
     import re
 
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
-
-
-#: The classes names are resolved in: their label index is kept beside a merged store at build
-#: time (on the in-memory graph, several times faster than later on disk), with the path
-#: projection, plain and with lateral moves.
-WARM_CLASSES = ("ail:Occupation", "ail:Skill")
-#: Shipped queries whose answers are kept at build time too: the first commands people run
-WARM_ANSWERS = ("class-counts", "ladder")
-
-
-def warm_caches(graph: ox.Store, folder: Path) -> None:
-    """Keep, beside a merged store being written to ``folder``, what the first commands read:
-    the path ladders, the label indexes and the answers of :data:`WARM_ANSWERS`."""
-    from kg.paths import answers as paths  # the path code only when a store is merged
-
-    warm = KnowledgeGraph(graph, folder=folder)
-    warm.cache_results = False  # the rows are what later commands read
-    for lateral in (False, True):
-        paths.project(warm, lateral)
-    paths.forget(warm)  # kept on disk now: 0.2 GB at 1M triples, not held while the rest runs
-    for cls in WARM_CLASSES:
-        warm.keep_label_index(cls)
-    warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
-    for name in WARM_ANSWERS:
-        warm.run(catalogue.get(name).text)
-
-
-
-def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
-         progress=None, fail_on: str = "error") -> KnowledgeGraph:
-    """Load the release (rebuilt first if the sources changed) plus the user's Turtle files.
-
-    Without user files the graph is the release's store (in memory when small, else
-    read-only on disk: :func:`kg.store.release.open_store`). ``extra`` files (``--with``) and the
-    files added to ``workspace`` (a :class:`kg.store.workspace.Workspace`; the CLI passes the
-    user's) are merged with the release once, held to the same checks as the shipped graph,
-    and kept as a store keyed by their content: later loads open it in milliseconds. They
-    never change the shipped sources. ``check=False`` merges in memory without checking
-    (and without caching). What the files entail (a sub-property implies its
-    superproperty, see :mod:`kg.releasing.inference`) is added like the release's. Files
-    with a problem at or above ``fail_on`` (error, warning, info) are refused; problems below
-    it are issued as :class:`kg.errors.CheckWarning`, one per rule, when the files are checked.
-    """
-    ensure_release()  # the library builds a missing or stale release; the CLI says so first
-    extra_paths = tuple(Path(p) for p in extra)
-    if not check:
-        return _unchecked(extra_paths)
-    if workspace is not None:
-        if workspace.warm is None:
-            workspace.warm = warm_caches
-        if workspace.mappings is None:
-            workspace.mappings = WorkspaceMappings()
-        merged = workspace.open(extra_paths, progress=progress, fail_on=fail_on)
-    elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
-        merged = Workspace(warm=warm_caches, mappings=WorkspaceMappings()).merge(
-            extra_paths, progress, fail_on)
-    else:
-        return KnowledgeGraph(store.open_store())
-    if merged.report is not None:
-        import warnings
-
-        from kg.errors import CheckWarning
-
-        for group in merged.report.groups():
-            warnings.warn(CheckWarning(group.line()), stacklevel=2)
-    return KnowledgeGraph(merged.store, merged.files, merged.prefixes, merged.folder,
-                          merged.size)
-
-
-def _unchecked(extra_paths: tuple[Path, ...]) -> KnowledgeGraph:
-    quads, prefixes = [], {}
-    for path in extra_paths:  # syntax errors before any other work
-        more, declared = read_turtle(path)
-        quads += more
-        prefixes = {**declared, **prefixes}
-    memory = ox.Store()  # the user's triples join a private in-memory copy of the release
-    memory.bulk_load(path=str(store.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
-    memory.extend(quads)
-    from kg.releasing.inference import entail_store  # the release is entailed; so are the user's triples
-
-    entail_store(memory, quads)
-    return KnowledgeGraph(memory, extra_paths, prefixes)

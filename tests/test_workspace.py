@@ -17,7 +17,7 @@ from kg import build as building
 from kg.store import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError
-from kg.graph import warm_caches
+from kg.loading import warm_caches
 from kg.store.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme-career-ladder.ttl"

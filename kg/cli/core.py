@@ -55,7 +55,7 @@ class Context:
         self._kg = None
 
     def workspace(self):
-        from kg.graph import warm_caches
+        from kg.loading import warm_caches
         from kg.importers.align.apply import WorkspaceMappings
         from kg.store.workspace import Workspace
 

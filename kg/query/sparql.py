@@ -311,3 +311,18 @@ def expand(curie_or_iri: str, prefixes: dict[str, str] | None = None) -> str | N
     except ValueError:
         return None
     return iri
+
+
+def to_term(value):
+    """A Python value as an RDF term (terms unchanged; bool, int, float, Decimal typed)."""
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if value.__class__.__name__ == "Decimal":
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+    return ox.Literal(str(value))

@@ -7,8 +7,8 @@ First-Line Supervisors of Retail Sales Workers; "import export specialist in bev
 head phrase says what the job is, the modifiers what it is about.
 
 :meth:`Phrases.inside` tries each ending of the ESCO name's head phrase (the words before
-"in", "of", a comma or a bracket) of two words or more, whole name included; an O*NET name
-with the same words and the same head noun counts, with its cover: the idf of its words over
+"in", "of", a comma or a bracket) of two words or more, longest first; the first that is an
+O*NET name (same words, same head noun) counts, with its cover: the idf of its words over
 the idf of the ESCO name's (:class:`~kg.importers.align.text.Bags`, rare words count more),
 divided by the square root of how many O*NET occupations go by that name. "craft manager"
 (Craft Artists) is no ending of "craft shop manager", and "manager" alone says nothing.
@@ -47,9 +47,9 @@ class Phrases:
         return self.bags.idf.get(word, self.bags.unseen)
 
     def inside(self, name: str) -> dict[str, float]:
-        """O*NET occupation -> its best cover of ``name`` by one of its names that is the end
-        of ``name``'s head phrase: "craft shop manager" holds "shop manager" and "manager",
-        not "craft manager"."""
+        """O*NET occupation -> its cover of ``name`` by the longest ending of ``name``'s head
+        phrase that is an O*NET name: "craft shop manager" ends with "shop manager", not with
+        "craft manager"."""
         words = tokens(unqualified(name))
         phrase = tokens(_TAIL.sub("", unqualified(name))) or words
         total = sum(self._idf(w) for w in set(words)) or 1.0
@@ -62,4 +62,6 @@ class Phrases:
             for iri in owners:
                 cover = sum(self._idf(w) for w in set(end)) / total / len(owners) ** 0.5
                 found[iri] = max(cover, found.get(iri, 0.0))
+            if found:  # the longest ending O*NET knows: "import export specialist" over
+                break  # "export specialist" (Customs Brokers, not Cargo and Freight Agents)
         return found

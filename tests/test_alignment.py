@@ -98,6 +98,7 @@ def test_an_onet_name_ending_the_esco_label_brings_its_occupation():
     found = occupations.OccupationAligner([shop], SHOP_ONET, SHOPS).mappings()
     assert found[0].object == ONET + "41-1011.00"
     assert "outside the SOC codes of ISCO-08 1420" in found[0].comment
+    assert "the label ends with one of its names" in found[0].comment
 
 
 def test_only_endings_of_the_head_phrase_count():

@@ -160,9 +160,11 @@ class OccupationAligner:
             # shared alternative label such as "unit manager" says less)
             shared = iri in self.by_name.get(key(e.label), {})
             inside = iri in self.candidates(e.notation.split(".")[0][:4])
+            why = explain(e, o, ranked, inside)
+            if iri in self.phrases.inside(e.label):
+                why += "; the label ends with one of its names"
             out.append(Mapping(e.iri, relation(e, o, score, shared), o.iri, JUSTIFICATION,
-                               max(0.0, min(1.0, score)), explain(e, o, ranked, inside),
-                               e.label, o.label))
+                               max(0.0, min(1.0, score)), why, e.label, o.label))
         return out
 
 

@@ -115,6 +115,17 @@ def test_only_endings_of_the_head_phrase_count():
     assert phrases.inside("manager") == {ONET + "11-9199.00": 1.0}  # a one-word name is whole
 
 
+def test_a_residual_all_other_occupation_loses_a_near_tie():
+    # both are in the crosswalk and share the word "clerk"; the named one wins
+    walk = ({"4312": {"43-3099", "43-4011"}},
+            {"43-3099": "Financial Clerks, All Other", "43-4011": "Brokerage Clerks"})
+    onet = [_occ(ONET + "43-3099.00", "Financial Clerks, All Other", "onet", "43-3099.00"),
+            _occ(ONET + "43-4011.00", "Brokerage Clerks", "onet", "43-4011.00")]
+    clerk = _occ(ESCO + "i", "clerk", "esco", "4312.5")
+    found = occupations.OccupationAligner([clerk], onet, walk).mappings()
+    assert found[0].object == ONET + "43-4011.00"
+
+
 # -- skills ------------------------------------------------------------------------------------
 def _skill(iri, label, vocab, kind="Skill", alternatives=()):
     return Concept(iri, label, vocab, kind=kind, alternatives=list(alternatives))
@@ -316,8 +327,8 @@ def real_alignment(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample, same_at_least, major_at_least", [
-    (SAMPLE, 0.71, 0.89),       # measured 0.72 and 0.90 (the weights were chosen on it)
-    (VALIDATION, 0.72, 0.90),   # measured 0.74 and 0.92 (consulted too since: docs/alignment.md)
+    (SAMPLE, 0.73, 0.89),       # measured 0.74 and 0.90 (the weights were chosen on it)
+    (VALIDATION, 0.74, 0.90),   # measured 0.76 and 0.92 (consulted too since: docs/alignment.md)
 ], ids=["sample", "validation"])
 def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
                                                 major_at_least):

@@ -14,8 +14,9 @@
    An O*NET occupation outside the candidates can still win on an exact name (Data Scientists
    are new in SOC 2018), at :data:`OUTSIDE` less. O*NET's detailed occupations (codes not
    ending in ``.00``) cost :data:`DETAILED`, so the general one wins unless the names say
-   otherwise. When no candidate scores :data:`ENOUGH`, the candidates of the ISCO minor group,
-   then of the sub-major group, are scored too (at :data:`WIDER` less per step).
+   otherwise; SOC's residual "All Other" occupations cost :data:`RESIDUAL`. When no
+   candidate scores :data:`ENOUGH`, the candidates of the ISCO minor group, then of the
+   sub-major group, are scored too (at :data:`WIDER` less per step).
    An O*NET name that ends the ESCO label's head phrase ("shop manager" in "craft shop
    manager", :mod:`kg.importers.align.phrases`) adds :data:`PHRASE` x its cover of the label;
    when the best so far is under :data:`WEAK`, the O*NET occupations whose names cover at
@@ -47,6 +48,9 @@ ENOUGH, CLOSE = 0.25, 0.6
 #: weight of an O*NET name ending the ESCO label; the cover that brings an occupation from
 #: outside the crosswalk; the best score under which those compete
 PHRASE, REACH, WEAK = 1.0, 0.3, 0.35
+#: SOC's residual occupations (a detailed code ending in 9: "Financial Clerks, All Other") are
+#: what a reviewer picks only when no named one fits, so they lose a near tie
+RESIDUAL = 0.03
 JUSTIFICATION = "CompositeMatching"
 
 
@@ -146,6 +150,8 @@ class OccupationAligner:
         score = NAMES * cosine(en, on) + DEFINITIONS * cosine(ed, od) + bonus
         if not self.onet[iri].notation.endswith(".00"):
             score -= DETAILED
+        if self.onet[iri].notation[6:] == "9.00":  # all 76 of them are titled "..., All Other"
+            score -= RESIDUAL
         return score
 
     def mappings(self) -> list[Mapping]:

@@ -14,8 +14,15 @@
    An O*NET occupation outside the candidates can still win on an exact name (Data Scientists
    are new in SOC 2018), at :data:`OUTSIDE` less. O*NET's detailed occupations (codes not
    ending in ``.00``) cost :data:`DETAILED`, so the general one wins unless the names say
-   otherwise. When no candidate scores :data:`ENOUGH`, the candidates of the ISCO minor group,
-   then of the sub-major group, are scored too (at :data:`WIDER` less per step).
+   otherwise; SOC's residual "All Other" occupations cost :data:`RESIDUAL`. When no
+   candidate scores :data:`ENOUGH`, the candidates of the ISCO minor group, then of the
+   sub-major group, are scored too (at :data:`WIDER` less per step).
+   An O*NET name that ends the ESCO label's head phrase ("shop manager" in "craft shop
+   manager", :mod:`kg.importers.align.phrases`) adds :data:`PHRASE` x its cover of the label;
+   when the best so far is under :data:`WEAK`, the O*NET occupations whose names cover at
+   least :data:`REACH` of the label compete too, at :data:`OUTSIDE` less (the crosswalk offers
+   shop managers only General and Operations Managers; O*NET files "Shop Manager" under
+   First-Line Supervisors of Retail Sales Workers).
 3. **The relation.** ``exactMatch`` when the preferred labels are the same after
    normalisation, ``closeMatch`` when the ESCO preferred label is a name of the O*NET
    occupation or the score reaches :data:`CLOSE`,
@@ -31,12 +38,19 @@ from pathlib import Path
 
 from kg.importers.align.model import Mapping
 from kg.importers.align.concepts import Concept
+from kg.importers.align.phrases import Phrases
 from kg.importers.align.text import Bags, cosine, key, tokens
 
 CROSSWALK = Path(__file__).parent / "isco08_soc2010.csv"
 NAMES, DEFINITIONS, EXACT = 0.6, 0.25, 0.6
 OUTSIDE, DETAILED, WIDER = 0.2, 0.1, 0.1
 ENOUGH, CLOSE = 0.25, 0.6
+#: weight of an O*NET name ending the ESCO label; the cover that brings an occupation from
+#: outside the crosswalk; the best score under which those compete
+PHRASE, REACH, WEAK = 1.0, 0.3, 0.35
+#: SOC's residual occupations (a detailed code ending in 9: "Financial Clerks, All Other") are
+#: what a reviewer picks only when no named one fits, so they lose a near tie
+RESIDUAL = 0.03
 JUSTIFICATION = "CompositeMatching"
 
 
@@ -64,6 +78,7 @@ class OccupationAligner:
             for name in c.names:
                 self.by_name[key(name)][c.iri] = self.by_name[key(name)].get(c.iri) or name == c.label
         self.titles = {c.iri: self.bags.vector([(c.label, 1.0)]) for c in onet}
+        self.phrases = Phrases(onet, self.bags)
         by_soc = defaultdict(set)
         for c in onet:
             by_soc[c.notation[:7]].add(c.iri)
@@ -95,17 +110,24 @@ class OccupationAligner:
     def best(self, e: Concept) -> list[tuple[float, str, bool]]:
         """The best-scored O*NET occupations for ``e``: (score, IRI, shares a name), best first."""
         exact = self.shared(e)
+        evidence = self.phrases.inside(e.label)
+        reach = {iri for iri, v in evidence.items() if v >= REACH}
         scores: dict[str, float] = {}
         unit = e.notation.split(".")[0]
         for width, penalty in ((4, 0.0), (3, WIDER), (2, 2 * WIDER)):
             inside = self.candidates(unit[:width])
             for iri in inside | exact.keys():
                 score = self._score(e, iri, exact.get(iri, 0.0)) - penalty
+                score += PHRASE * evidence.get(iri, 0.0)
                 if iri not in inside:
                     score -= OUTSIDE
                 scores[iri] = max(score, scores.get(iri, -1.0))
             if len(unit) < 4 or max(scores.values(), default=-1.0) >= ENOUGH:
                 break
+        if max(scores.values(), default=-1.0) < WEAK:
+            for iri in reach - scores.keys():
+                score = self._score(e, iri, 0.0) + PHRASE * evidence[iri] - OUTSIDE
+                scores[iri] = score
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [(round(s, 4), iri, iri in exact) for iri, s in ranked[:5]]
 
@@ -128,6 +150,8 @@ class OccupationAligner:
         score = NAMES * cosine(en, on) + DEFINITIONS * cosine(ed, od) + bonus
         if not self.onet[iri].notation.endswith(".00"):
             score -= DETAILED
+        if self.onet[iri].notation[6:] == "9.00":  # all 76 of them are titled "..., All Other"
+            score -= RESIDUAL
         return score
 
     def mappings(self) -> list[Mapping]:
@@ -142,9 +166,11 @@ class OccupationAligner:
             # shared alternative label such as "unit manager" says less)
             shared = iri in self.by_name.get(key(e.label), {})
             inside = iri in self.candidates(e.notation.split(".")[0][:4])
+            why = explain(e, o, ranked, inside)
+            if iri in self.phrases.inside(e.label):
+                why += "; the label ends with one of its names"
             out.append(Mapping(e.iri, relation(e, o, score, shared), o.iri, JUSTIFICATION,
-                               max(0.0, min(1.0, score)), explain(e, o, ranked, inside),
-                               e.label, o.label))
+                               max(0.0, min(1.0, score)), why, e.label, o.label))
         return out
 
 

@@ -1,0 +1,67 @@
+"""Evidence from O*NET names that end an ESCO occupation's name.
+
+O*NET lists some 60,000 alternate titles; an ESCO name is often one of them with a modifier in
+front ("beverages shop manager" ends with O*NET's "Shop Manager", an alternate title of
+First-Line Supervisors of Retail Sales Workers; "import export specialist in beverages" with
+"Import Export Specialist", one of Customs Brokers'). A reviewer reads them the same way: the
+head phrase says what the job is, the modifiers what it is about.
+
+:meth:`Phrases.inside` tries each ending of the ESCO name's head phrase (the words before
+"in", "of", a comma or a bracket) of two words or more, longest first; the first that is an
+O*NET name (same words, same head noun) counts, with its cover: the idf of its words over
+the idf of the ESCO name's (:class:`~kg.importers.align.text.Bags`, rare words count more),
+divided by the square root of how many O*NET occupations go by that name. "craft manager"
+(Craft Artists) is no ending of "craft shop manager", and "manager" alone says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from kg.importers.align.text import Bags, key, tokens, unqualified
+
+
+#: where a title's head phrase ends: "specialist in beverages", "Tenders, Wood", "manager (retail)"
+_TAIL = re.compile(r"\s*(?:,|\(|\bin\b|\bof\b|\bfor\b|\bat\b|\bto\b|\bwith\b).*$", re.I)
+
+
+def head(name: str) -> str:
+    """The head noun of a job title, singular: the last content word before a qualifier
+    ("import export specialist in beverages" -> specialist, "Shop Managers" -> manager)."""
+    words = tokens(_TAIL.sub("", name)) or tokens(name)
+    return words[-1] if words else ""
+
+
+class Phrases:
+    """O*NET names by their comparison key and head noun."""
+
+    def __init__(self, onet: list[Concept], bags: Bags):
+        self.bags = bags
+        self.owners: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for c in onet:
+            for name in c.names:
+                self.owners[key(name), head(name)].add(c.iri)
+
+    def _idf(self, word: str) -> float:
+        return self.bags.idf.get(word, self.bags.unseen)
+
+    def inside(self, name: str) -> dict[str, float]:
+        """O*NET occupation -> its cover of ``name`` by the longest ending of ``name``'s head
+        phrase that is an O*NET name: "craft shop manager" ends with "shop manager", not with
+        "craft manager"."""
+        words = tokens(unqualified(name))
+        phrase = tokens(_TAIL.sub("", unqualified(name))) or words
+        total = sum(self._idf(w) for w in set(words)) or 1.0
+        found: dict[str, float] = {}
+        # the head noun alone ("manager") says nothing the other names do not; a one-word name
+        # is its own head
+        for start in range(max(1, len(phrase) - 1)):
+            end = phrase[start:]
+            owners = self.owners.get((" ".join(sorted(set(end))), end[-1]), ())
+            for iri in owners:
+                cover = sum(self._idf(w) for w in set(end)) / total / len(owners) ** 0.5
+                found[iri] = max(cover, found.get(iri, 0.0))
+            if found:  # the longest ending O*NET knows: "import export specialist" over
+                break  # "export specialist" (Customs Brokers, not Cargo and Freight Agents)
+        return found

@@ -71,7 +71,7 @@ class FakeRunner(readme_outputs.Runner):
 def test_every_docs_page_is_regenerated():
     files = readme_outputs.default_files()
     assert files[0] == readme_outputs.README
-    assert ROOT / "docs" / "commands.md" in files and ROOT / "docs" / "security-model.md" in files
+    assert ROOT / "docs" / "commands.md" in files and ROOT / "docs" / "security.md" in files
 
 
 def test_blocks_are_found_by_the_markdown_parser():

@@ -195,7 +195,7 @@ def test_lateral_moves_cost_more_steps(imported):
 
     g = kg.load(extra=[imported], check=False)
     found = paths.find_path(g, "Data Scientists", "Junior AI Engineer", by="steps", lateral=True)
-    index = paths._index(paths.project(g, True))
+    index = paths.index_of(paths.project(g, True))
     ds, junior = (index.index[r.iri] for r in found.best.roles)
     assert index.ladder.step_cost(ds, junior) == 2  # ail:careerChangeTo ail:moveCost 2
 

@@ -28,7 +28,7 @@ from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these 
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
-    Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
+    Bound, Experience, Gap, HeldAs, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
     Responsibility, Skill, Skills, Step,
 )
 
@@ -134,6 +134,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         if unknown:
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
+    notes += no_skill_data(graph, (index.order[i] for i in best.path))
     if not exact:
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
@@ -240,7 +241,28 @@ def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
         total_new_skills=total, years=max(known) if known else None,
         skills_held_at_start=start.bit_count(), skills_used=(start & used).bit_count(),
         skills_from_role=index.ladder.mask[found.path[0]].bit_count(),
+        held_as=held_as(graph, start & used),
     )
+
+
+def held_as(graph, held: int) -> tuple[HeldAs, ...]:
+    """The skills of ``held`` (a mask) that have other names, each with those names and the
+    mapping that links them (``graph.graph["skill_names"]``, from ``skill-matches``)."""
+    bits, found = graph.graph["skill_bits"], []
+    for rep, names in graph.graph.get("skill_names", {}).items():
+        bit = bits.get(rep)
+        if bit is not None and held >> bit & 1:
+            found.append(HeldAs(Ref(rep, skill_label(graph, rep)),
+                                tuple((Ref(iri, label), relation)
+                                      for iri, label, relation in names)))
+    return tuple(sorted(found, key=lambda h: h.skill.label.casefold()))
+
+
+def no_skill_data(graph, roles: Iterable[str]) -> list[str]:
+    """A note for each role that lists no skills: its skills are unknown, not none."""
+    return [f"No skill data for '{graph.nodes[r]['label']}': the graph lists no skills for it, "
+            "so what it requires or teaches is unknown here (not counted as nothing to learn)."
+            for r in dict.fromkeys(roles) if not graph.nodes[r]["width"]]
 
 
 def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
@@ -249,7 +271,9 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     held = graph.nodes[source]["mask"] | have_mask
     new = tuple(s for s in data["skills"] if not held & (1 << bits[s.iri]))
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
-               shared=len(data["skills"]) - len(new), required=len(data["skills"]))
+               shared=len(data["skills"]) - len(new), required=len(data["skills"]),
+               held_as=held_as(graph, held & data["mask"]),
+               notes=tuple(no_skill_data(graph, (source, target))))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

@@ -64,7 +64,7 @@ def to_data(graph, edges_only: bool = False) -> dict:
         "skill_essential": _packed(table.essential), "role_essentials": _packed(table.essentials),
         "bits": by_bit, "by_iri": _packed(map(row_of.__getitem__, map(
             graph.graph["skills"].__getitem__, by_bit))),
-        "same": graph.graph["same_skill"],
+        "same": graph.graph["same_skill"], "names": graph.graph.get("skill_names", {}),
     }
 
 
@@ -175,6 +175,7 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
     graph.graph["skill_bits"] = bits = Later(lambda: dict(zip(iris, range(len(iris)))))
     graph.graph["skills"] = SkillsByIri(bits, by_iri, table)
     graph.graph["same_skill"] = saved["same"]
+    graph.graph["skill_names"] = saved["names"]
     return graph
 
 

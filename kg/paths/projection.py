@@ -118,11 +118,37 @@ def _remote_kept(g) -> tuple | None:
 
 
 def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
-    """Each skill IRI that has exact matches mapped to one representative of its group.
+    """Each skill IRI that has exact or close matches mapped to one representative of its
+    group (``matches``: rows of ``skill-matches``, ``relation`` exactMatch when absent).
 
-    The representative is this graph's own skill when the group has one (``ail:`` IRIs),
-    else the smallest IRI, so answers speak the shipped vocabulary where they can.
+    A skill held under one name is held under every name of its group, and counted once
+    along a path. ``skos:closeMatch`` is not transitive in SKOS; a group takes it as if it
+    were (A close to B close to C: one skill), which the alignment keeps rare by stating
+    closeMatch only between near-synonyms. The representative is this graph's own skill when
+    the group has one (``ail:`` IRIs), else the smallest IRI, so answers speak the shipped
+    vocabulary where they can.
     """
+    return _groups(matches)[0]
+
+
+def skill_relations(matches: Iterable[dict]) -> dict[str, str]:
+    """How each IRI of :func:`skill_equivalents` other than its representative joins the
+    group: ``exactMatch`` when exact matches alone link it to the representative, else
+    ``closeMatch``."""
+    return _groups(matches)[1]
+
+
+def _groups(matches: Iterable[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    rows = list(matches)
+    every = _union((row["skill"], row["match"]) for row in rows)
+    exact = _union((row["skill"], row["match"]) for row in rows
+                   if row.get("relation", "exactMatch") == "exactMatch")
+    relation = {iri: "exactMatch" if exact.get(iri, iri) == exact.get(rep, rep) else "closeMatch"
+                for iri, rep in every.items() if iri != rep}
+    return every, relation
+
+
+def _union(pairs) -> dict[str, str]:
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -134,8 +160,8 @@ def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
     def rank(x: str) -> tuple:
         return (not x.startswith(AIL), x)
 
-    for row in matches:
-        a, b = find(row["skill"]), find(row["match"])
+    for a, b in pairs:
+        a, b = find(a), find(b)
         if a != b:
             low, high = sorted((a, b), key=rank)
             parent[high] = low
@@ -147,7 +173,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      experience: Iterable[dict] = (), moves: Iterable[dict] = (),
                      matches: Iterable[dict] = ()):
     """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
-    same = skill_equivalents(matches)
+    same, relation = _groups(matches)
     graph = RoleGraph()
     for row in progression:
         role = row["role"]
@@ -201,6 +227,12 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     graph.graph["skill_bits"] = bits
     graph.graph["skills"] = {s.iri: s for s in interned.values()}
     graph.graph["same_skill"] = same
+    names: dict[str, list] = {}
+    for iri, rep in same.items():
+        if iri != rep:
+            label = own[iri].get("skillLabel") if iri in own else None
+            names.setdefault(rep, []).append([iri, label or _local(iri), relation[iri]])
+    graph.graph["skill_names"] = names
     return graph
 
 

@@ -136,6 +136,8 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
         lines.append("")
     lines.append(("**Total:** " if md else "Total: ") + _summary(best, result.by) + ".")
     lines.append(_held(best, result))
+    if best.held_as:
+        lines.append(_held_as(best.held_as, verbose))
     if result.have:
         words = dict(HAVE_WORDS, **{"from-role": f"{result.from_.label} requires it already"})
         lines.append("Your --have skills: " + ", ".join(
@@ -155,12 +157,24 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
     return lines
 
 
+def _held_as(held_as, verbose: bool) -> str:
+    """Which skills count as held under another name (the SKOS mapping that made them)."""
+    if not verbose:
+        verb = "is" if len(held_as) == 1 else "are"
+        return (f"{len(held_as)} of them {verb} held under another name (skos:exactMatch or "
+                "closeMatch); --verbose names them.")
+    return "Held under another name: " + "; ".join(h.text() for h in held_as) + "."
+
+
 def _gap(gap, md: bool) -> list[str]:
     title = f"{gap.from_.label} -> {gap.to.label}"
     summary = (f"{_plural(len(gap.new_skills), 'new skill')} "
                f"({gap.shared} of {gap.required} already held)")
     lines = [f"# {title}", "", summary + ".", ""] if md else [f"{title}: {summary}", ""]
-    return lines + _skills_lines(gap.new_skills, md, "" if md else "  ")
+    lines += _skills_lines(gap.new_skills, md, "" if md else "  ")
+    if gap.held_as:
+        lines.append(_held_as(gap.held_as, True))
+    return lines + [f"Note: {note}" for note in gap.notes]
 
 
 def _next(result, md: bool) -> list[str]:

@@ -87,6 +87,25 @@ class Step:
 
 
 @dataclass(frozen=True)
+class HeldAs:
+    """A skill counted as held because the person holds it under another name: ``names``
+    are the other skills of its group, each with the SKOS mapping (``exactMatch`` or
+    ``closeMatch``) that links it to the group (kg.paths.projection.skill_equivalents)."""
+
+    skill: Ref
+    names: tuple[tuple[Ref, str], ...]
+
+    def to_dict(self) -> dict:
+        return {"skill": self.skill.to_dict(),
+                "held_under": [dict(ref.to_dict(), mapping=f"skos:{relation}")
+                               for ref, relation in self.names]}
+
+    def text(self) -> str:
+        return self.skill.label + " (also " + ", ".join(
+            f"'{ref.label}', skos:{relation}" for ref, relation in self.names) + ")"
+
+
+@dataclass(frozen=True)
 class Path:
     roles: tuple[Ref, ...]
     steps: tuple[Step, ...]
@@ -95,6 +114,8 @@ class Path:
     skills_held_at_start: int
     skills_used: int  # of those, how many a later role on the path requires
     skills_from_role: int = 0  # of those held at the start, how many FROM requires
+    #: of the skills held at the start that the path requires, those held under another name
+    held_as: tuple[HeldAs, ...] = ()
 
     @property
     def total_steps(self) -> int:
@@ -110,6 +131,7 @@ class Path:
             "skills_held_at_start": self.skills_held_at_start,
             "skills_from_role": self.skills_from_role,
             "skills_used": self.skills_used,
+            "held_under_other_names": [h.to_dict() for h in self.held_as],
         }
 
 
@@ -161,6 +183,7 @@ class PathResult:
             "skills_held_at_start": best["skills_held_at_start"],
             "skills_from_role": best["skills_from_role"],
             "skills_used": best["skills_used"],
+            "held_under_other_names": best["held_under_other_names"],
             "roles": best["roles"],
             "have": [dict(ref.to_dict(), used=status == "used", status=status)
                      for ref, status in self.have],
@@ -181,12 +204,18 @@ class Gap:
     new_skills: tuple[Skill, ...]
     shared: int  # skills of TO already held
     required: int  # skills TO requires
+    #: of the shared skills, those held under another name (see :class:`HeldAs`)
+    held_as: tuple[HeldAs, ...] = ()
+    #: why the gap may be wrong: TO or FROM lists no skills ("no skill data for X")
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
                 "new_skills": [s.to_dict() for s in self.new_skills],
                 "total_new_skills": len(self.new_skills),
-                "shared_skills": self.shared, "required_skills": self.required}
+                "shared_skills": self.shared, "required_skills": self.required,
+                "held_under_other_names": [h.to_dict() for h in self.held_as],
+                "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)

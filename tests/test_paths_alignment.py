@@ -71,4 +71,6 @@ def test_gap_names_the_mapping_and_a_role_without_skill_data():
 
 def test_a_path_from_a_role_without_skill_data_says_so():
     result = paths.find_path(aligned(), "Hermit (X)", "AI Engineer")
-    assert any(n.startswith("No skill data for 'Hermit (X)'") for n in result.notes)
+    assert [r.label for r in result.no_skill_data] == ["Hermit (X)"]
+    assert result.to_dict()["no_skill_data"][0]["label"] == "Hermit (X)"
+    assert "No skill data for: Hermit (X)" in render.render(result, "table")

@@ -134,7 +134,6 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         if unknown:
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
-    notes += no_skill_data(graph, (index.order[i] for i in best.path))
     if not exact:
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
@@ -153,6 +152,8 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
               for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
+        no_skill_data=[Ref(iri, label(iri)) for iri in dict.fromkeys(
+            index.order[i] for i in best.path) if not graph.nodes[iri]["width"]],
     )
 
 

@@ -148,6 +148,9 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
                      f"{b.lower_bound} ({b.labels} labels explored).")
     for note in result.notes:
         lines.append(f"Note: {note}")
+    if result.no_skill_data:
+        lines.append("No skill data for: " + "; ".join(r.label for r in result.no_skill_data)
+                     + " (the graph lists no skills for them: unknown, not nothing to learn).")
     if result.alternatives:
         lines += ["", "## Alternatives" if md else "Alternatives:"]
         for number, alt in enumerate(result.alternatives, 2):

@@ -171,6 +171,8 @@ class PathResult:
     alternatives_exact: bool = True
     bound: Bound | None = None
     notes: list[str] = field(default_factory=list)
+    #: roles on the best path that list no skills: what they require is unknown, not none
+    no_skill_data: list[Ref] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         best = self.best.to_dict()
@@ -193,6 +195,7 @@ class PathResult:
             "alternatives_exact": self.alternatives_exact,
             "bound": self.bound.to_dict() if self.bound else None,
             "notes": list(self.notes),
+            "no_skill_data": [r.to_dict() for r in self.no_skill_data],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
 

@@ -167,6 +167,20 @@ def test_lateral_path_into_the_ladder(imported):
     assert data["have"][0]["label"] == "Kubernetes"
 
 
+def test_next_lateral_lists_moves_with_their_kind(imported):
+    # 'path --lateral' found a route where 'next' said there was no next role
+    plain = invoke("--with", str(imported), "next", "Software Developers", "--format", "json")
+    assert plain.exit_code == 0, plain.output
+    assert all(n["move"] is None for n in json.loads(plain.output)["next"])
+    result = invoke("--with", str(imported), "next", "Software Developers", "--lateral",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    moves = {n["to"]["label"]: n["move"] for n in json.loads(result.output)["next"]}
+    assert moves.get("Computer and Information Systems Managers") == "lateral move to"
+    text = invoke("--with", str(imported), "next", "Software Developers", "--lateral")
+    assert "Computer and Information Systems Managers [lateral move to]:" in text.output
+
+
 def test_lateral_path_as_a_page(imported, tmp_path):
     # a lateral path goes through occupations that are not ladder roles: the page drew only
     # roles and refused such a path ("... which is not a role of this graph")

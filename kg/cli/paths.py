@@ -82,16 +82,20 @@ def gap(ctx, source, target, have, fmt):
 @main.command("next")
 @click.argument("role")
 @HAVE
+@click.option("--lateral", is_flag=True,
+              help="Also list lateral moves and career changes (ail:canMoveTo), each named by "
+                   "its kind.")
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
 @one_shot
-def next_(ctx, role, have, fmt):
+def next_(ctx, role, have, lateral, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have), fmt), None)
+    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have, lateral), fmt),
+                 None)
 
 
 @main.command()

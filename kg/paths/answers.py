@@ -295,14 +295,17 @@ def gap(g, source: str, target: str, have: Iterable[str] = ()) -> Gap:
     return role_gap(graph, source, target, _have_mask(graph, have))
 
 
-def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
-    """The roles one step on from ``role``, each with its gap, fewest new skills first."""
+def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) -> NextRoles:
+    """The roles one step on from ``role``, each with its gap, fewest new skills first; with
+    ``lateral`` lateral moves and career changes too (each named by its kind)."""
     iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
-    graph = project(g)
+    graph = project(g, lateral)
     mask = _have_mask(graph, have)
     index = index_of(graph)
-    options = sorted((role_gap(graph, iri, n, mask) for n in graph.successors(iri)),
+    options = sorted((replace(role_gap(graph, iri, n, mask),
+                              move=graph.edges[iri, n].get("move") or "")
+                      for n in graph.successors(iri)),
                      key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
-    return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options))
+    return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 
 

@@ -183,11 +183,15 @@ def _gap(gap, md: bool) -> list[str]:
 def _next(result, md: bool) -> list[str]:
     lines = [f"# After {result.role.label}", ""] if md else [f"After {result.role.label}:", ""]
     if not result.options:
-        lines.append(f"The graph has no role that '{result.role.label}' progresses to.")
+        lines.append(f"The graph has no role that '{result.role.label}' progresses to"
+                     + (" or moves to." if result.lateral else
+                        f"; try 'aikg next \"{result.role.label}\" --lateral' for lateral "
+                        "moves and career changes."))
     for gap in result.options:
         summary = (f"{_plural(len(gap.new_skills), 'new skill')} "
                    f"({gap.shared} of {gap.required} already held)")
-        lines.append(f"## {gap.to.label}: {summary}" if md else f"{gap.to.label}: {summary}")
+        name = gap.to.label + (f" [{gap.move}]" if gap.move else "")
+        lines.append(f"## {name}: {summary}" if md else f"{name}: {summary}")
         lines += _skills_lines(gap.new_skills, md, "" if md else "  ")
         lines.append("")
     return lines

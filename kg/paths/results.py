@@ -211,6 +211,7 @@ class Gap:
     held_as: tuple[HeldAs, ...] = ()
     #: why the gap may be wrong: TO or FROM lists no skills ("no skill data for X")
     notes: tuple[str, ...] = ()
+    move: str = ""  # for 'next --lateral': the kind of move; "" for a step up the ladder
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
@@ -218,13 +219,14 @@ class Gap:
                 "total_new_skills": len(self.new_skills),
                 "shared_skills": self.shared, "required_skills": self.required,
                 "held_under_other_names": [h.to_dict() for h in self.held_as],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "move": self.move or None}
 
 
 @dataclass(frozen=True)
 class NextRoles:
     role: Ref
     options: tuple[Gap, ...]
+    lateral: bool = False  # lateral moves and career changes were asked for
 
     def to_dict(self) -> dict:
         return {"from": self.role.to_dict(), "next": [g.to_dict() for g in self.options]}

@@ -167,6 +167,22 @@ def test_lateral_path_into_the_ladder(imported):
     assert data["have"][0]["label"] == "Kubernetes"
 
 
+def test_tools_count_only_when_hot_or_in_demand(imported):
+    """The cost model: an O*NET technology example is a requirement on the ladder only when it
+    is a hot technology or in demand for the occupation (the rest are examples, not skills)."""
+    import kg
+    from kg.paths import answers as paths
+
+    g = kg.load(extra=[imported], check=False)
+    tools = [r for r in g.named("skills-for-role") if r.get("tool")]
+    assert tools  # (every tool of the fixture is hot or in demand: test_paths covers the rest)
+    ladder = paths.project(g)
+    same = ladder.graph["same_skill"]
+    for row in tools:
+        required = {s.iri for s in ladder.nodes[row["role"]]["skills"]}
+        assert (same.get(row["skill"], row["skill"]) in required) == row["current"], row
+
+
 def test_next_lateral_lists_moves_with_their_kind(imported):
     # 'path --lateral' found a route where 'next' said there was no next role
     plain = invoke("--with", str(imported), "next", "Software Developers", "--format", "json")

@@ -190,7 +190,9 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     bits: dict[str, int] = {}
     interned: dict[tuple[str, bool], Skill] = {}
     per_role: dict[str, list[Skill]] = {}
-    skill_rows = list(skills)
+    # the cost model: a named tool (an O*NET technology example) is a requirement only when
+    # hot or in demand; O*NET lists up to 425 per occupation, most of them examples
+    skill_rows = [row for row in skills if not (row.get("tool") and row.get("current") is False)]
     own = {row["skill"]: row for row in skill_rows}  # a representative's own label and kind
     for row in skill_rows:
         iri, essential = same.get(row["skill"], row["skill"]), bool(row.get("essential"))

@@ -23,7 +23,7 @@ from kg.errors import PathError, UnknownEntity
 from kg.paths import questions as pq
 from kg.paths import search as ps
 from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these answers use)
-    AIL, Index, build_projection, forget, index_of, project, skill_equivalents, skill_label,
+    AIL, Index, add_moves, build_projection, forget, index_of, project, skill_equivalents, skill_label,
     skill_order,
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401

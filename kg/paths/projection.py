@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from kg.paths import ladder as role_graph
 from kg.paths import search as ps
+from kg.paths.overlap import overlap_moves
 from kg.paths.results import Experience, Qualification, Responsibility, Skill
 from kg.paths.roles import RoleGraph, mask_of
 from kg.store import kept as kept_files
@@ -66,7 +67,8 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     if lateral:  # the plain ladder and the moves: the rows are not read twice
         graph = project(g, False).copy()
         graph.graph.pop("_index", None)
-        _add_moves(graph, g.named("occupation-moves"))
+        add_moves(graph, g.named("occupation-moves"))
+        add_moves(graph, overlap_moves(graph))  # ESCO lists no moves (kg.paths.overlap)
         if folder is not None:
             edges = role_graph.to_data(graph, edges_only=True)
             kept_files.write_bytes(folder, kept, role_graph.dump(
@@ -186,7 +188,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                 graph.add_node(row["next"], label=row.get("nextLabel") or _local(row["next"]),
                                level=None, years=None, stub=True)
             graph.add_edge(role, row["next"], move=None, cost=1)
-    _add_moves(graph, moves)
+    add_moves(graph, moves)
     bits: dict[str, int] = {}
     interned: dict[tuple[str, bool], Skill] = {}
     per_role: dict[str, list[Skill]] = {}
@@ -238,7 +240,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     return graph
 
 
-def _add_moves(graph, moves: Iterable[dict]) -> None:
+def add_moves(graph, moves: Iterable[dict]) -> None:
     """Lateral and career-change edges between nodes already on the ladder.
 
     A move stated with several kinds (a subproperty and, once inferences are materialised,

@@ -74,3 +74,15 @@ def test_a_path_from_a_role_without_skill_data_says_so():
     assert [r.label for r in result.no_skill_data] == ["Hermit (X)"]
     assert result.to_dict()["no_skill_data"][0]["label"] == "Hermit (X)"
     assert "No skill data for: Hermit (X)" in render.render(result, "table")
+
+
+def test_ready_summarises_the_roles_without_skill_data():
+    from kg.paths.results import Ready, Ref
+
+    many = tuple(Ref(f"urn:{n}", f"Role, number {n}") for n in range(8))
+    text = render.render(Ready((Ref("urn:s", "S"),), (), many, None), "table")
+    assert ("No skill data (not ranked) for 8 roles, e.g. Role, number 0; Role, number 1; "
+            "Role, number 2; Role, number 3; Role, number 4; --format json lists them all."
+            in text)
+    few = render.render(Ready((Ref("urn:s", "S"),), (), many[:2], None), "table")
+    assert "No skill data (not ranked) for: Role, number 0; Role, number 1." in few

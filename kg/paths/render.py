@@ -211,8 +211,22 @@ def _ready(result, md: bool) -> list[str]:
         lines = [f"Roles ranked for: {have}", "",
                  *formats.table(head, rows, max_width=None, count=False).splitlines()]
     if result.unrated:
-        lines += ["", "No skills listed for: " + ", ".join(r.label for r in result.unrated)]
+        lines += ["", _unrated(result.unrated)]
     return lines
+
+
+#: how many roles without skill data 'ready' names before it only counts them
+UNRATED_SHOWN = 5
+
+
+def _unrated(unrated) -> str:
+    """The roles without skill data, summarised: O*NET alone has dozens, and their titles
+    contain commas, so a joined list was a 3.8 kB line nobody could read."""
+    shown = "; ".join(r.label for r in unrated[:UNRATED_SHOWN])
+    if len(unrated) <= UNRATED_SHOWN:
+        return f"No skill data (not ranked) for: {shown}."
+    return (f"No skill data (not ranked) for {len(unrated)} roles, e.g. {shown}; "
+            "--format json lists them all.")
 
 
 def _missing(readiness, shown: int = 3) -> str:

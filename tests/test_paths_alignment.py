@@ -86,3 +86,16 @@ def test_ready_summarises_the_roles_without_skill_data():
             in text)
     few = render.render(Ready((Ref("urn:s", "S"),), (), many[:2], None), "table")
     assert "No skill data (not ranked) for: Role, number 0; Role, number 1." in few
+
+
+def test_no_skill_data_falls_back_to_the_aligned_occupation_and_says_so():
+    result = paths.find_path(aligned(), "Data Scientist (X)", "AI Engineer")
+    assert [s.label for s in result.best.steps[0].new_skills] == ["Deep learning"]
+    assert result.no_skill_data == []
+    assert result.notes == ["The skills of 'Data Scientist (X)' are estimated from 'Data Analyst "
+                            "(X)' (skos:broadMatch): the graph lists none of its own."]
+    gap = paths.gap(aligned(), "Data Scientist (X)", "AI Engineer")
+    assert gap.shared == 2 and "estimated from 'Data Analyst (X)'" in gap.notes[0]
+    # Hermit (X) has no mapping: nothing to estimate from, so it stays unknown
+    assert "No skill data for 'Hermit (X)'" in paths.gap(aligned(), "Hermit (X)",
+                                                          "AI Engineer").notes[0]

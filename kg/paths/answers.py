@@ -134,6 +134,8 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         if unknown:
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
+    on_path = list(dict.fromkeys(index.order[i] for i in best.path))
+    notes += [n for n in skill_data_notes(graph, on_path) if not n.startswith("No skill data")]
     if not exact:
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
@@ -152,8 +154,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
               for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
-        no_skill_data=[Ref(iri, label(iri)) for iri in dict.fromkeys(
-            index.order[i] for i in best.path) if not graph.nodes[iri]["width"]],
+        no_skill_data=[Ref(iri, label(iri)) for iri in on_path if skills_unknown(graph, iri)],
     )
 
 
@@ -259,11 +260,26 @@ def held_as(graph, held: int) -> tuple[HeldAs, ...]:
     return tuple(sorted(found, key=lambda h: h.skill.label.casefold()))
 
 
-def no_skill_data(graph, roles: Iterable[str]) -> list[str]:
-    """A note for each role that lists no skills: its skills are unknown, not none."""
-    return [f"No skill data for '{graph.nodes[r]['label']}': the graph lists no skills for it, "
-            "so what it requires or teaches is unknown here (not counted as nothing to learn)."
-            for r in dict.fromkeys(roles) if not graph.nodes[r]["width"]]
+def skills_unknown(graph, role: str) -> bool:
+    """Whether the graph has no skill data for ``role``: no skill of its own (tools aside)
+    and none estimated from an aligned occupation."""
+    data = graph.nodes[role]
+    return not data.get("known", data["width"] > 0) and not data.get("estimated")
+
+
+def skill_data_notes(graph, roles: Iterable[str]) -> list[str]:
+    """Per role whose skills are estimated or unknown, a note that says so."""
+    notes = []
+    for role in dict.fromkeys(roles):
+        data = graph.nodes[role]
+        if data.get("estimated"):
+            source, label, relation = data["estimated"]
+            notes.append(f"The skills of '{data['label']}' are estimated from '{label}' "
+                         f"(skos:{relation}): the graph lists none of its own.")
+        elif skills_unknown(graph, role):
+            notes.append(f"No skill data for '{data['label']}': what it requires is unknown "
+                         "here, not nothing to learn.")
+    return notes
 
 
 def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
@@ -274,7 +290,7 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
                shared=len(data["skills"]) - len(new), required=len(data["skills"]),
                held_as=held_as(graph, held & data["mask"]),
-               notes=tuple(no_skill_data(graph, (source, target))))
+               notes=tuple(skill_data_notes(graph, (source, target))))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

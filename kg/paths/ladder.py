@@ -45,7 +45,8 @@ def to_data(graph, edges_only: bool = False) -> dict:
     if edges_only:
         return edges
     table, bits = skill_table(graph), graph.graph["skill_bits"]
-    nodes = [[iri, data["label"], data["level"], data["years"], data["width"]]
+    nodes = [[iri, data["label"], data["level"], data["years"], data["width"],
+              data.get("known", True), data.get("estimated")]
              for iri, data in graph.nodes(data=True)]
     details = [[[[r.iri, r.label, r.area] for r in data["responsibilities"]],
                 [[q.iri, q.label, q.mandatory] for q in data["qualifications"]],
@@ -168,9 +169,10 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
         }
 
     graph = _KeptGraph(saved, table, order)
-    for n, (iri, label, level, years, width) in enumerate(nodes):
+    for n, (iri, label, level, years, width, known, estimated) in enumerate(nodes):
         graph._node[iri] = LazyNode(partial(made, n), partial(table.mask, n), label=label,
-                                 level=level, years=years, width=width)
+                                    level=level, years=years, width=width, known=known,
+                                    estimated=estimated)
     iris = table.iris
     graph.graph["skill_bits"] = bits = Later(lambda: dict(zip(iris, range(len(iris)))))
     graph.graph["skills"] = SkillsByIri(bits, by_iri, table)

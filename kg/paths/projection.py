@@ -81,9 +81,14 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     rows = {name: read(name) for name in (
         "role-progression", "skills-for-role", "responsibilities-by-area", "qualifications",
         "experience-requirements", "skill-matches")}
+    # a remote graph's mirror (kg/remote/ladder.py) holds no occupation mappings: estimates
+    # are made only where the whole graph is at hand
+    remote_graph = getattr(g, "kept_ladder", None) is not None
+    rows["occupation-matches"] = [] if remote_graph else read("occupation-matches")
     graph = build_projection(
         rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
-        rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"])
+        rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"],
+        occupations=rows["occupation-matches"])
     del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
@@ -173,8 +178,9 @@ def _union(pairs) -> dict[str, str]:
 def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
                      experience: Iterable[dict] = (), moves: Iterable[dict] = (),
-                     matches: Iterable[dict] = ()):
-    """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
+                     matches: Iterable[dict] = (), occupations: Iterable[dict] = ()):
+    """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq;
+    ``matches`` of skill-matches.rq, ``occupations`` of occupation-matches.rq)."""
     same, relation = _groups(matches)
     graph = RoleGraph()
     for row in progression:
@@ -206,8 +212,16 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
             interned[(iri, essential)] = skill
             bits.setdefault(iri, len(bits))
         per_role.setdefault(row["role"], []).append(skill)
+    known = {row["role"] for row in skill_rows if not row.get("tool")}
+    estimates = estimate_skills(graph, per_role, known, occupations,
+                                {same.get(r["skill"], r["skill"]) for r in skill_rows
+                                 if r.get("tool")})
     for role, data in graph.nodes(data=True):
         data.pop("stub", None)
+        data["known"] = role in known
+        data["estimated"] = estimates.get(role)
+        if data["estimated"] is not None:
+            per_role[role] = per_role.get(role, []) + data["estimated"].pop()
         held = sorted(per_role.get(role, ()), key=skill_order)
         data["skills"] = tuple(held)
         data["mask"] = mask_of(bits[skill.iri] for skill in held)
@@ -238,6 +252,29 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
             names.setdefault(rep, []).append([iri, label or _local(iri), relation[iri]])
     graph.graph["skill_names"] = names
     return graph
+
+
+#: which aligned occupation lends its skills first: the same, then a close, then a broader one
+RELATION_ORDER = ("exactMatch", "closeMatch", "broadMatch", "broader", "narrowMatch")
+
+
+def estimate_skills(graph, per_role: dict, known: set, occupations: Iterable[dict],
+                    tools: set) -> dict[str, list]:
+    """For each role with no skill data of its own (tools aside: O*NET lists technology
+    examples where it has no Skills or Knowledge rows), the skills of the first aligned
+    occupation that has some (:data:`RELATION_ORDER`, then IRI), tools left out:
+    ``[source IRI, source label, relation, skills]`` (the caller takes the skills)."""
+    found: dict[str, tuple] = {}
+    for row in occupations:
+        role, match, relation = row["occupation"], row["match"], row["relation"]
+        if role in known or role not in graph or match not in known or match not in graph:
+            continue
+        rank = (RELATION_ORDER.index(relation) if relation in RELATION_ORDER else 9, match)
+        if role not in found or rank < found[role][0]:
+            found[role] = (rank, match, relation)
+    return {role: [match, graph.nodes[match]["label"], relation,
+                   [s for s in per_role.get(match, ()) if s.iri not in tools]]
+            for role, (_, match, relation) in found.items()}
 
 
 def add_moves(graph, moves: Iterable[dict]) -> None:

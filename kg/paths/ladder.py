@@ -20,7 +20,7 @@ from kg.paths.roles import LazyNode, Later, RoleGraph, SkillsByIri, mask_of  # n
 from kg.paths.table import SkillTable, skill_table
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 5
+FORMAT = 6
 
 
 # -- the cache ---------------------------------------------------------------------------------

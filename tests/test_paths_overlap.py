@@ -9,11 +9,14 @@ from kg.paths import overlap
 def _ladder():
     # e:a requires s1..s4; e:b asks essential s1, s2 (both held) and optional s5 (not held):
     # similarity (1 + 0) / 2 = 0.5. e:c asks essential s1, s6, s7, s8: 1/4 = 0.25, below 0.30.
-    # e:d already has a move out, so none is derived for it.
-    rows = [{"role": f"e:{r}", "roleLabel": r.upper()} for r in "abc"]
-    rows.append({"role": "e:d", "roleLabel": "D", "next": "e:b"})
+    # e:d already has a move out, and e:top one in (the top of a ladder): none derived for them.
+    # e:low is as similar to e:a as e:b, but a lower seniority level.
+    rows = [{"role": f"e:{r}", "roleLabel": r.upper(), "level": 2} for r in "abc"]
+    rows.append({"role": "e:d", "roleLabel": "D", "next": "e:top"})
+    rows.append({"role": "e:top", "roleLabel": "TOP"})
+    rows.append({"role": "e:low", "roleLabel": "LOW", "level": 1})
     need = {"a": ["s1", "s2", "s3", "s4"], "b": ["s1", "s2"], "c": ["s1", "s6", "s7", "s8"],
-            "d": ["s1", "s2", "s3"]}
+            "d": ["s1", "s2", "s3"], "top": ["s1", "s2", "s3"], "low": ["s1", "s2"]}
     skills = [{"role": f"e:{r}", "skill": f"e:{s}", "essential": True}
               for r, ss in need.items() for s in ss]
     skills.append({"role": "e:b", "skill": "e:s5", "essential": False})
@@ -29,7 +32,8 @@ def test_similarity_is_nestas_mean_of_essential_and_optional_shares():
 def test_moves_reach_the_threshold_and_only_where_none_is_listed():
     moves = {(m["role"], m["next"]) for m in overlap.overlap_moves(_ladder())}
     assert ("e:a", "e:b") in moves and ("e:a", "e:c") not in moves
-    assert not any(start == "e:d" for start, _ in moves)
+    assert not any(start in ("e:d", "e:top") for start, _ in moves)
+    assert ("e:a", "e:low") not in moves and ("e:low", "e:a") in moves
     assert ("e:a", "e:c") in {(m["role"], m["next"])
                               for m in overlap.overlap_moves(_ladder(), threshold=0.25)}
 

@@ -11,7 +11,9 @@ activities and work context. This graph has the first two, so here
 
 counted on skills as the ladder counts them (aligned names are one skill), and a move
 A -> B is added when it reaches :data:`THRESHOLD`, at most :data:`LIMIT` per occupation (the
-most similar first). Nesta matched skills by sentence embeddings; exact matches after
+most similar first), never to a lower seniority level where both levels are known. Only
+occupations on no ladder at all get such moves: the top of a ladder has no move out by
+design. Nesta matched skills by sentence embeddings; exact matches after
 alignment are stricter, so fewer moves reach the threshold than there.
 """
 
@@ -29,7 +31,7 @@ KIND, COST = "move by skill overlap", 2
 
 def overlap_moves(graph, threshold: float = THRESHOLD, limit: int = LIMIT) -> list[dict]:
     """Rows shaped like ``occupation-moves``' for each occupation of ``graph`` with skills
-    and no edge out, to the occupations most similar to it (see the module's text)."""
+    and no edge in or out, to the occupations most similar to it (see the module's text)."""
     bits = graph.graph["skill_bits"]
     parts = {}
     for node, data in graph.nodes(data=True):
@@ -43,11 +45,15 @@ def overlap_moves(graph, threshold: float = THRESHOLD, limit: int = LIMIT) -> li
             holders.setdefault(bit, []).append(node)
     rows = []
     for start, (_, _, held) in parts.items():
-        if graph.out_degree(start):
+        if graph.degree(start):  # on a ladder (the top of one has no move out, by design)
             continue
+        level = graph.nodes[start]["level"]
         near = {node for bit in _bits(held) for node in holders[bit]} - {start}
         scored = []
         for end in near:
+            other = graph.nodes[end]["level"]
+            if level is not None and other is not None and other < level:
+                continue  # a step down in seniority is no move to recommend
             score = similarity(held, *parts[end][:2])
             if score >= threshold:
                 scored.append((-score, graph.nodes[end]["label"].casefold(), end))

@@ -247,8 +247,8 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     graph.graph["same_skill"] = same
     names: dict[str, list] = {}
     for iri, rep in same.items():
-        if iri != rep:
-            label = own[iri].get("skillLabel") if iri in own else None
+        if iri != rep and iri in own:  # a name no role requires made nothing held
+            label = own[iri].get("skillLabel")
             names.setdefault(rep, []).append([iri, label or _local(iri), relation[iri]])
     graph.graph["skill_names"] = names
     return graph

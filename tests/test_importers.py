@@ -183,6 +183,21 @@ def test_tools_count_only_when_hot_or_in_demand(imported):
         assert (same.get(row["skill"], row["skill"]) in required) == row["current"], row
 
 
+def test_role_queries_answer_for_occupations(imported):
+    # with O*NET loaded, roles-needing-skill saw only the nine ladder roles (O*NET names
+    # Python by its own IRI, an exact match) and skills-for-role said "No role matches"
+    import kg
+
+    g = kg.load(extra=[imported], check=False)
+    needing = {r["roleLabel"] for r in g.named("roles-needing-skill", skill=g.resolve("Python"))}
+    assert {"Junior AI Engineer", "Software Developers"} <= needing
+    skills = g.named("skills-for-role", role=g.resolve("Software Developers", cls="ail:Occupation"))
+    assert skills and {r["role"] for r in skills} == {OCC + fx.SD}
+    gap = g.named("skill-gap", **{"from": g.resolve("Data Scientists"),
+                                  "to": g.resolve("Junior AI Engineer")})
+    assert "Python" not in {r["skillLabel"] for r in gap}  # held as O*NET's Python
+
+
 def test_next_lateral_lists_moves_with_their_kind(imported):
     # 'path --lateral' found a route where 'next' said there was no next role
     plain = invoke("--with", str(imported), "next", "Software Developers", "--format", "json")

@@ -162,6 +162,10 @@ EXPECTED = {
     "attributions": ({}, lambda rows: any(
         r["entity"] == "https://www.onetonline.org/link/summary/15-1252.00"
         and "USDOL/ETA" in r["rights"] for r in rows)),
+    "occupation-matches": ({}, lambda rows: (
+        "http://data.europa.eu/esco/occupation/35553663-deab-4d9a-bf22-15c1625d28e8",
+        AIL + "AIEngineer", "closeMatch") in {(r["occupation"], r["match"], r["relation"])
+                                              for r in rows}),
     "occupation-moves": ({}, lambda rows: {
         ("https://www.onetonline.org/link/summary/15-1252.00", AIL + "JuniorAIEngineer", 2),
         ("https://www.onetonline.org/link/summary/15-1221.00", AIL + "SeniorAIEngineer", 1),

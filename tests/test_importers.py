@@ -167,6 +167,51 @@ def test_lateral_path_into_the_ladder(imported):
     assert data["have"][0]["label"] == "Kubernetes"
 
 
+def test_tools_count_only_when_hot_or_in_demand(imported):
+    """The cost model: an O*NET technology example is a requirement on the ladder only when it
+    is a hot technology or in demand for the occupation (the rest are examples, not skills)."""
+    import kg
+    from kg.paths import answers as paths
+
+    g = kg.load(extra=[imported], check=False)
+    tools = [r for r in g.named("skills-for-role") if r.get("tool")]
+    assert tools  # (every tool of the fixture is hot or in demand: test_paths covers the rest)
+    ladder = paths.project(g)
+    same = ladder.graph["same_skill"]
+    for row in tools:
+        required = {s.iri for s in ladder.nodes[row["role"]]["skills"]}
+        assert (same.get(row["skill"], row["skill"]) in required) == row["current"], row
+
+
+def test_role_queries_answer_for_occupations(imported):
+    # with O*NET loaded, roles-needing-skill saw only the nine ladder roles (O*NET names
+    # Python by its own IRI, an exact match) and skills-for-role said "No role matches"
+    import kg
+
+    g = kg.load(extra=[imported], check=False)
+    needing = {r["roleLabel"] for r in g.named("roles-needing-skill", skill=g.resolve("Python"))}
+    assert {"Junior AI Engineer", "Software Developers"} <= needing
+    skills = g.named("skills-for-role", role=g.resolve("Software Developers", cls="ail:Occupation"))
+    assert skills and {r["role"] for r in skills} == {OCC + fx.SD}
+    gap = g.named("skill-gap", **{"from": g.resolve("Data Scientists"),
+                                  "to": g.resolve("Junior AI Engineer")})
+    assert "Python" not in {r["skillLabel"] for r in gap}  # held as O*NET's Python
+
+
+def test_next_lateral_lists_moves_with_their_kind(imported):
+    # 'path --lateral' found a route where 'next' said there was no next role
+    plain = invoke("--with", str(imported), "next", "Software Developers", "--format", "json")
+    assert plain.exit_code == 0, plain.output
+    assert all(n["move"] is None for n in json.loads(plain.output)["next"])
+    result = invoke("--with", str(imported), "next", "Software Developers", "--lateral",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    moves = {n["to"]["label"]: n["move"] for n in json.loads(result.output)["next"]}
+    assert moves.get("Computer and Information Systems Managers") == "lateral move to"
+    text = invoke("--with", str(imported), "next", "Software Developers", "--lateral")
+    assert "Computer and Information Systems Managers [lateral move to]:" in text.output
+
+
 def test_lateral_path_as_a_page(imported, tmp_path):
     # a lateral path goes through occupations that are not ladder roles: the page drew only
     # roles and refused such a path ("... which is not a role of this graph")
@@ -195,7 +240,7 @@ def test_lateral_moves_cost_more_steps(imported):
 
     g = kg.load(extra=[imported], check=False)
     found = paths.find_path(g, "Data Scientists", "Junior AI Engineer", by="steps", lateral=True)
-    index = paths._index(paths.project(g, True))
+    index = paths.index_of(paths.project(g, True))
     ds, junior = (index.index[r.iri] for r in found.best.roles)
     assert index.ladder.step_cost(ds, junior) == 2  # ail:careerChangeTo ail:moveCost 2
 

@@ -326,3 +326,17 @@ def test_wide_cone_answer_not_proven_keeps_the_fallback_report():
         "Not proven optimal: 354 roles lie between the two, more than the exact search's "
         "limit of 300; this path comes from Dijkstra on per-step gaps and is at most 1 "
         "skills worse than the best."]
+
+
+def test_a_tool_neither_hot_nor_in_demand_is_no_requirement():
+    """The cost model: a path must not pass through an occupation because its tool list is
+    short; a tool (ail:Technology) counts only when skills-for-role says it is current."""
+    rows = [{"role": "urn:a", "roleLabel": "A", "next": "urn:b"}, {"role": "urn:b"}]
+    skills = [{"role": "urn:b", "skill": "urn:iMovie", "essential": False, "tool": True,
+               "current": False},
+              {"role": "urn:b", "skill": "urn:k8s", "essential": True, "tool": True,
+               "current": True},
+              {"role": "urn:b", "skill": "urn:ml", "essential": True}]
+    graph = paths.build_projection(rows, skills)
+    assert [s.iri for s in graph.nodes["urn:b"]["skills"]] == ["urn:k8s", "urn:ml"]
+    assert paths.shortest_paths(graph, "urn:a", "urn:b").best.total_new_skills == 2

@@ -145,7 +145,8 @@ def test_next(run):
     data = json.loads(ok(run("next", "Lead AI Engineer", "--format", "json")))
     assert [n["to"]["label"] for n in data["next"]] == ["AI Team Lead", "Director of AI"]
     top = ok(run("next", "Head of AI", "--format", "md"))
-    assert "The graph has no role that 'Head of AI Engineering' progresses to." in top
+    assert ("The graph has no role that 'Head of AI Engineering' progresses to; try 'aikg next "
+            "\"Head of AI Engineering\" --lateral' for lateral moves and career changes." in top)
 
 
 def test_ready(run):

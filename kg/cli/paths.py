@@ -47,7 +47,16 @@ HAVE = click.option(
 @one_shot
 def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, verbose,
          html):
-    """The skill path from one role to another: every step, what to learn, running totals."""
+    """The skill path from one role to another: every step, what to learn, running totals.
+
+    \b
+    Cost model: a step costs the skills the role entered requires that you do not hold yet,
+    each counted once along the path under whatever name (skos:exactMatch and closeMatch
+    names are one skill), a named tool (O*NET technology example) only when hot or in demand.
+    A step up counts 1 step, a lateral move or career change its ail:moveCost (a move by
+    skill overlap, derived for occupations with no listed move, 2); roles with no skill data
+    are named, not costed as nothing to learn.
+    """
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
@@ -82,16 +91,20 @@ def gap(ctx, source, target, have, fmt):
 @main.command("next")
 @click.argument("role")
 @HAVE
+@click.option("--lateral", is_flag=True,
+              help="Also list lateral moves and career changes (ail:canMoveTo), each named by "
+                   "its kind.")
 @PATH_FORMAT
 @click.pass_context
 @handle_errors
 @one_shot
-def next_(ctx, role, have, fmt):
+def next_(ctx, role, have, lateral, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have), fmt), None)
+    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have, lateral), fmt),
+                 None)
 
 
 @main.command()
@@ -106,7 +119,12 @@ def next_(ctx, role, have, fmt):
 @handle_errors
 @one_shot
 def ready(ctx, have, role, limit, fmt):
-    """Roles ranked by the essential skills you hold (--have, --role), weighted by importance."""
+    """Roles ranked by the essential skills you hold (--have, --role), weighted by importance.
+
+    \b
+    Each essential skill held scores importance/5 where the data rates it (O*NET), else 1;
+    a skill held under another name (skos:exactMatch, closeMatch) counts as held.
+    """
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 

@@ -1,12 +1,12 @@
 """Skill paths: how to get from one role to another, and what to learn on the way.
 
-The role ladder is projected from the store with the named queries ``role-progression``,
-``skills-for-role``, ``responsibilities-by-area``, ``qualifications`` and ``experience-requirements``
-into a :class:`kg.paths.ladder.RoleGraph` (roles as nodes, ``ail:progressesTo`` as edges, skills and
-the rest as node data). The search itself lives in :mod:`kg.paths.search`.
+The ladder is a ``networkx.DiGraph`` projected from the store (:mod:`kg.paths.projection`);
+networkx computes the paths over its numbering (:mod:`kg.paths.search`). This module asks the
+questions (``path``, ``gap``, ``next``) and turns the answers back into labels;
+:mod:`kg.paths.readiness` answers ``ready``.
 
 >>> import kg
->>> from kg import paths
+>>> from kg.paths import answers as paths
 >>> result = paths.find_path(kg.load(), "Junior AI Engineer", "Head of AI")
 >>> result.best.roles[0].label, result.best.roles[-1].label
 ('Junior AI Engineer', 'Head of AI Engineering')
@@ -16,24 +16,24 @@ True
 
 from __future__ import annotations
 
-import weakref
+from collections.abc import Iterable
 from dataclasses import replace
-from collections.abc import Iterable, Sequence
 
+from kg.errors import PathError, UnknownEntity
 from kg.paths import questions as pq
 from kg.paths import search as ps
-from kg.paths import ladder as role_graph
-from kg.errors import PathError, UnknownEntity
-from kg.paths.ladder import RoleGraph, mask_of
-from kg.store import kept as kept_files
+from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these answers use)
+    AIL, Index, add_moves, build_projection, forget, index_of, project, skill_equivalents, skill_label,
+    skill_order,
+)
+from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
-    Bound, Experience, Gap, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
+    Bound, Experience, Gap, HeldAs, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
     Responsibility, Skill, Skills, Step,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
 resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
-AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
@@ -44,294 +44,8 @@ EXACT_ROLE_LIMIT = 300
 #: Above that limit the exact search runs only when a lower bound proves the fallback's
 #: primary measure (kg.paths.bounds), with labels above it pruned and at most this many labels.
 PROOF_LABELS = 500
-_PROJECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-# -- projection ------------------------------------------------------------------------------
-def project(g, lateral: bool = False):
-    """The role ladder of a loaded graph as a :class:`~kg.paths.ladder.RoleGraph` (cached per
-    graph, and beside a workspace store).
-
-    Nodes are role and labelled occupation IRIs with data ``label``, ``level``, ``years``,
-    ``skills`` (a tuple of :class:`Skill`, essential first), ``mask`` (the skills as bits of an
-    int, see ``graph.graph["skill_bits"]``), ``responsibilities``, ``qualifications``,
-    ``experience``. Edges are ``ail:progressesTo`` (or ``ail:progressesFrom`` read backwards);
-    with ``lateral`` also ``ail:canMoveTo`` and its subproperties, whose edges carry ``move``
-    (the kind's label) and ``cost`` (its ``ail:moveCost``, default 1). Skills linked by
-    ``skos:exactMatch`` count as one skill (see :func:`skill_equivalents`).
-    """
-    cached = _PROJECTIONS.setdefault(g, {})
-    if lateral not in cached:
-        cached[lateral] = _kept(g, lateral, cached)
-    return cached[lateral]
-
-
-def forget(g) -> None:
-    """Let go of the projections of ``g`` (cached per graph by :func:`project`)."""
-    _PROJECTIONS.pop(g, None)
-
-
-def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
-    """The projection kept beside a workspace store (it never changes under its key), or for
-    a remote graph the plain one kept in the workspace under the SHA-256 of the store's
-    tables; else built from the named queries, and kept where there is a folder for it."""
-
-    folder = getattr(g, "folder", None)
-    kept = f"projection-{role_graph.FORMAT}{'-lateral' if lateral else ''}.ladder"
-    if folder is not None:
-        data = role_graph.load(kept_files.read_bytes(folder, kept))
-        graph = role_graph.from_data(data, checked=True) if data is not None else None
-        if graph is not None:
-            return graph
-    remote = None if lateral or folder is not None else _remote_kept(g)
-    if remote is not None:  # a store's ladder, kept under the SHA-256 of its tables
-        where, name, key = remote
-        data = role_graph.load(kept_files.read_bytes(where, name))
-        if data is not None and data.get("key") == key:
-            graph = role_graph.from_data(data, checked=True)
-            if graph is not None:
-                return graph
-    if lateral:  # the plain ladder and the moves: the rows are not read twice
-        graph = project(g, False).copy()
-        graph.graph.pop("_index", None)
-        _add_moves(graph, g.named("occupation-moves"))
-        if folder is not None:
-            edges = role_graph.to_data(graph, edges_only=True)
-            kept_files.write_bytes(folder, kept, role_graph.dump(
-                {**cached["data"], **edges} if "data" in cached else role_graph.to_data(graph)))
-        return graph
-    # named_cached: a remote graph answers these from per-predicate tables (kg/remote/ladder.py:
-    # 13 s -> 2 s at 111k triples); beside a workspace store only the projection is kept, not
-    # its rows (337,901 dicts at 1M triples: not held past the build)
-    read = g.named if folder is not None else g.named_cached
-    rows = {name: read(name) for name in (
-        "role-progression", "skills-for-role", "responsibilities-by-area", "qualifications",
-        "experience-requirements", "skill-matches")}
-    graph = build_projection(
-        rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
-        rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"])
-    del rows
-    if folder is not None:
-        cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
-        kept_files.write_bytes(folder, kept, role_graph.dump(cached["data"]))
-        _drop_other_formats(folder)
-    elif remote is not None:
-        try:
-            where.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return graph  # a ladder that cannot be kept is only slower next time
-        kept_files.write_bytes(where, name, role_graph.dump({**role_graph.to_data(graph),
-                                                            "key": key}))
-    return graph
-
-
-def _drop_other_formats(folder) -> None:
-    """Delete ladders kept beside a store by another version (22 MB each at 1M triples):
-    no version reads them again."""
-    current = {f"projection-{role_graph.FORMAT}{end}.ladder" for end in ("", "-lateral")}
-    kept_files.drop(folder, "projection-", current)
-
-
-def _remote_kept(g) -> tuple | None:
-    """For a remote graph with a folder to keep its ladder in: the folder, the file's name
-    (one per endpoint and graph: a store whose data changed replaces it) and the key."""
-    kept = getattr(g, "kept_ladder", None)
-    found = kept() if kept is not None else None
-    if found is None:
-        return None
-    where, store, key = found
-    return where, f"projection-{role_graph.FORMAT}-{store}.ladder", key
-
-
-def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
-    """Each skill IRI that has exact matches mapped to one representative of its group.
-
-    The representative is this graph's own skill when the group has one (``ail:`` IRIs),
-    else the smallest IRI, so answers speak the shipped vocabulary where they can.
-    """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def rank(x: str) -> tuple:
-        return (not x.startswith(AIL), x)
-
-    for row in matches:
-        a, b = find(row["skill"]), find(row["match"])
-        if a != b:
-            low, high = sorted((a, b), key=rank)
-            parent[high] = low
-    return {x: find(x) for x in list(parent)}
-
-
-def build_projection(progression: Iterable[dict], skills: Iterable[dict],
-                     responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
-                     experience: Iterable[dict] = (), moves: Iterable[dict] = (),
-                     matches: Iterable[dict] = ()):
-    """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq)."""
-    same = skill_equivalents(matches)
-    graph = RoleGraph()
-    for row in progression:
-        role = row["role"]
-        if role not in graph or graph.nodes[role].get("stub"):
-            graph.add_node(role, label=row.get("roleLabel") or _local(role),
-                           level=row.get("level"), years=row.get("years"), stub=False)
-        if "next" in row:
-            if row["next"] not in graph:
-                # a stub until the role's own row fills it in (or stays so if not a Role)
-                graph.add_node(row["next"], label=row.get("nextLabel") or _local(row["next"]),
-                               level=None, years=None, stub=True)
-            graph.add_edge(role, row["next"], move=None, cost=1)
-    _add_moves(graph, moves)
-    bits: dict[str, int] = {}
-    interned: dict[tuple[str, bool], Skill] = {}
-    per_role: dict[str, list[Skill]] = {}
-    skill_rows = list(skills)
-    own = {row["skill"]: row for row in skill_rows}  # a representative's own label and kind
-    for row in skill_rows:
-        iri, essential = same.get(row["skill"], row["skill"]), bool(row.get("essential"))
-        skill = interned.get((iri, essential))
-        if skill is None:
-            named = own.get(iri, row)
-            skill = Skill(iri, named.get("skillLabel") or _local(iri),
-                          named.get("kind") or "Skill", essential)
-            interned[(iri, essential)] = skill
-            bits.setdefault(iri, len(bits))
-        per_role.setdefault(row["role"], []).append(skill)
-    for role, data in graph.nodes(data=True):
-        data.pop("stub", None)
-        held = sorted(per_role.get(role, ()), key=skill_order)
-        data["skills"] = tuple(held)
-        data["mask"] = mask_of(bits[skill.iri] for skill in held)
-        data["width"] = data["mask"].bit_count()
-        data.setdefault("responsibilities", ())
-        data.setdefault("qualifications", ())
-        data.setdefault("experience", ())
-        data.setdefault("importance", {})
-    _attach(graph, "responsibilities", responsibilities, lambda r: Responsibility(
-        r["responsibility"], r.get("responsibilityLabel") or _local(r["responsibility"]),
-        r.get("areaLabel")))
-    _attach(graph, "qualifications", qualifications, lambda r: Qualification(
-        r["qualification"], r.get("qualificationLabel") or _local(r["qualification"]),
-        r.get("requirement") == "mandatory"))
-    _attach(graph, "experience", experience, lambda r: Experience(
-        r["requirement"], r.get("requirementLabel") or _local(r["requirement"]), r.get("years")))
-    for row in skill_rows:
-        if row.get("importance") is not None and row["role"] in graph:
-            skill = same.get(row["skill"], row["skill"])
-            graph.nodes[row["role"]]["importance"][skill] = float(row["importance"])
-    graph.graph["skill_bits"] = bits
-    graph.graph["skills"] = {s.iri: s for s in interned.values()}
-    graph.graph["same_skill"] = same
-    return graph
-
-
-def _add_moves(graph, moves: Iterable[dict]) -> None:
-    """Lateral and career-change edges between nodes already on the ladder.
-
-    A move stated with several kinds (a subproperty and, once inferences are materialised,
-    ail:canMoveTo itself) keeps the kind with an explicit cost, the highest one; a progression
-    between the same two occupations wins over any move.
-    """
-    found: dict[tuple[str, str], tuple[int, str]] = {}
-    for row in moves:
-        edge = (row["role"], row["next"])
-        if edge[0] not in graph or edge[1] not in graph or edge[0] == edge[1]:
-            continue
-        cost = int(row["cost"]) if row.get("cost") is not None else None
-        kind = row.get("kind") or "can move to"
-        known = found.get(edge)
-        if known is None or (cost is not None and (known[0] is None or cost > known[0])):
-            found[edge] = (cost, kind)
-    for (start, end), (cost, kind) in sorted(found.items()):
-        if not graph.has_edge(start, end):
-            graph.add_edge(start, end, move=kind, cost=max(cost or 1, 1))
-
-
-def _attach(graph, name: str, rows: Iterable[dict], make) -> None:
-    for row in rows:
-        if row["role"] in graph:
-            graph.nodes[row["role"]][name] += (make(row),)
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def skill_order(skill: Skill) -> tuple:
-    """Essential before preferred, then by kind, then by label."""
-    return (not skill.essential, skill.kind.casefold(), skill.label.casefold(), skill.iri)
-
-
-class _Index:
-    """The projection as integers for :mod:`kg.paths.search` (built once per projection).
-
-    A ladder read back from beside a workspace store keeps the numbers it was saved with
-    (:func:`kg.paths.ladder.from_data`): the index is made from them without walking 56,334
-    edges as dicts (0.17 s of a 1M-triple path).
-    """
-
-    def __init__(self, graph):
-        saved = getattr(graph, "order", None)
-        if saved is not None:
-            names = list(graph)
-            self.order = [names[n] for n in saved]
-            place = [0] * len(names)
-            for i, n in enumerate(saved):
-                place[n] = i
-            edges = ((place[u], place[v], move, cost)
-                     for u, v, move, cost in graph.numbered_edges())
-        else:
-            self.order = role_graph.ladder_order(graph)
-            place = {iri: i for i, iri in enumerate(self.order)}
-            edges = ((place[u], place[v], d.get("move"), d.get("cost", 1))
-                     for u, v, d in graph.edges(data=True))
-        self.index = {iri: i for i, iri in enumerate(self.order)}
-        succ = [[] for _ in self.order]
-        cost, self.move = {}, {}
-        for u, v, move, weight in edges:
-            succ[u].append(v)
-            if weight != 1:
-                cost[u, v] = weight
-            if move:
-                self.move[u, v] = move
-        data = [graph.nodes[n] for n in self.order]
-        self.ladder = ps.Ladder(
-            succ=[sorted(after) for after in succ], mask=_Masks(graph, self.order),
-            years=[d["years"] or 0 for d in data], cost=cost,
-            widest=max((d["width"] for d in data), default=0),
-        )
-        self.has_years = any(d["years"] is not None for d in data)
-
-
-class _Masks(Sequence):
-    """Each role's skill mask, made when the search first reads it: a search reaches a few
-    of the roles, and with 86,596 skills a mask is 11 kB (kg.paths.ladder.from_data)."""
-
-    def __init__(self, graph, order: list[str]) -> None:
-        self._graph, self._order, self._made = graph, order, [None] * len(order)
-
-    def __getitem__(self, i: int) -> int:
-        mask = self._made[i]
-        if mask is None:
-            mask = self._made[i] = self._graph.nodes[self._order[i]]["mask"]
-        return mask
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-
-def _index(graph) -> _Index:
-    if "_index" not in graph.graph:
-        graph.graph["_index"] = _Index(graph)
-    return graph.graph["_index"]
-
-
-# -- the questions ------------------------------------------------------------------------------
 def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable[str] = (),
               via: Iterable[str] = (), avoid: Iterable[str] = (), alternatives: int = 1,
               max_labels: int | None = DEFAULT_MAX_LABELS, lateral: bool = False) -> PathResult:
@@ -371,7 +85,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
             raise UnknownEntity(f"'{iri}' is not a role on the ladder; run 'aikg ready' "
                                 "or 'aikg next' to see the roles.")
     pq.check_question(graph, source, target, by, via, avoid, alternatives)
-    index = _index(graph)
+    index = index_of(graph)
     label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
     if by == "years" and not index.has_years:
         raise PathError("The graph gives no years of experience (ail:requiresExperience/"
@@ -420,6 +134,8 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         if unknown:
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
+    on_path = list(dict.fromkeys(index.order[i] for i in best.path))
+    notes += [n for n in skill_data_notes(graph, on_path) if not n.startswith("No skill data")]
     if not exact:
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
@@ -433,11 +149,12 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     return PathResult(
         from_=Ref(source, label(source)), to=Ref(target, label(target)), by=by,
         best=paths[0], alternatives=paths[1:],
-        have=[(Ref(iri, _skill_label(graph, iri)),
+        have=[(Ref(iri, skill_label(graph, iri)),
                _have_status(graph, query, best, iri, dist, max_labels if exact else 0))
               for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
+        no_skill_data=[Ref(iri, label(iri)) for iri in on_path if skills_unknown(graph, iri)],
     )
 
 
@@ -479,7 +196,7 @@ def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_lab
     ranks the same without it. The search is rerun without the skill only in the last case
     to tell "used" from "tie" (``max_labels`` 0: the fallback search, as for the answer).
     """
-    ladder = _index(graph).ladder
+    ladder = index_of(graph).ladder
     bit = 1 << graph.graph["skill_bits"][iri] if iri in graph.graph["skill_bits"] else 0
     if ladder.mask[query.source] & bit:
         return "from-role"
@@ -498,12 +215,7 @@ def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_lab
     return "used" if other is None or other.key[:-1] > best.key[:-1] else "tie"
 
 
-def _skill_label(graph, iri: str) -> str:
-    skill = graph.graph["skills"].get(iri)
-    return skill.label if skill else _local(iri)
-
-
-def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
+def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
     """A found path in words: per step the new skills, responsibilities gained, and so on."""
     nodes = [index.order[i] for i in found.path]
     data = [graph.nodes[n] for n in nodes]
@@ -531,7 +243,43 @@ def _describe(graph, index: _Index, query: ps.Query, found: ps.Found) -> Path:
         total_new_skills=total, years=max(known) if known else None,
         skills_held_at_start=start.bit_count(), skills_used=(start & used).bit_count(),
         skills_from_role=index.ladder.mask[found.path[0]].bit_count(),
+        held_as=held_as(graph, start & used),
     )
+
+
+def held_as(graph, held: int) -> tuple[HeldAs, ...]:
+    """The skills of ``held`` (a mask) that have other names, each with those names and the
+    mapping that links them (``graph.graph["skill_names"]``, from ``skill-matches``)."""
+    bits, found = graph.graph["skill_bits"], []
+    for rep, names in graph.graph.get("skill_names", {}).items():
+        bit = bits.get(rep)
+        if bit is not None and held >> bit & 1:
+            found.append(HeldAs(Ref(rep, skill_label(graph, rep)),
+                                tuple((Ref(iri, label), relation)
+                                      for iri, label, relation in names)))
+    return tuple(sorted(found, key=lambda h: h.skill.label.casefold()))
+
+
+def skills_unknown(graph, role: str) -> bool:
+    """Whether the graph has no skill data for ``role``: no skill of its own (tools aside)
+    and none estimated from an aligned occupation."""
+    data = graph.nodes[role]
+    return not data.get("known", data["width"] > 0) and not data.get("estimated")
+
+
+def skill_data_notes(graph, roles: Iterable[str]) -> list[str]:
+    """Per role whose skills are estimated or unknown, a note that says so."""
+    notes = []
+    for role in dict.fromkeys(roles):
+        data = graph.nodes[role]
+        if data.get("estimated"):
+            source, label, relation = data["estimated"]
+            notes.append(f"The skills of '{data['label']}' are estimated from '{label}' "
+                         f"(skos:{relation}): the graph lists none of its own.")
+        elif skills_unknown(graph, role):
+            notes.append(f"No skill data for '{data['label']}': what it requires is unknown "
+                         "here, not nothing to learn.")
+    return notes
 
 
 def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
@@ -540,7 +288,9 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     held = graph.nodes[source]["mask"] | have_mask
     new = tuple(s for s in data["skills"] if not held & (1 << bits[s.iri]))
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
-               shared=len(data["skills"]) - len(new), required=len(data["skills"]))
+               shared=len(data["skills"]) - len(new), required=len(data["skills"]),
+               held_as=held_as(graph, held & data["mask"]),
+               notes=tuple(skill_data_notes(graph, (source, target))))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:
@@ -561,84 +311,17 @@ def gap(g, source: str, target: str, have: Iterable[str] = ()) -> Gap:
     return role_gap(graph, source, target, _have_mask(graph, have))
 
 
-def next_roles(g, role: str, have: Iterable[str] = ()) -> NextRoles:
-    """The roles one step on from ``role``, each with its gap, fewest new skills first."""
+def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) -> NextRoles:
+    """The roles one step on from ``role``, each with its gap, fewest new skills first; with
+    ``lateral`` lateral moves and career changes too (each named by its kind)."""
     iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
-    graph = project(g)
+    graph = project(g, lateral)
     mask = _have_mask(graph, have)
-    index = _index(graph)
-    options = sorted((role_gap(graph, iri, n, mask) for n in graph.successors(iri)),
+    index = index_of(graph)
+    options = sorted((replace(role_gap(graph, iri, n, mask),
+                              move=graph.edges[iri, n].get("move") or "")
+                      for n in graph.successors(iri)),
                      key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
-    return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options))
+    return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 
 
-#: the top of the importance scale of skill ratings (O*NET: 1-5); a rated skill weighs
-#: importance / IMPORTANCE_SCALE, an unrated one 1
-IMPORTANCE_SCALE = 5.0
-
-
-def ready(g, have: Iterable[str] = (), role: str | None = None,
-          limit: int | None = None) -> Ready:
-    """Occupations ranked by the essential skills held, weighted by importance where rated.
-
-    The score of an occupation is the sum, over the essential skills it requires that the
-    person holds, of ``importance / 5`` when the graph rates the skill for that occupation
-    (``ail:SkillRating``, e.g. O*NET's importance) and 1 otherwise. Ties go to the larger
-    share of all required skills held, then more skills held, then higher seniority. Unlike
-    a plain share, the score does not punish occupations for long lists of tools the person
-    need not know, nor reward short lists: 2 essential skills held out of 85 rank above 1 of 12.
-    ``role`` is the person's current role: the skills it requires count as held.
-    ``limit`` keeps the best ``limit`` occupations.
-    """
-    have_iris = list(dict.fromkeys(resolve_skill(g, s) for s in have))
-    current = resolve_role(g, role) if role is not None else None
-    graph = project(g)
-    if not have_iris and current is None:
-        raise PathError("Give at least one skill you hold with --have SKILL, or your current "
-                        "role with --role ROLE.")
-    if current is not None and current not in graph:
-        raise UnknownEntity(f"'{role}' is not a role on the ladder; run 'aikg query ladder' "
-                            "to see the roles.")
-    if limit is not None and limit < 1:
-        raise PathError(f"--limit must be 1 or more (got {limit}).")
-    rated, unrated = rank_readiness(graph, have_iris, current)
-    if limit is not None:
-        rated = rated[:limit]
-    return Ready(tuple(Ref(i, _skill_label(graph, i)) for i in have_iris), tuple(rated),
-                 tuple(sorted(unrated, key=lambda r: r.label.casefold())),
-                 Ref(current, graph.nodes[current]["label"]) if current else None)
-
-
-def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
-                   ) -> tuple[list[Readiness], list[Ref]]:
-    """The roles of a projection ranked as :func:`ready` ranks them (every argument an IRI),
-    and the roles that list no skills."""
-    # the skills held as row numbers of the ladder's skill table: with 1M triples of user
-    # data, making each role's 'Skill's to compare them took 1 s of one 'ready'
-    same, table = graph.graph.get("same_skill", {}), role_graph.skill_table(graph)
-    held_bits = table.bits_of(same.get(h, h) for h in have)
-    if current is not None:
-        held_bits.update(table.bit[row] for row in table.rows(table.roles.index(current)))
-    held_rows = table.rows_of_bits(held_bits)
-    essential, iris, bits = table.essential, table.iris, table.bit
-    rated, unrated = [], []
-    for n, iri in enumerate(table.roles):
-        rows, data = table.rows(n), graph.nodes[iri]
-        if not rows:
-            unrated.append(Ref(iri, data["label"]))
-            continue
-        if held_rows.isdisjoint(rows):  # most roles, when a few skills are held
-            held_essential, missing, score = (), rows, 0
-        else:
-            held_essential = [row for row in rows if row in held_rows and essential[row]]
-            missing = [row for row in rows if row not in held_rows]
-            weights = table.weights[n]
-            score = sum(weights.get(iris[bits[row]], IMPORTANCE_SCALE) / IMPORTANCE_SCALE
-                        for row in held_essential)
-        rated.append(Readiness(Ref(iri, data["label"]), data["level"],
-                               len(rows) - len(missing), len(rows), Skills(missing, table),
-                               score=round(score, 4), essential_held=len(held_essential),
-                               essential=table.essentials[n]))
-    rated.sort(key=lambda r: (-r.score, -r.share, -r.held, -(r.level or 0),
-                              r.role.label.casefold()))
-    return rated, unrated

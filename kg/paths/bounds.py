@@ -14,7 +14,7 @@ The bounds (all sound for every simple path, hence for the optimum):
   TO (or starting at FROM), and learns at least the skills of that suffix beyond those held
   at the start; the bound is the least such count over all suffixes inside the cone. With one
   role this is "the goal's skills plus those of the role it is entered from".
-- ``steps``: the least sum of step costs to TO (Dijkstra backwards over step costs).
+- ``steps``: the least sum of step costs to TO (networkx's Dijkstra over the cone).
 - ``years``: the least "most years asked for by a role entered" over paths to TO (the same
   search with ``max`` in place of ``+``).
 
@@ -26,29 +26,13 @@ from __future__ import annotations
 
 import heapq
 
-from kg.paths.search import INF, Ladder, Query
+import networkx as nx
+
+from kg.paths.problem import INF, Ladder, Query, cone
 
 #: how many roles before TO the skills bound looks at (the enumeration grows with in-degree
 #: to this power; 2 keeps it to a few thousand suffixes on O*NET)
 SUFFIX_ROLES = 2
-
-
-def cone(ladder: Ladder, source: int, dist: list[float], avoid: frozenset[int]) -> bytearray:
-    """1 for each role on some path from ``source`` to the goal ``dist`` was computed for."""
-    inside = bytearray(len(ladder.succ))
-    if dist[source] == INF:
-        return inside
-    inside[source] = 1
-    frontier = [source]
-    while frontier:
-        layer = []
-        for u in frontier:
-            for v in ladder.succ[u]:
-                if not inside[v] and dist[v] != INF and v not in avoid:
-                    inside[v] = 1
-                    layer.append(v)
-        frontier = layer
-    return inside
 
 
 def skills_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
@@ -75,8 +59,14 @@ def skills_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
 
 
 def steps_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
-    """The least sum of step costs from the source to the target (0 when unreachable)."""
-    return _backward(ladder, query, inside, 0, lambda cost, u, v: cost + ladder.step_cost(u, v))
+    """The least sum of step costs from the source to the target (0 when unreachable):
+    networkx's Dijkstra over the cone."""
+    cone_graph = ladder.graph.subgraph(n for n, i in enumerate(inside) if i)
+    try:
+        return nx.dijkstra_path_length(cone_graph, query.source, query.target,
+                                       weight=lambda u, v, d: ladder.step_cost(u, v))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return 0
 
 
 def years_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:

@@ -136,6 +136,8 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
         lines.append("")
     lines.append(("**Total:** " if md else "Total: ") + _summary(best, result.by) + ".")
     lines.append(_held(best, result))
+    if best.held_as:
+        lines.append(_held_as(best.held_as, verbose))
     if result.have:
         words = dict(HAVE_WORDS, **{"from-role": f"{result.from_.label} requires it already"})
         lines.append("Your --have skills: " + ", ".join(
@@ -146,6 +148,9 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
                      f"{b.lower_bound} ({b.labels} labels explored).")
     for note in result.notes:
         lines.append(f"Note: {note}")
+    if result.no_skill_data:
+        lines.append("No skill data for: " + "; ".join(r.label for r in result.no_skill_data)
+                     + " (the graph lists no skills for them: unknown, not nothing to learn).")
     if result.alternatives:
         lines += ["", "## Alternatives" if md else "Alternatives:"]
         for number, alt in enumerate(result.alternatives, 2):
@@ -155,22 +160,38 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
     return lines
 
 
+def _held_as(held_as, verbose: bool) -> str:
+    """Which skills count as held under another name (the SKOS mapping that made them)."""
+    if not verbose:
+        verb = "is" if len(held_as) == 1 else "are"
+        return (f"{len(held_as)} of them {verb} held under another name (skos:exactMatch or "
+                "closeMatch); --verbose names them.")
+    return "Held under another name: " + "; ".join(h.text() for h in held_as) + "."
+
+
 def _gap(gap, md: bool) -> list[str]:
     title = f"{gap.from_.label} -> {gap.to.label}"
     summary = (f"{_plural(len(gap.new_skills), 'new skill')} "
                f"({gap.shared} of {gap.required} already held)")
     lines = [f"# {title}", "", summary + ".", ""] if md else [f"{title}: {summary}", ""]
-    return lines + _skills_lines(gap.new_skills, md, "" if md else "  ")
+    lines += _skills_lines(gap.new_skills, md, "" if md else "  ")
+    if gap.held_as:
+        lines.append(_held_as(gap.held_as, True))
+    return lines + [f"Note: {note}" for note in gap.notes]
 
 
 def _next(result, md: bool) -> list[str]:
     lines = [f"# After {result.role.label}", ""] if md else [f"After {result.role.label}:", ""]
     if not result.options:
-        lines.append(f"The graph has no role that '{result.role.label}' progresses to.")
+        lines.append(f"The graph has no role that '{result.role.label}' progresses to"
+                     + (" or moves to." if result.lateral else
+                        f"; try 'aikg next \"{result.role.label}\" --lateral' for lateral "
+                        "moves and career changes."))
     for gap in result.options:
         summary = (f"{_plural(len(gap.new_skills), 'new skill')} "
                    f"({gap.shared} of {gap.required} already held)")
-        lines.append(f"## {gap.to.label}: {summary}" if md else f"{gap.to.label}: {summary}")
+        name = gap.to.label + (f" [{gap.move}]" if gap.move else "")
+        lines.append(f"## {name}: {summary}" if md else f"{name}: {summary}")
         lines += _skills_lines(gap.new_skills, md, "" if md else "  ")
         lines.append("")
     return lines
@@ -190,8 +211,22 @@ def _ready(result, md: bool) -> list[str]:
         lines = [f"Roles ranked for: {have}", "",
                  *formats.table(head, rows, max_width=None, count=False).splitlines()]
     if result.unrated:
-        lines += ["", "No skills listed for: " + ", ".join(r.label for r in result.unrated)]
+        lines += ["", _unrated(result.unrated)]
     return lines
+
+
+#: how many roles without skill data 'ready' names before it only counts them
+UNRATED_SHOWN = 5
+
+
+def _unrated(unrated) -> str:
+    """The roles without skill data, summarised: O*NET alone has dozens, and their titles
+    contain commas, so a joined list was a 3.8 kB line nobody could read."""
+    shown = "; ".join(r.label for r in unrated[:UNRATED_SHOWN])
+    if len(unrated) <= UNRATED_SHOWN:
+        return f"No skill data (not ranked) for: {shown}."
+    return (f"No skill data (not ranked) for {len(unrated)} roles, e.g. {shown}; "
+            "--format json lists them all.")
 
 
 def _missing(readiness, shown: int = 3) -> str:

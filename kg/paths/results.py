@@ -87,6 +87,25 @@ class Step:
 
 
 @dataclass(frozen=True)
+class HeldAs:
+    """A skill counted as held because the person holds it under another name: ``names``
+    are the other skills of its group, each with the SKOS mapping (``exactMatch`` or
+    ``closeMatch``) that links it to the group (kg.paths.projection.skill_equivalents)."""
+
+    skill: Ref
+    names: tuple[tuple[Ref, str], ...]
+
+    def to_dict(self) -> dict:
+        return {"skill": self.skill.to_dict(),
+                "held_under": [dict(ref.to_dict(), mapping=f"skos:{relation}")
+                               for ref, relation in self.names]}
+
+    def text(self) -> str:
+        return self.skill.label + " (also " + ", ".join(
+            f"'{ref.label}', skos:{relation}" for ref, relation in self.names) + ")"
+
+
+@dataclass(frozen=True)
 class Path:
     roles: tuple[Ref, ...]
     steps: tuple[Step, ...]
@@ -95,6 +114,8 @@ class Path:
     skills_held_at_start: int
     skills_used: int  # of those, how many a later role on the path requires
     skills_from_role: int = 0  # of those held at the start, how many FROM requires
+    #: of the skills held at the start that the path requires, those held under another name
+    held_as: tuple[HeldAs, ...] = ()
 
     @property
     def total_steps(self) -> int:
@@ -110,6 +131,7 @@ class Path:
             "skills_held_at_start": self.skills_held_at_start,
             "skills_from_role": self.skills_from_role,
             "skills_used": self.skills_used,
+            "held_under_other_names": [h.to_dict() for h in self.held_as],
         }
 
 
@@ -149,6 +171,8 @@ class PathResult:
     alternatives_exact: bool = True
     bound: Bound | None = None
     notes: list[str] = field(default_factory=list)
+    #: roles on the best path that list no skills: what they require is unknown, not none
+    no_skill_data: list[Ref] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         best = self.best.to_dict()
@@ -161,6 +185,7 @@ class PathResult:
             "skills_held_at_start": best["skills_held_at_start"],
             "skills_from_role": best["skills_from_role"],
             "skills_used": best["skills_used"],
+            "held_under_other_names": best["held_under_other_names"],
             "roles": best["roles"],
             "have": [dict(ref.to_dict(), used=status == "used", status=status)
                      for ref, status in self.have],
@@ -170,6 +195,7 @@ class PathResult:
             "alternatives_exact": self.alternatives_exact,
             "bound": self.bound.to_dict() if self.bound else None,
             "notes": list(self.notes),
+            "no_skill_data": [r.to_dict() for r in self.no_skill_data],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
 
@@ -181,18 +207,26 @@ class Gap:
     new_skills: tuple[Skill, ...]
     shared: int  # skills of TO already held
     required: int  # skills TO requires
+    #: of the shared skills, those held under another name (see :class:`HeldAs`)
+    held_as: tuple[HeldAs, ...] = ()
+    #: why the gap may be wrong: TO or FROM lists no skills ("no skill data for X")
+    notes: tuple[str, ...] = ()
+    move: str = ""  # for 'next --lateral': the kind of move; "" for a step up the ladder
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
                 "new_skills": [s.to_dict() for s in self.new_skills],
                 "total_new_skills": len(self.new_skills),
-                "shared_skills": self.shared, "required_skills": self.required}
+                "shared_skills": self.shared, "required_skills": self.required,
+                "held_under_other_names": [h.to_dict() for h in self.held_as],
+                "notes": list(self.notes), "move": self.move or None}
 
 
 @dataclass(frozen=True)
 class NextRoles:
     role: Ref
     options: tuple[Gap, ...]
+    lateral: bool = False  # lateral moves and career changes were asked for
 
     def to_dict(self) -> dict:
         return {"from": self.role.to_dict(), "next": [g.to_dict() for g in self.options]}

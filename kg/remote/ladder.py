@@ -36,14 +36,17 @@ RATINGS = tuple(AIL + name for name in ("ratedOccupation", "ratedSkill", "import
 #: the predicates the queries of :data:`ON_MIRROR` read (loaded into the mirror)
 MIRRORED = (
     RDF_TYPE, RDFS + "subClassOf", RDFS + "label", SKOS + "altLabel", SKOS + "exactMatch",
+    SKOS + "closeMatch",
     *(AIL + name for name in (
         "progressesTo", "progressesFrom", "seniorityLevel", "requiresExperience",
         "minimumYears", "experienceIn", "hasResponsibility", "isResponsibilityOf",
         "inResponsibilityArea", "requiresMandatoryQualification", "prefersQualification",
         "degreeLevel", "fieldOfStudy")),
 )
+#: a tool's flags: hot technology (per skill), in demand (per rating)
+TOOL_FLAGS = (AIL + "hotTechnology", AIL + "inDemand")
 #: every predicate fetched: the mirror's, and those only skills-for-role reads
-PREDICATES = (ESSENTIAL, PREFERRED, *MIRRORED, *RATINGS)
+PREDICATES = (ESSENTIAL, PREFERRED, *MIRRORED, *RATINGS, *TOOL_FLAGS)
 #: the ladder queries answered by the mirror as they are
 ON_MIRROR = ("role-progression", "responsibilities-by-area", "qualifications",
              "experience-requirements", "skill-matches", "labels")
@@ -182,6 +185,7 @@ def skill_rows(tables_: dict[str, bytes]) -> list[dict]:
     terms = _Terms()
     importance = _importance(tables_, terms)
     kinds = _kinds(tables_, terms, labels, {skill for _, skill in pairs})
+    tools, current = _tools(tables_, terms)
     # the ORDER BY (role, requirement, kind, skillLabel, skill) as one integer per row: each
     # role, and each (kind, label, skill) a skill's rows take, ranked once (comparing 51k
     # nested tuples cost more than building the rows)
@@ -210,6 +214,8 @@ def skill_rows(tables_: dict[str, bytes]) -> list[dict]:
         rated = importance.get((role, skill))
         if rated is not None:
             row["importance"] = terms.value(rated)
+        row["tool"] = skill in tools
+        row["current"] = skill in current or (role, skill) in current
         first = (role_rank[role] * 2 + (not is_essential)) * width
         for label, extra in named:
             out.append((first + combo_rank[(skill, label)], {**row, **extra} if extra else row))
@@ -277,6 +283,21 @@ def _importance(tables_: dict[str, bytes], terms: _Terms) -> dict:
                     if known is None or number > terms.value(known):
                         best[(role, skill)] = value
     return best
+
+
+def _tools(tables_: dict[str, bytes], terms: _Terms) -> tuple[set, set]:
+    """The skills typed ail:Technology; and the hot ones with the (occupation, skill) pairs
+    a rating says are in demand (skills-for-role's ``tool`` and ``current``)."""
+    technology = f"<{AIL}Technology>"
+    tools = {s for s, classes in _objects(tables_[RDF_TYPE]).items() if technology in classes}
+    hot, demand = (_objects(tables_.get(p, b"")) for p in TOOL_FLAGS)
+    current: set = {s for s, values in hot.items() if any(terms.value(v) is True for v in values)}
+    occupations, skills = (_objects(tables_[p]) for p in RATINGS[:2])
+    for rating, values in demand.items():
+        if any(terms.value(v) is True for v in values):
+            current.update((role, skill) for role in occupations.get(rating, ())
+                           for skill in skills.get(rating, ()))
+    return tools, current
 
 
 def _kinds(tables_: dict[str, bytes], terms: _Terms, labels: dict, skills: set) -> dict:

@@ -147,7 +147,6 @@ def execute(store, query: str | Job, kind: str, limits: Limits, prefixes: dict) 
     N_TRIPLES, JSON_LD, RDF_XML), or one of each as ``"JSON|TURTLE"``, and the worker uses
     whichever fits the query form (the server, which knows the form, sends one).
     """
-    import pyoxigraph as ox
 
     from kg.query.sparql import syntax_message
 

@@ -36,7 +36,6 @@ import json
 import os
 import shutil
 import stat
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable

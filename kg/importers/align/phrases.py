@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from kg.importers.align.concepts import Concept
 from kg.importers.align.text import Bags, key, tokens, unqualified
 
 

@@ -1,0 +1,101 @@
+"""Held under any name: skills linked by skos:exactMatch or skos:closeMatch count as one, and
+the answers say which mapping made a skill held (tests/data/paths-aligned.ttl)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.graph import KnowledgeGraph
+from kg.paths import answers as paths
+from kg.paths import render
+from kg.store.release import ontology_dir
+from kg.store.turtle import parse_turtle
+
+ALIGNED = Path(__file__).parent / "data" / "paths-aligned.ttl"
+AIL = "https://w3id.org/ai-leadership-kg/ontology#"
+X = "https://example.org/x/"
+
+
+@lru_cache(maxsize=1)
+def aligned() -> KnowledgeGraph:
+    store = ox.Store()
+    store.extend(parse_turtle(ontology_dir() / "ai_leadership.ttl"))
+    store.extend(parse_turtle(ALIGNED))
+    return KnowledgeGraph(store)
+
+
+def test_skill_matches_gives_the_mapping_and_only_pairs_of_skills():
+    rows = {(r["skill"], r["match"], r["relation"]) for r in aligned().named("skill-matches")}
+    assert (X + "PythonLang", AIL + "Python", "exactMatch") in rows
+    assert (X + "Programming", AIL + "SoftwareDevelopment", "closeMatch") in rows
+    assert not any(X + "StatisticianJob" in row for row in rows)  # an occupation, not a skill
+
+
+def test_a_close_match_counts_as_held_and_says_so():
+    result = paths.find_path(aligned(), "Data Analyst (X)", "AI Engineer")
+    assert [s.label for s in result.best.steps[0].new_skills] == ["Deep learning"]
+    held = {h.skill.label: [(r.iri, m) for r, m in h.names] for h in result.best.held_as}
+    assert held == {"Python": [(X + "PythonLang", "exactMatch")],
+                    "Software development": [(X + "Programming", "closeMatch")]}
+    data = result.to_dict()["held_under_other_names"]
+    assert {"iri": X + "Programming", "label": "Programming", "mapping": "skos:closeMatch"} in [
+        name for h in data for name in h["held_under"]]
+    text = render.render(result, "table", verbose=True)
+    assert "Software development (also 'Programming', skos:closeMatch)" in text
+    assert "2 of them are held under another name" in render.render(result, "table")
+
+
+def test_without_the_mapping_the_skill_is_new():
+    rows = [{"role": X + "A", "roleLabel": "A", "next": AIL + "B"}, {"role": AIL + "B"}]
+    skills = [{"role": X + "A", "skill": X + "Programming", "essential": True},
+              {"role": AIL + "B", "skill": AIL + "SoftwareDevelopment", "essential": True}]
+    plain = paths.build_projection(rows, skills)
+    assert paths.shortest_paths(plain, X + "A", AIL + "B").best.total_new_skills == 1
+    close = [{"skill": AIL + "SoftwareDevelopment", "match": X + "Programming",
+              "relation": "closeMatch"}]
+    merged = paths.build_projection(rows, skills, matches=close)
+    result = paths.shortest_paths(merged, X + "A", AIL + "B")
+    assert result.best.total_new_skills == 0 and len(result.best.held_as) == 1
+
+
+def test_gap_names_the_mapping_and_a_role_without_skill_data():
+    gap = paths.gap(aligned(), "Data Analyst (X)", "AI Engineer")
+    assert (gap.shared, gap.required) == (2, 3) and len(gap.held_as) == 2
+    unknown = paths.gap(aligned(), "Hermit (X)", "AI Engineer")
+    assert unknown.notes and "No skill data for 'Hermit (X)'" in unknown.notes[0]
+    assert "No skill data for 'Hermit (X)'" in render.render(unknown, "table")
+
+
+def test_a_path_from_a_role_without_skill_data_says_so():
+    result = paths.find_path(aligned(), "Hermit (X)", "AI Engineer")
+    assert [r.label for r in result.no_skill_data] == ["Hermit (X)"]
+    assert result.to_dict()["no_skill_data"][0]["label"] == "Hermit (X)"
+    assert "No skill data for: Hermit (X)" in render.render(result, "table")
+
+
+def test_ready_summarises_the_roles_without_skill_data():
+    from kg.paths.results import Ready, Ref
+
+    many = tuple(Ref(f"urn:{n}", f"Role, number {n}") for n in range(8))
+    text = render.render(Ready((Ref("urn:s", "S"),), (), many, None), "table")
+    assert ("No skill data (not ranked) for 8 roles, e.g. Role, number 0; Role, number 1; "
+            "Role, number 2; Role, number 3; Role, number 4; --format json lists them all."
+            in text)
+    few = render.render(Ready((Ref("urn:s", "S"),), (), many[:2], None), "table")
+    assert "No skill data (not ranked) for: Role, number 0; Role, number 1." in few
+
+
+def test_no_skill_data_falls_back_to_the_aligned_occupation_and_says_so():
+    result = paths.find_path(aligned(), "Data Scientist (X)", "AI Engineer")
+    assert [s.label for s in result.best.steps[0].new_skills] == ["Deep learning"]
+    assert result.no_skill_data == []
+    assert result.notes == ["The skills of 'Data Scientist (X)' are estimated from 'Data Analyst "
+                            "(X)' (skos:broadMatch): the graph lists none of its own."]
+    gap = paths.gap(aligned(), "Data Scientist (X)", "AI Engineer")
+    assert gap.shared == 2 and "estimated from 'Data Analyst (X)'" in gap.notes[0]
+    # Hermit (X) has no mapping: nothing to estimate from, so it stays unknown
+    assert "No skill data for 'Hermit (X)'" in paths.gap(aligned(), "Hermit (X)",
+                                                          "AI Engineer").notes[0]

@@ -40,8 +40,11 @@ def lines(rows: list[dict], item: str, heading: str) -> list[str]:
     :data:`SHOWN`, and how many more there are."""
     out = []
     ordered = sorted(rows, key=lambda r: (str(r.get("kind", "")), _rank(r)))
-    for kind, group in groupby(ordered, key=lambda r: str(r.get("kind") or "skill")):
-        group = list(group)
+    groups = [(kind, list(group)) for kind, group in
+              groupby(ordered, key=lambda r: str(r.get("kind") or "skill"))]
+    # the groups rated on importance and level first: what the occupation needs most
+    groups.sort(key=lambda g: not any("importance" in r or "level" in r for r in g[1]))
+    for kind, group in groups:
         rated = any("importance" in r or "level" in r for r in group)
         flagged = sum(1 for r in group if r.get("inDemand") or r.get("hot"))
         about = ("importance / level" if rated else

@@ -110,3 +110,40 @@ def test_the_index_is_read_and_a_stale_one_is_not(imported, graph):
     finally:
         assert textsearch.keep_index(graph, graph.folder)  # rebuilt: the fake row is gone
     assert search(imported, "qwzx") == []
+
+
+# -- describe: an occupation's ratings as a readable card --------------------------------------
+def test_describe_lists_ratings_by_label_not_rating_iris(imported):
+    result = invoke("--with", str(imported), "describe", "Software Developers")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "/rating/" not in out and "rated occupation" not in out
+    assert "requires essential skill" not in out  # every required skill is in the ratings
+    skills = out.index("\nTransversal skill (2; importance / level)\n")
+    assert out[skills:].split("\n")[2:4] == ["  Mathematics  (3.62 / 4.12, essential)",
+                                             "  Repairing  (1.12 / 0.5, preferred)"]
+    tools = out.index("\nTool or technology (3; 3 hot or in demand)\n")
+    assert skills < tools  # rated groups first
+    assert out[tools:].split("\n")[2:5] == ["  Kubernetes  (in demand, hot, essential)",
+                                            "  Python  (in demand, hot, essential)",
+                                            "  C++  (hot, preferred)"]
+
+
+def test_describe_json_keeps_every_rating(imported):
+    card = json.loads(invoke("--with", str(imported), "describe", "Software Developers",
+                             "--format", "json").output)
+    assert len(card["ratings"]) == 5 and len(card["linked_from"]["rated occupation"]) == 5
+    maths = next(r for r in card["ratings"] if r["skillLabel"] == "Mathematics")
+    assert (maths["importance"], maths["level"], maths["kind"]) == (3.62, 4.12, "Transversal skill")
+
+
+def test_describe_counts_what_it_does_not_show(imported, graph, monkeypatch):
+    from kg.query import describe, ratings
+
+    monkeypatch.setattr(describe, "SHOWN", 1)
+    monkeypatch.setattr(ratings, "SHOWN", 1)
+    out = describe.render(describe.describe(graph, graph.resolve("Software Developers")))
+    assert "  also known as: Application Developer, and 1 more\n" in out
+    assert "  Kubernetes  (in demand, hot, essential)\n  and 2 more (--format json lists them all)\n" in out
+    guide = describe.render(describe.describe(graph, graph.resolve("Head of AI Engineering")))
+    assert "\nTransversal skill" not in guide  # no ratings: no query, no section

@@ -10,6 +10,7 @@ for technologies, those in demand, then hot ones. The JSON card keeps every rati
 
 from __future__ import annotations
 
+from decimal import Decimal
 from itertools import groupby
 
 from kg.query import catalogue
@@ -24,7 +25,9 @@ SHOWN = 10
 def ratings(graph, iri: str) -> list[dict]:
     """The occupation's ratings, in the query's order (kind, then the most important)."""
     rows = graph.query(catalogue.get("occupation-ratings").text, occupation=iri)
-    return [{k: v for k, v in row.items() if k != "occupation"} for row in rows]
+    # figures as numbers (JSON has no decimal; O*NET's have two places)
+    return [{k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()
+             if k != "occupation"} for row in rows]
 
 
 def _rank(row: dict):

@@ -82,6 +82,10 @@ def candidates(folder: Path, folded: str, cls: str | None = None) -> list[tuple]
     if len(folded) >= TRIGRAM:
         where.append("search_text MATCH ?")
         params.append('"' + folded.replace('"', '""') + '"')  # one phrase: no FTS syntax
+    elif folded:  # shorter than a trigram: scanned, but only the hits leave SQLite (0.1 s)
+        connection.create_function("contains_folded", 2, _contains, deterministic=True)
+        where.append("contains_folded(text, ?)")
+        params.append(folded)
     if cls is not None:
         where.append("entity IN (SELECT entity FROM search_class WHERE class = ?)")
         params.append(cls)
@@ -91,6 +95,10 @@ def candidates(folder: Path, folded: str, cls: str | None = None) -> list[tuple]
         return connection.execute(sql, params).fetchall()
     except sqlite3.Error:
         return None
+
+
+def _contains(text, folded) -> bool:
+    return isinstance(text, str) and folded in text.lower()
 
 
 def entities(folder: Path, iris: list[str]) -> list[tuple] | None:

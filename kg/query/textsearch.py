@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.query import catalogue
+from kg.query import catalogue, sparql
 from kg.store import fulltext
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -75,6 +75,18 @@ def _classes(store, labelled: set[str]):
         if entity in labelled:
             pairs.update((entity, c) for c in above(_key(q.object)))
     return sorted(pairs)
+
+
+def search(graph, text: str, cls: str | None, limit: int):
+    """What ``aikg search`` and the server's ``/api/search`` answer: pyoxigraph results, from
+    the index when one is kept beside the store, else from the query (the release alone, an
+    endpoint). ``cls``: the class as the user named it (a CURIE or label)."""
+    named = catalogue.get("search-in-class" if cls else "search")
+    values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
+    indexed = answer(graph, text, values.get("class"), limit)
+    if indexed is not None:
+        return ox.parse_query_results(indexed, format=ox.QueryResultsFormat.JSON)
+    return graph.run(sparql.with_limit(named.text, limit), values)
 
 
 def answer(graph, text: str, cls, limit: int | None) -> bytes | None:

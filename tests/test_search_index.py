@@ -147,3 +147,13 @@ def test_describe_counts_what_it_does_not_show(imported, graph, monkeypatch):
     assert "  Kubernetes  (in demand, hot, essential)\n  and 2 more (--format json lists them all)\n" in out
     guide = describe.render(describe.describe(graph, graph.resolve("Head of AI Engineering")))
     assert "\nTransversal skill" not in guide  # no ratings: no query, no section
+
+
+def test_describe_an_iri_nothing_names_is_refused(imported):
+    result = invoke("--with", str(imported), "describe", "https://example.org/nothing")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output == ("Error: No entity has the IRI 'https://example.org/nothing'. "
+                             "Run 'aikg search' to find one.\n")
+    named = invoke("--with", str(imported), "describe",
+                   "https://www.onetonline.org/link/summary/15-1252.00")
+    assert named.exit_code == 0 and named.output.startswith("Software Developers  (")

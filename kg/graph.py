@@ -16,6 +16,10 @@ from kg.terminal import escape
 
 
 
+#: whether any statement names ?entity (as its subject or its object)
+_STATED = "ASK { { ?entity ?property ?value } UNION { ?value ?property ?entity } }"
+
+
 class KnowledgeGraph:
     """The AI leadership graph in an in-memory pyoxigraph store.
 
@@ -325,9 +329,8 @@ class KnowledgeGraph:
         """Whether the graph says anything about ``iri`` (as a ``cls``, when given)."""
         node = ox.NamedNode(iri)
         if cls is None:  # a statement either way round: 'entity-facts' took 0.5 s for O*NET's
-            where = self._default_graph()  # occupations, and describe then ran it again
-            return any(True for _ in self.store.quads_for_pattern(node, None, None, where)) or \
-                any(True for _ in self.store.quads_for_pattern(None, None, node, where))
+            # occupations, and describe then ran it again (an endpoint answers this too)
+            return bool(self.run(_STATED, {"entity": node}))
         wanted = sparql.expand(cls, self.prefixes)
         return any(row["class"] == wanted for row in self.named("entity-classes", entity=node))
 

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.errors import KGError, UnknownEntity
 from kg.pages.planner import vocabulary
 from kg.paths import answers, render
-from kg.query import catalogue, describe, formats, sparql, textsearch
+from kg.query import describe, formats, textsearch
 from kg.serving.protocol import GRAPH
 from kg.serving.query_worker import Answer
 

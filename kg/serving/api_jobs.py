@@ -6,7 +6,7 @@ the worker's own store in the graph facade the server was given (its class trave
 call), keeps it for the worker's life (the path projection is built once per worker), and
 answers with the very functions the commands call: :mod:`kg.paths.answers` rendered by
 :func:`kg.paths.render.render` as ``json``, :func:`kg.query.describe.describe`, and the
-``search`` catalogue query rendered by :func:`kg.query.formats.render`. Nothing here imports a
+search of :func:`kg.query.textsearch.search` rendered by :func:`kg.query.formats.render`. Nothing here imports a
 web framework.
 """
 

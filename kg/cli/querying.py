@@ -247,16 +247,14 @@ def describe(ctx, entity, fmt):
 @handle_errors
 def search(ctx, text, cls, limit, fmt):
     """Full-text search over labels, alternative labels and definitions."""
-    from kg.query import catalogue
     from kg.query import formats
-    from kg.query import sparql
+    from kg.query import textsearch
 
     graph = get_kg(ctx)
-    named = catalogue.get("search-in-class" if cls else "search")
-    values = graph.bind_params(named, {"text": text, **({"class": cls} if cls else {})})
-    query_text = sparql.with_limit(named.text, limit)
-    write_output(formats.render(graph.run(query_text, values), fmt, graph.labels(),
-                                graph.prefixes), None)
+    # a workspace store keeps a full-text index (kg.store.fulltext): the same answer without
+    # reading every text of the graph; the release alone and endpoints run the query
+    results = textsearch.search(graph, text, cls, limit)
+    write_output(formats.render(results, fmt, graph.labels(), graph.prefixes), None)
 
 
 @main.command()

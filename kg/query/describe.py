@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kg.query import catalogue
+from kg.query import catalogue, ratings as rating_rows
 from kg.terminal import escape
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -12,6 +12,8 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SOURCE = "http://purl.org/dc/terms/source"
 OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
+#: how many values of one property the text card shows (JSON lists them all)
+SHOWN = rating_rows.SHOWN
 
 
 def describe(graph, iri: str, rows: list[dict] | None = None) -> dict:
@@ -52,6 +54,11 @@ def describe(graph, iri: str, rows: list[dict] | None = None) -> dict:
         else:
             facts[name].append(value)
     card["facts"], card["links"], card["linked_from"] = dict(facts), dict(links), dict(linked_from)
+    # an occupation's ratings by label (the statements name only the rating nodes): asked
+    # for only when the statements show some, the query would cost the rest for nothing
+    rated = any(r["property"] == rating_rows.RATED_OCCUPATION and r["direction"] == "in"
+                for r in rows)
+    card["ratings"] = rating_rows.ratings(graph, iri) if rated else []
     rights = graph.query(catalogue.get("attributions").text, entity=iri)
     card["attribution"] = sorted({row["rights"] for row in rights})
     return card
@@ -73,20 +80,31 @@ def render(card: dict, markdown: bool = False) -> str:
     item = "- " if markdown else "  "
     out = [f"{head}{card['label']}  ({card['curie']})"]
     if card["altLabels"]:
-        out.append(f"{item}also known as: " + ", ".join(sorted(card["altLabels"])))
+        names = sorted(card["altLabels"])
+        more = f", and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+        out.append(f"{item}also known as: " + ", ".join(names[:SHOWN]) + more)
     if card["classes"]:
         out.append(f"{item}a: " + ", ".join(c["label"] for c in card["classes"]))
     if card["definition"]:
         out.append(f"{item}definition: {card['definition']}")
+    ratings = card.get("ratings") or []
     for title, group in (("Facts", card["facts"]), ("Links", card["links"]),
                          ("Linked from", card["linked_from"])):
+        if ratings:  # the ratings below say these by label, with their figures
+            group = {name: values for name, values in group.items()
+                     if not _rating_link(name, values, ratings)}
         if not group:
             continue
         out.append("")
         out.append(f"{'### ' if markdown else ''}{title}")
         for name in sorted(group):
             values = [(_show(v)) for v in group[name]]
-            out.append(f"{item}{name}: " + "; ".join(values))
+            shown = "; ".join(values[:SHOWN])
+            if len(values) > SHOWN:
+                shown += f"; and {len(values) - SHOWN} more (--format json lists them all)"
+            out.append(f"{item}{name}: {shown}")
+    if ratings:
+        out += rating_rows.lines(ratings, item, "### " if markdown else "")
     out.append("")
     out.append(f"{'### ' if markdown else ''}Provenance")
     sources = ", ".join(s["label"] for s in card["sources"]) or "none recorded"
@@ -98,6 +116,15 @@ def render(card: dict, markdown: bool = False) -> str:
         out.append(f"{item}{link['basis']}: {link['property']} {link['label']}{note}")
     # each line is ours; a control character (a line feed included) can only come from data
     return "\n".join(escape(line) for line in out) + "\n"
+
+
+def _rating_link(name: str, values: list, ratings: list[dict]) -> bool:
+    """Whether a group of links is one the ratings show: the rating nodes themselves, or
+    the required skills when every one of them is rated."""
+    iris = {v["iri"] for v in values if isinstance(v, dict)}
+    if iris and iris <= {r["rating"] for r in ratings}:
+        return True
+    return bool(iris) and iris <= {r["skill"] for r in ratings}
 
 
 def _show(value) -> str:

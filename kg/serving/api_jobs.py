@@ -6,7 +6,7 @@ the worker's own store in the graph facade the server was given (its class trave
 call), keeps it for the worker's life (the path projection is built once per worker), and
 answers with the very functions the commands call: :mod:`kg.paths.answers` rendered by
 :func:`kg.paths.render.render` as ``json``, :func:`kg.query.describe.describe`, and the
-``search`` catalogue query rendered by :func:`kg.query.formats.render`. Nothing here imports a
+search of :func:`kg.query.textsearch.search` rendered by :func:`kg.query.formats.render`. Nothing here imports a
 web framework.
 """
 
@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.errors import KGError, UnknownEntity
 from kg.pages.planner import vocabulary
 from kg.paths import answers, render
-from kg.query import catalogue, describe, formats, sparql
+from kg.query import describe, formats, textsearch
 from kg.serving.protocol import GRAPH
 from kg.serving.query_worker import Answer
 
@@ -100,12 +100,10 @@ def _describe(g, p: dict) -> str:
 
 
 def _search(g, p: dict) -> str:
-    # as 'aikg search --format json' runs it: the catalogue query, bound, with a LIMIT
-    named = catalogue.get("search-in-class" if p.get("class") else "search")
-    values = g.bind_params(named, {"text": p["text"],
-                                   **({"class": p["class"]} if p.get("class") else {})})
-    text = sparql.with_limit(named.text, p.get("limit", 20))
-    body = formats.render(g.run(text, values), "json", g.labels(), g.prefixes).decode("utf-8")
+    # as 'aikg search --format json' runs it: from the full-text index beside a workspace
+    # store, else the catalogue query, bound, with a LIMIT
+    results = textsearch.search(g, p["text"], p.get("class"), p.get("limit", 20))
+    body = formats.render(results, "json", g.labels(), g.prefixes).decode("utf-8")
     return body if body.endswith("\n") else body + "\n"  # the command ends it with a line feed
 
 

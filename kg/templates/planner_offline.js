@@ -106,7 +106,10 @@
       var fresh = data.roleSkills[target].filter(function (e) { return !start[e[0]]; }).map(skillRef);
       return { from: ref(source), to: ref(target), new_skills: fresh, total_new_skills: fresh.length,
                shared_skills: data.roleSkills[target].length - fresh.length,
-               required_skills: data.roleSkills[target].length };
+               required_skills: data.roleSkills[target].length,
+               // the page holds each skill under one name (its ladder's): none is held under
+               // another, and every ladder role lists skills; a step up the ladder, no move
+               held_under_other_names: [], notes: [], move: null };
     }
     function next(q) {
       var source = role(q.role), start = held(source, q.have);

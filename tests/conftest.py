@@ -60,3 +60,29 @@ def aikg(runner):
         return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def real_imports(tmp_path_factory):
+    """The real O*NET 29.2 and ESCO 1.2.0 imports as Turtle, made once per session from
+    ``../shared/datasets`` (about 20 s), or read from ``AIKG_REAL_DATA`` (a folder holding
+    onet.ttl and esco.ttl) when set. Skips when neither is there."""
+    import os
+    from pathlib import Path
+
+    given = os.environ.get("AIKG_REAL_DATA")
+    if given:
+        folder = Path(given)
+        if not all((folder / f"{name}.ttl").is_file() for name in ("onet", "esco")):
+            pytest.skip(f"AIKG_REAL_DATA={given} holds no onet.ttl and esco.ttl")
+        return folder
+    from tests.alignment_support import DATASETS
+
+    if DATASETS is None:
+        pytest.skip("../shared/datasets absent")
+    from kg.importers import esco, onet
+
+    folder = tmp_path_factory.mktemp("real-imports")
+    onet.import_onet(DATASETS / "onet-29.2", folder / "onet.ttl")
+    esco.import_esco(DATASETS / "esco-1.2.0", folder / "esco.ttl")
+    return folder

@@ -15,7 +15,7 @@ from kg.importers.align import apply, occupations, skills, sssom
 from kg.importers.align.concepts import Concept
 from kg.importers.align.text import key, singular, tokens, unqualified
 from tests.alignment_support import (
-    AI_ENGINEER, DATASETS, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
+    AI_ENGINEER, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
 )
 
 ONET = "https://www.onetonline.org/link/summary/"
@@ -307,17 +307,13 @@ def test_the_curated_matches_are_valid_sssom():
 
 # -- the real imports: precision and recall on the hand-checked samples -------------------------------
 @pytest.fixture(scope="session")
-def real_alignment(tmp_path_factory):
+def real_alignment(real_imports):
     """The alignment of the real O*NET 29.2 and ESCO 1.2.0 imports with the release (one
-    import and one alignment for the whole session)."""
-    if DATASETS is None:
-        pytest.skip("../shared/datasets absent")
-    from kg.importers import align, esco, onet
+    import, shared with the coach's panel, and one alignment for the whole session)."""
+    from kg.importers import align
     from kg.store import release
 
-    folder = tmp_path_factory.mktemp("real")
-    onet.import_onet(DATASETS / "onet-29.2", folder / "onet.ttl")
-    esco.import_esco(DATASETS / "esco-1.2.0", folder / "esco.ttl")
+    folder = real_imports
     store = ox.Store()
     store.bulk_load(path=str(release.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
     for name in ("onet.ttl", "esco.ttl"):

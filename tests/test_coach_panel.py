@@ -1,8 +1,8 @@
 """A career coach's panel: real questions on the real imports (tests/data/coach_panel.json).
 
-The imports are the Turtle files ``aikg import onet|esco`` writes (AIKG_REAL_DATA, default
-/work/data: onet.ttl, esco.ttl), each loaded once per session. A case whose import is
-missing is skipped; a case marked ``known_gap`` runs as a strict xfail, so it shows the day
+The imports are the Turtle files ``aikg import onet|esco`` writes, made once per session from
+../shared/datasets (or read from AIKG_REAL_DATA: onet.ttl, esco.ttl), each loaded once. Without
+them the panel is skipped; a case marked ``known_gap`` runs as a strict xfail, so it shows the day
 the graph starts to meet it. Each property is decided on the answer's structure (roles,
 steps, skills, notes), never on its text.
 """
@@ -10,7 +10,6 @@ steps, skills, notes), never on its text.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,24 +18,21 @@ from kg.errors import KGError
 from kg.paths import answers as paths
 
 PANEL = json.loads((Path(__file__).parent / "data" / "coach_panel.json").read_text("utf-8"))
-DATA = Path(os.environ.get("AIKG_REAL_DATA", "/work/data"))
 SOC = "https://www.onetonline.org/link/summary/"
 AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 
 
 @pytest.fixture(scope="session")
-def real_graphs():
-    """One graph per import set, loaded when a case first asks for it."""
+def real_graphs(real_imports):
+    """One graph per import set (the session's real imports: tests/conftest.py), loaded when
+    a case first asks for it."""
     import kg
 
     loaded: dict[tuple, object] = {}
 
     def graph(needs: tuple[str, ...]):
         if needs not in loaded:
-            files = [DATA / f"{name}.ttl" for name in needs]
-            missing = [str(f) for f in files if not f.exists()]
-            if missing:
-                pytest.skip(f"no real import at {', '.join(missing)} (set AIKG_REAL_DATA)")
+            files = [real_imports / f"{name}.ttl" for name in needs]
             loaded[needs] = kg.load(extra=files, check=False)
         return loaded[needs]
 
@@ -47,9 +43,6 @@ def _case(case):
     marks = []
     if "known_gap" in case:
         marks.append(pytest.mark.xfail(reason=case["known_gap"], strict=True))
-    if set(case["needs"]) == {"onet", "esco"}:
-        marks.append(pytest.mark.skip(reason="onet.ttl and esco.ttl are refused together by "
-                                             "duplicate labels until the severities branch"))
     return pytest.param(case, id=case["id"], marks=marks)
 
 

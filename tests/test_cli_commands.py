@@ -161,8 +161,10 @@ def test_ill_typed_literal_in_a_user_file_gives_one_error_line(aikg, tmp_path, c
                    'ail:AIEngineer ail:seniorityLevel "three"^^xsd:integer .\n')
     result = aikg("--with", str(bad), "stats")
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    # one Error: line, then one indented line per failing rule (every problem is reported)
+    first, *rules = result.stderr.splitlines()
+    assert first.startswith("Error:") and "seniorityLevel" in first, result.stderr
+    assert rules and all(line.startswith("  ") and "(error)" in line for line in rules), rules
     # Under pytest rdflib's warning would go to caplog rather than stderr: check there too.
     assert not [r for r in caplog.records if r.name.startswith("rdflib")]
 

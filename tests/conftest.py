@@ -26,6 +26,19 @@ def graph():
     return kg.load()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_network_cut_for_the_session():
+    """The same stand-in for module and session fixtures that run commands in-process (a
+    module fixture runs outside any test's monkeypatch: its real cut held for the rest of the
+    session, and every later server test lost loopback)."""
+    import kg.cli.core
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(kg.cli.core, "_cut_network", lambda: "recorded")
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def network_cuts(monkeypatch):
     """Commands run in-process would cut the whole test session off the network (the cut

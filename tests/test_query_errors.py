@@ -54,8 +54,10 @@ def test_unknown_role_label_offers_closest(aikg):
     result = aikg("query", "skills-for-role", "-p", "role", "Head of A1 Engineering")
     assert result.exit_code == 1
     assert one_error_line(result) == (
-        "Error: No role matches 'Head of A1 Engineering'. Did you mean 'Head of AI Engineering'? "
-        "Searched the labels and alternative labels of 9 roles (vocabularies: ail); run "
+        # the query takes any occupation now (a role is one): the message names the class
+        "Error: No occupation matches 'Head of A1 Engineering'. Did you mean 'Head of AI "
+        "Engineering'? Searched the labels and alternative labels of 9 occupations "
+        "(vocabularies: ail); run "
         "'aikg search \"Head of A1 Engineering\"' to look in definitions too."
     )
 

@@ -50,6 +50,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,11 +89,17 @@ class Block:
     expect: dict[int, Expect] = field(default_factory=dict)  # by command number, from 1
 
 
+_PARSING = threading.Lock()
+
+
 def blocks(text: str) -> list[Block]:
     """The blocks of ``text`` holding command output, in order."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text)
+    # mdurl fills its module-wide encoding cache after publishing it: a second thread parsing
+    # at the same moment reads a half-filled cache (IndexError). One parse at a time.
+    with _PARSING:
+        tokens = MarkdownIt("commonmark").parse(text)
     found = []
     for i, token in enumerate(tokens):
         if token.type != "fence" or token.map is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,18 @@ AIL = "https://w3id.org/ai-leadership-kg/ontology#"
 def private_workspace(tmp_path_factory):
     """Tests (and the aikg subprocesses they start) never touch the user's own workspace."""
     os.environ["AIKG_WORKSPACE"] = str(tmp_path_factory.mktemp("workspace"))
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ctrl_c_interrupts():
+    """Ctrl-C is KeyboardInterrupt here and in the processes tests start, as at a terminal.
+
+    A shell starting the suite in the background (``make test &``, nohup) hands it SIGINT
+    ignored, children inherit that, and the tests of what Ctrl-C leaves behind would fail.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
 
 

@@ -112,7 +112,31 @@ def test_only_endings_of_the_head_phrase_count():
     assert set(found) == {ONET + "41-1011.00"}  # not "craft manager", not "manager" alone
     assert 0 < found[ONET + "41-1011.00"] < 1
     assert set(phrases.inside("shop manager for crafts")) == {ONET + "41-1011.00"}
-    assert phrases.inside("manager") == {ONET + "11-9199.00": 1.0}  # a one-word name is whole
+    # a whole name in common is the exact-name bonus's, not counted twice
+    assert phrases.inside("manager") == {} and phrases.inside("shop manager") == {}
+    assert head("First-Line Supervisors of Retail Sales Workers") == "supervisor"  # not "firstline"
+
+
+def test_title_heads_name_each_part_of_an_onet_title():
+    from kg.importers.align.phrases import title_heads
+
+    assert title_heads("Molders, Shapers, and Casters, Except Metal and Plastic") == {
+        "molder", "shaper", "caster"}
+    assert title_heads("First-Line Supervisors of Retail Sales Workers") == {"supervisor"}
+    assert title_heads("Social Workers, All Other") == {"worker"}
+
+
+def test_an_onet_title_with_the_esco_head_noun_wins_a_near_tie():
+    # both in the crosswalk; "Editors" names the copy editor's head noun, the proofreaders'
+    # alternate title "Copy Editor" is the whole label (counted once, by the exact-name bonus)
+    walk = ({"2642": {"27-3041", "43-9081"}},
+            {"27-3041": "Editors", "43-9081": "Proofreaders and Copy Markers"})
+    onet = [_occ(ONET + "27-3041.00", "Editors", "onet", "27-3041.00", ["Copy Desk Chief"]),
+            _occ(ONET + "43-9081.00", "Proofreaders and Copy Markers", "onet", "43-9081.00",
+                 ["Copy Editor", "Proofreader"])]
+    editor = _occ(ESCO + "e", "copy editor", "esco", "2642.1.5", ["language editor"])
+    aligner = occupations.OccupationAligner([editor], onet, walk)
+    assert aligner.mappings()[0].object == ONET + "27-3041.00"
 
 
 def test_a_residual_all_other_occupation_loses_a_near_tie():

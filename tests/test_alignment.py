@@ -163,6 +163,12 @@ SKILLS = [
     _skill(GUIDE + "Java", "Java", "guide"), _skill(GUIDE + "SQL", "SQL", "guide"),
     _skill(GUIDE + "ML", "Machine learning", "guide", alternatives=["ML"]),
     _skill(GUIDE + "CT", "Critical thinking and problem-solving", "guide"),
+    _skill(GUIDE + "SD", "Software development", "guide", alternatives=["Programming"]),
+    _skill(GUIDE + "ST", "Strategic thinking and planning", "guide",
+           alternatives=["Strategic planning"]),
+    _skill("https://w3id.org/ai-leadership-kg/onet/element/2.B.3.e", "Programming", "onet",
+           "TransversalSkill"),
+    _skill("http://data.europa.eu/esco/skill/sp", "strategic planning", "esco"),
     _skill("https://w3id.org/ai-leadership-kg/onet/element/2.A.2.a", "Critical Thinking", "onet",
            "TransversalSkill"),
     *(_tech(f"Oracle {p}") for p in ("Java", "Taleo", "Essbase", "Hyperion", "Eloqua")),
@@ -186,6 +192,9 @@ def skill_maps():
     (("SQL", "Structured query language SQL"), "exactMatch"),  # the acronym spelled out
     (("Machine learning", "utilise machine learning"), "closeMatch"),
     (("Critical thinking and problem-solving", "Critical Thinking"), "narrowMatch"),
+    # an alternative label sharing no word with its label is a synonym, not the same name
+    (("Software development", "Programming"), "closeMatch"),
+    (("Strategic thinking and planning", "strategic planning"), "exactMatch"),  # its own words
 ])
 def test_skill_rules(skill_maps, pair, predicate):
     assert skill_maps.get(pair) == predicate

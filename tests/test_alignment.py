@@ -124,6 +124,8 @@ def test_title_heads_name_each_part_of_an_onet_title():
         "molder", "shaper", "caster"}
     assert title_heads("First-Line Supervisors of Retail Sales Workers") == {"supervisor"}
     assert title_heads("Social Workers, All Other") == {"worker"}
+    assert title_heads("Computer Systems Engineers/Architects") == {"engineer", "architect"}
+    assert title_heads("Driver/Sales Workers") == {"worker"}  # a slash in a modifier joins no heads
 
 
 def test_an_onet_title_with_the_esco_head_noun_wins_a_near_tie():

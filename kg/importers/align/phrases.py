@@ -47,16 +47,21 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _EXCEPT = re.compile(r",?\s*\b(?:except|all other)\b.*$", re.I)
-_PARTS = re.compile(r"\s*(?:,|/|\band\b|\bor\b)\s*", re.I)
+_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*", re.I)
 
 
 def title_heads(title: str) -> set[str]:
     """The head nouns an O*NET title names, one per part ("Molders, Shapers, and Casters,
     Except Metal and Plastic" -> molder, shaper, caster; "First-Line Supervisors of Retail
-    Sales Workers" -> supervisor)."""
+    Sales Workers" -> supervisor); a slash joins heads only in the last word ("Computer Systems
+    Engineers/Architects" -> engineer, architect; "Driver/Sales Workers" -> worker)."""
     text = _EXCEPT.sub("", unqualified(title))
     text = re.sub(r"\s+(?:of|in|for|at|to|with)\b.*$", "", text, flags=re.I)
-    return {words[-1] for part in _PARTS.split(text) if (words := _words(part))}
+    heads = set()
+    for part in _PARTS.split(text):
+        if part.split():
+            heads.update(words[-1] for w in part.split()[-1].split("/") if (words := _words(w)))
+    return heads
 
 
 class Phrases:

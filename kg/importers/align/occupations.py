@@ -114,8 +114,10 @@ class OccupationAligner:
                 *(found for u, found in self.units.items() if u.startswith(unit)))
         return self._candidates[unit]
 
-    def best(self, e: Concept) -> list[tuple[float, str, bool]]:
-        """The best-scored O*NET occupations for ``e``: (score, IRI, shares a name), best first."""
+    def best(self, e: Concept) -> list[tuple[float, str, bool, bool]]:
+        """The best O*NET occupations for ``e``: (score, IRI, shares a name, is named with the
+        label's head noun), best first. The head noun reorders (:data:`HEAD`) but is not in the
+        score, which stays the evidence of the names and definitions."""
         exact = self.shared(e)
         evidence = self.phrases.inside(e.label)
         reach = {iri for iri, v in evidence.items() if v >= REACH}
@@ -136,9 +138,9 @@ class OccupationAligner:
                 score = self._score(e, iri, 0.0) + PHRASE * evidence[iri] - OUTSIDE
                 scores[iri] = score
         noun = head(e.label)
-        scores = {iri: s + HEAD * (noun in self.heads[iri] or iri in evidence) for iri, s in scores.items()}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [(round(s, 4), iri, iri in exact) for iri, s in ranked[:5]]
+        named = {iri for iri in scores if noun in self.heads[iri] or iri in evidence}
+        ranked = sorted(scores.items(), key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
+        return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
 
     def shared(self, e: Concept) -> dict[str, float]:
         """O*NET occupations with a name of ``e``, each with its bonus: :data:`EXACT` for the
@@ -169,7 +171,7 @@ class OccupationAligner:
             ranked = self.best(e)
             if not ranked:
                 continue
-            score, iri, _ = ranked[0]
+            score, iri, _, _ = ranked[0]
             o = self.onet[iri]
             # close only when the ESCO occupation's own name is a name of the O*NET one (a
             # shared alternative label such as "unit manager" says less)
@@ -202,7 +204,8 @@ def explain(e: Concept, o: Concept, ranked, inside: bool) -> str:
     runner = (f"; next {ranked[1][1].rsplit('/', 1)[-1]} at {ranked[1][0]:.2f}"
               if len(ranked) > 1 else "")
     shared = "; a name in common" if ranked[0][2] else ""
-    return f"{where}; names and definitions scored {ranked[0][0]:.2f}{shared}{runner}"
+    noun = "; named with the label's head noun" if ranked[0][3] else ""
+    return f"{where}; names and definitions scored {ranked[0][0]:.2f}{shared}{noun}{runner}"
 
 
 def align(occupations: list[Concept]) -> list[Mapping]:

@@ -117,6 +117,22 @@ def test_only_endings_of_the_head_phrase_count():
     assert head("First-Line Supervisors of Retail Sales Workers") == "supervisor"  # not "firstline"
 
 
+def test_a_name_a_residual_occupation_shares_with_a_named_one_of_its_group_is_the_named_ones():
+    from kg.importers.align.phrases import Phrases
+    from kg.importers.align.text import Bags
+
+    onet = [_occ(ONET + "13-1199.00", "Business Operations Specialists, All Other", "onet",
+                 "13-1199.00", ["Import Export Specialist"]),
+            _occ(ONET + "13-1041.08", "Customs Brokers", "onet", "13-1041.08",
+                 ["Import Export Specialist"]),
+            _occ(ONET + "11-9199.00", "Managers, All Other", "onet", "11-9199.00", ["House Manager"]),
+            _occ(ONET + "39-9011.01", "Nannies", "onet", "39-9011.01", ["House Manager"])]
+    phrases = Phrases(onet, Bags(tokens(" ".join(c.names)) for c in onet))
+    assert set(phrases.inside("import export specialist in beverages")) == {ONET + "13-1041.08"}
+    # another major group: the residual keeps the name (an auction house manager is no nanny)
+    assert set(phrases.inside("auction house manager")) == {ONET + "11-9199.00", ONET + "39-9011.01"}
+
+
 def test_title_heads_name_each_part_of_an_onet_title():
     from kg.importers.align.phrases import title_heads
 
@@ -358,8 +374,8 @@ def real_alignment(real_imports):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample, same_at_least, major_at_least", [
-    (SAMPLE, 0.76, 0.91),       # measured 0.77 and 0.92 (the weights were chosen on it)
-    (VALIDATION, 0.79, 0.93),   # measured 0.80 and 0.94 (consulted too since: docs/alignment.md)
+    (SAMPLE, 0.79, 0.91),       # measured 0.80 and 0.92 (the weights were chosen on it)
+    (VALIDATION, 0.81, 0.93),   # measured 0.82 and 0.94 (consulted too since: docs/alignment.md)
 ], ids=["sample", "validation"])
 def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
                                                 major_at_least):

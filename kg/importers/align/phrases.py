@@ -12,8 +12,9 @@ head phrase says what the job is, the modifiers what it is about.
 :meth:`~kg.importers.align.occupations.OccupationAligner.shared`); the first that is an
 O*NET name (same words, same head noun) counts, with its cover: the idf of its words over
 the idf of the ESCO name's (:class:`~kg.importers.align.text.Bags`, rare words count more),
-divided by the square root of how many O*NET occupations go by that name. "craft manager"
-(Craft Artists) is no ending of "craft shop manager", and "manager" alone says nothing.
+divided by the square root of how many O*NET occupations go by that name (a residual "All
+Other" occupation does not, when a named occupation of its major group has the name too).
+"craft manager" (Craft Artists) is no ending of "craft shop manager", and "manager" alone says nothing.
 
 :func:`title_heads` gives the head nouns an O*NET title names, one per part of the title
 ("Molders, Shapers, and Casters, Except Metal and Plastic": molder, shaper, caster); an ESCO
@@ -73,6 +74,15 @@ class Phrases:
         for c in onet:
             for name in c.names:
                 self.owners[key(name), head(name)].add(c.iri)
+        # SOC's residual occupations ("Business Operations Specialists, All Other") collect the
+        # titles of jobs their major group names nowhere else; a title one of them shares with
+        # a named occupation of the same major group is that occupation's ("Import Export
+        # Specialist": Customs Brokers, 13-1041.08)
+        residual = {c.iri: c.notation[:2] for c in onet if c.notation[6:] == "9.00"}
+        group = {c.iri: c.notation[:2] for c in onet}
+        for name, found in self.owners.items():
+            named = {group[iri] for iri in found if iri not in residual}
+            self.owners[name] = {iri for iri in found if residual.get(iri) not in named}
 
     def _idf(self, word: str) -> float:
         return self.bags.idf.get(word, self.bags.unseen)

@@ -9,6 +9,10 @@ The names a concept goes by, and the relation a shared name gives:
   examples among its alternative labels ("computer vision": keras, tensorflow); an ESCO
   alternative label counts only when it is a variant of the label (one contains the other, or it
   is its acronym: "Python" of "Python (computer programming)");
+- an alternative label of the guide or O*NET that shares no word with its label is a synonym an
+  editor chose, near but not the same ("Programming" of the guide's "Software development"):
+  ``closeMatch``, 0.85 (one whose words are all among the label's, or the other way round, is
+  the same name: "strategic planning" of "Strategic thinking and planning");
 - a trailing acronym that spells the words before it, alone or without them ("Structured query
   language SQL" is also "SQL"; ``exactMatch``, 0.9);
 - an O*NET technology without its vendor (``exactMatch``, 0.9): a vendor is a first word or two

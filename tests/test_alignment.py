@@ -210,7 +210,7 @@ def skill_maps():
     (("SQL", "Structured query language SQL"), "exactMatch"),  # the acronym spelled out
     (("Machine learning", "utilise machine learning"), "closeMatch"),
     (("Critical thinking and problem-solving", "Critical Thinking"), "narrowMatch"),
-    # an alternative label sharing no word with its label is a synonym, not the same name
+    # an alternative label that is not made of its label's words is a synonym, not the same name
     (("Software development", "Programming"), "closeMatch"),
     (("Strategic thinking and planning", "strategic planning"), "exactMatch"),  # its own words
 ])

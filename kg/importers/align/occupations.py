@@ -139,7 +139,8 @@ class OccupationAligner:
                 scores[iri] = score
         noun = head(e.label)
         named = {iri for iri in scores if noun in self.heads[iri] or iri in evidence}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
+        ranked = sorted(scores.items(),
+                        key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
         return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
 
     def shared(self, e: Concept) -> dict[str, float]:

@@ -14,7 +14,8 @@ O*NET name (same words, same head noun) counts, with its cover: the idf of its w
 the idf of the ESCO name's (:class:`~kg.importers.align.text.Bags`, rare words count more),
 divided by the square root of how many O*NET occupations go by that name (a residual "All
 Other" occupation does not, when a named occupation of its major group has the name too).
-"craft manager" (Craft Artists) is no ending of "craft shop manager", and "manager" alone says nothing.
+"craft manager" (Craft Artists) is no ending of "craft shop manager", and "manager" alone says
+nothing.
 
 :func:`title_heads` gives the head nouns an O*NET title names, one per part of the title
 ("Molders, Shapers, and Casters, Except Metal and Plastic": molder, shaper, caster); an ESCO

@@ -9,10 +9,11 @@ The names a concept goes by, and the relation a shared name gives:
   examples among its alternative labels ("computer vision": keras, tensorflow); an ESCO
   alternative label counts only when it is a variant of the label (one contains the other, or it
   is its acronym: "Python" of "Python (computer programming)");
-- an alternative label of the guide or O*NET that shares no word with its label is a synonym an
-  editor chose, near but not the same ("Programming" of the guide's "Software development"):
-  ``closeMatch``, 0.85 (one whose words are all among the label's, or the other way round, is
-  the same name: "strategic planning" of "Strategic thinking and planning");
+- an alternative label of the guide or O*NET is the same name when it is a variant of the label
+  as above or its words are all among the label's, or the other way round ("strategic
+  planning" of "Strategic thinking and planning"); any other is a synonym an editor chose,
+  near but not the same ("Programming" of the guide's "Software development"): ``closeMatch``,
+  0.85;
 - a trailing acronym that spells the words before it, alone or without them ("Structured query
   language SQL" is also "SQL"; ``exactMatch``, 0.9);
 - an O*NET technology without its vendor (``exactMatch``, 0.9): a vendor is a first word or two
@@ -56,7 +57,7 @@ RULES = {
     "acronym": ("exactMatch", 0.9, "same name once the acronym is spelled out"),
     "vendor": ("exactMatch", 0.9, "same name without the vendor"),
     "synonym": ("closeMatch", 0.85, "a name of one is a synonym the other lists (an alternative "
-                                    "label sharing no word with its label)"),
+                                    "label that is not its label's words)"),
     "using": ("closeMatch", 0.8, "one is the use (or the principles) of the other"),
     "part": ("narrowMatch", 0.7, "the object is named like one part of the subject's name"),
 }

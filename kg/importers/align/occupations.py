@@ -23,6 +23,10 @@
    least :data:`REACH` of the label compete too, at :data:`OUTSIDE` less (the crosswalk offers
    shop managers only General and Operations Managers; O*NET files "Shop Manager" under
    First-Line Supervisors of Retail Sales Workers).
+   Last, an O*NET occupation named with the ESCO label's head noun (by a part of its title,
+   "Molders, Shapers, and Casters" for "brick and tile caster", or by a name ending the
+   label) gains :data:`HEAD`: a reviewer reads the head noun as the kind of worker. It is
+   added after the thresholds above, so it reorders the candidates but does not widen them.
 3. **The relation.** ``exactMatch`` when the preferred labels are the same after
    normalisation, ``closeMatch`` when the ESCO preferred label is a name of the O*NET
    occupation or the score reaches :data:`CLOSE`,
@@ -38,7 +42,7 @@ from pathlib import Path
 
 from kg.importers.align.model import Mapping
 from kg.importers.align.concepts import Concept
-from kg.importers.align.phrases import Phrases
+from kg.importers.align.phrases import Phrases, head, title_heads
 from kg.importers.align.text import Bags, cosine, key, tokens
 
 CROSSWALK = Path(__file__).parent / "isco08_soc2010.csv"
@@ -51,6 +55,8 @@ PHRASE, REACH, WEAK = 1.0, 0.3, 0.35
 #: SOC's residual occupations (a detailed code ending in 9: "Financial Clerks, All Other") are
 #: what a reviewer picks only when no named one fits, so they lose a near tie
 RESIDUAL = 0.03
+#: an O*NET occupation named with the ESCO label's head noun (:func:`phrases.title_heads`)
+HEAD = 0.15
 JUSTIFICATION = "CompositeMatching"
 
 
@@ -79,6 +85,7 @@ class OccupationAligner:
                 self.by_name[key(name)][c.iri] = self.by_name[key(name)].get(c.iri) or name == c.label
         self.titles = {c.iri: self.bags.vector([(c.label, 1.0)]) for c in onet}
         self.phrases = Phrases(onet, self.bags)
+        self.heads = {c.iri: title_heads(c.label) for c in onet}
         by_soc = defaultdict(set)
         for c in onet:
             by_soc[c.notation[:7]].add(c.iri)
@@ -107,8 +114,10 @@ class OccupationAligner:
                 *(found for u, found in self.units.items() if u.startswith(unit)))
         return self._candidates[unit]
 
-    def best(self, e: Concept) -> list[tuple[float, str, bool]]:
-        """The best-scored O*NET occupations for ``e``: (score, IRI, shares a name), best first."""
+    def best(self, e: Concept) -> list[tuple[float, str, bool, bool]]:
+        """The best O*NET occupations for ``e``: (score, IRI, shares a name, is named with the
+        label's head noun), best first. The head noun reorders (:data:`HEAD`) but is not in the
+        score, which stays the evidence of the names and definitions."""
         exact = self.shared(e)
         evidence = self.phrases.inside(e.label)
         reach = {iri for iri, v in evidence.items() if v >= REACH}
@@ -128,8 +137,11 @@ class OccupationAligner:
             for iri in reach - scores.keys():
                 score = self._score(e, iri, 0.0) + PHRASE * evidence[iri] - OUTSIDE
                 scores[iri] = score
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [(round(s, 4), iri, iri in exact) for iri, s in ranked[:5]]
+        noun = head(e.label)
+        named = {iri for iri in scores if noun in self.heads[iri] or iri in evidence}
+        ranked = sorted(scores.items(),
+                        key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
+        return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
 
     def shared(self, e: Concept) -> dict[str, float]:
         """O*NET occupations with a name of ``e``, each with its bonus: :data:`EXACT` for the
@@ -160,7 +172,7 @@ class OccupationAligner:
             ranked = self.best(e)
             if not ranked:
                 continue
-            score, iri, _ = ranked[0]
+            score, iri, _, _ = ranked[0]
             o = self.onet[iri]
             # close only when the ESCO occupation's own name is a name of the O*NET one (a
             # shared alternative label such as "unit manager" says less)
@@ -193,7 +205,8 @@ def explain(e: Concept, o: Concept, ranked, inside: bool) -> str:
     runner = (f"; next {ranked[1][1].rsplit('/', 1)[-1]} at {ranked[1][0]:.2f}"
               if len(ranked) > 1 else "")
     shared = "; a name in common" if ranked[0][2] else ""
-    return f"{where}; names and definitions scored {ranked[0][0]:.2f}{shared}{runner}"
+    noun = "; named with the label's head noun" if ranked[0][3] else ""
+    return f"{where}; names and definitions scored {ranked[0][0]:.2f}{shared}{noun}{runner}"
 
 
 def align(occupations: list[Concept]) -> list[Mapping]:

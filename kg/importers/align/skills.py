@@ -9,6 +9,11 @@ The names a concept goes by, and the relation a shared name gives:
   examples among its alternative labels ("computer vision": keras, tensorflow); an ESCO
   alternative label counts only when it is a variant of the label (one contains the other, or it
   is its acronym: "Python" of "Python (computer programming)");
+- an alternative label of the guide or O*NET is the same name when it is a variant of the label
+  as above or its words are all among the label's, or the other way round ("strategic
+  planning" of "Strategic thinking and planning"); any other is a synonym an editor chose,
+  near but not the same ("Programming" of the guide's "Software development"): ``closeMatch``,
+  0.85;
 - a trailing acronym that spells the words before it, alone or without them ("Structured query
   language SQL" is also "SQL"; ``exactMatch``, 0.9);
 - an O*NET technology without its vendor (``exactMatch``, 0.9): a vendor is a first word or two
@@ -51,6 +56,8 @@ RULES = {
     "alternative": ("exactMatch", 0.95, "a name of one is an alternative label of the other"),
     "acronym": ("exactMatch", 0.9, "same name once the acronym is spelled out"),
     "vendor": ("exactMatch", 0.9, "same name without the vendor"),
+    "synonym": ("closeMatch", 0.85, "a name of one is a synonym the other lists (an alternative "
+                                    "label that is not its label's words)"),
     "using": ("closeMatch", 0.8, "one is the use (or the principles) of the other"),
     "part": ("narrowMatch", 0.7, "the object is named like one part of the subject's name"),
 }
@@ -95,8 +102,10 @@ def _names(c: Concept, vendor_names: set[str]):
     own = phrase(c.label)
     for alt in c.alternatives:
         variant = phrase(alt)
-        if c.vocab != "esco" or variant in own or own in variant or _spells(alt, c.label):
+        if variant in own or own in variant or _spells(alt, c.label):
             yield alt, "alternative"
+        elif c.vocab != "esco":  # ESCO's other alternative labels are often examples
+            yield alt, "alternative" if _shares_words(alt, c.label) else "synonym"
     for name in c.names:
         found = _ACRONYM.match(unqualified(name))
         if found and _spells(found["acronym"], found["words"]):
@@ -108,6 +117,13 @@ def _names(c: Concept, vendor_names: set[str]):
             if len(words) > n and " ".join(words[:n]) in vendor_names:
                 yield " ".join(words[n:]), "vendor"
                 break
+
+
+def _shares_words(alt: str, label: str) -> bool:
+    """Whether one name's words are all among the other's ("strategic planning" of "Strategic
+    thinking and planning"): the same name, shortened or spelt out."""
+    a, b = set(tokens(unqualified(alt))), set(tokens(unqualified(label)))
+    return bool(a and b) and (a <= b or b <= a)
 
 
 def _spells(acronym: str, words: str) -> bool:
@@ -198,7 +214,7 @@ def _matches(rule_a: str, name_a: str, rule_b: str, name_b: str) -> bool:
     if "label" not in (rule_a, rule_b):
         return False
     qualified = unqualified(name_a) != name_a or unqualified(name_b) != name_b
-    if qualified and ({rule_a, rule_b} & {"alternative", "acronym"}):
+    if qualified and ({rule_a, rule_b} & {"alternative", "synonym", "acronym"}):
         return False
     if "vendor" in (rule_a, rule_b):
         return _proper(unqualified(name_b if rule_a == "vendor" else name_a))

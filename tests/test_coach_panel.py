@@ -74,12 +74,11 @@ def check(answer, expect: dict) -> list[str]:
                 w.casefold() for w in want}
             if asked:
                 broken.append(f"the path asks for {sorted(asked)}")
-        elif name == "says_no_skill_data":
+        elif name == "says_where_skills_come_from":  # missing is unknown, not absent
             said = {r.label for r in getattr(answer, "no_skill_data", ())}
-            said |= {n.split("'")[1] for n in getattr(answer, "notes", ())
-                     if n.startswith("No skill data for '")}
+            said |= {e.role.label for e in answer.estimated}
             if not set(want) <= said:
-                broken.append(f"does not say there is no skill data for {want}")
+                broken.append(f"does not say the skills of {want} are unknown or estimated")
         elif name == "shared_at_least" and answer.shared < want:
             broken.append(f"{answer.shared} skills shared, fewer than {want}")
         elif name in ("next_includes", "next_excludes"):

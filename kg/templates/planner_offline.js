@@ -109,7 +109,8 @@
                required_skills: data.roleSkills[target].length,
                // the page holds each skill under one name (its ladder's): none is held under
                // another, and every ladder role lists skills; a step up the ladder, no move
-               held_under_other_names: [], notes: [], move: null };
+               held_under_other_names: [], notes: [], move: null, estimated_skills: [],
+               no_skill_data: [] };
     }
     function next(q) {
       var source = role(q.role), start = held(source, q.have);

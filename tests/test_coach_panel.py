@@ -1,11 +1,12 @@
 """A career coach's panel: real questions on the real imports (tests/data/coach_panel.json).
 
 Every question is asked of the graph a user gets from ``aikg add onet.ttl esco.ttl``: the
-release, O*NET 29.2 and ESCO 1.2.0 merged through the workspace's add path, so aligned
-(tests/conftest.py: ``real_workspace``, one build per session from the Turtle files ``aikg import
-onet|esco`` writes, or AIKG_REAL_DATA's). Without them the panel is skipped; a case marked ``known_gap`` runs as a strict xfail, so it shows the day
-the graph starts to meet it. Each property is decided on the answer's structure (roles,
-steps, skills, notes), never on its text.
+release, O*NET 29.2 and ESCO 1.2.0 merged through the workspace's add path, so checked and
+aligned (tests/conftest.py: ``real_workspace``, one build per session from the Turtle files
+``aikg import onet|esco`` writes, or AIKG_REAL_DATA's). Without them the panel is skipped; a
+case marked ``known_gap`` runs as a strict xfail, so it shows the day the graph starts to meet
+it. Each property is decided on the answer's structure (roles, steps, skills, the roles whose
+skills are unknown or estimated), never on its text.
 """
 
 from __future__ import annotations

@@ -301,7 +301,8 @@ class Readiness:
     held: int
     required: int
     missing: Sequence[Skill]  # essential first
-    score: float = 0.0  # the share of the essential skills held, each weighted by importance/5 where rated
+    #: the share of the essential skills held, each weighted by importance/5 where rated
+    score: float = 0.0
     essential_held: int = 0
     essential: int = 0
 

@@ -112,3 +112,18 @@ def real_imports(tmp_path_factory):
     onet.import_onet(DATASETS / "onet-29.2", folder / "onet.ttl")
     esco.import_esco(DATASETS / "esco-1.2.0", folder / "esco.ttl")
     return folder
+
+
+@pytest.fixture(scope="session")
+def real_workspace(real_imports, tmp_path_factory):
+    """The graph a user gets from ``aikg add onet.ttl esco.ttl``: the release, O*NET 29.2 and
+    ESCO 1.2.0 merged through the workspace's add path (checked, entailed, and aligned by
+    its mapping hook, as the command does), built once per session in a private folder."""
+    from kg.importers.align.apply import WorkspaceMappings
+    from kg.loading import warm_caches
+    from kg.store.workspace import Workspace
+
+    ws = Workspace(tmp_path_factory.mktemp("real-workspace"), warm=warm_caches,
+                   mappings=WorkspaceMappings())
+    ws.add([real_imports / "onet.ttl", real_imports / "esco.ttl"])
+    return kg.load(workspace=ws)

@@ -66,6 +66,8 @@ def test_gap_names_the_mapping_and_a_role_without_skill_data():
     assert (gap.shared, gap.required) == (2, 3) and len(gap.held_as) == 2
     unknown = paths.gap(aligned(), "Hermit (X)", "AI Engineer")
     assert unknown.notes and "No skill data for 'Hermit (X)'" in unknown.notes[0]
+    assert [r.label for r in unknown.no_skill_data] == ["Hermit (X)"] and not unknown.estimated
+    assert unknown.to_dict()["no_skill_data"][0]["label"] == "Hermit (X)"
     assert "No skill data for 'Hermit (X)'" in render.render(unknown, "table")
 
 
@@ -94,8 +96,13 @@ def test_no_skill_data_falls_back_to_the_aligned_occupation_and_says_so():
     assert result.no_skill_data == []
     assert result.notes == ["The skills of 'Data Scientist (X)' are estimated from 'Data Analyst "
                             "(X)' (skos:broadMatch): the graph lists none of its own."]
+    estimate = {"role": {"iri": X + "DataScientist", "label": "Data Scientist (X)"},
+                "from": {"iri": X + "DataAnalyst", "label": "Data Analyst (X)"},
+                "relation": "skos:broadMatch"}
+    assert result.to_dict()["estimated_skills"] == [estimate]
     gap = paths.gap(aligned(), "Data Scientist (X)", "AI Engineer")
     assert gap.shared == 2 and "estimated from 'Data Analyst (X)'" in gap.notes[0]
+    assert gap.to_dict()["estimated_skills"] == [estimate] and gap.no_skill_data == ()
     # Hermit (X) has no mapping: nothing to estimate from, so it stays unknown
     assert "No skill data for 'Hermit (X)'" in paths.gap(aligned(), "Hermit (X)",
                                                           "AI Engineer").notes[0]

@@ -1,5 +1,7 @@
 """The ladder's own small graph: the networkx behaviour the path commands rely on."""
 
+import math
+
 import networkx as nx
 import pytest
 
@@ -104,11 +106,14 @@ def _ranked_by_skills(graph, held, current=None):
         if not skills:
             continue
         held_essential = [s for s in skills if s.essential and s.iri in held]
-        score = round(sum(data["importance"].get(s.iri, 5.0) / 5.0 for s in held_essential), 4)
+        counted = [s for s in skills if s.essential] or list(skills)
+        weight = {s: data["importance"].get(s.iri, 5.0) / 5.0 for s in counted}
+        share = sum(w for s, w in weight.items() if s.iri in held) / sum(weight.values())
+        score = math.floor(share * 10000 + 0.5) / 10000  # halves up, as the offline planner
         missing = tuple(s for s in skills if s.iri not in held)
         rows.append((iri, score, len(held_essential), sum(s.essential for s in skills),
                      len(skills) - len(missing), len(skills), missing))
-    return sorted(rows, key=lambda r: (-r[1], -r[4] / r[5], -r[4],
+    return sorted(rows, key=lambda r: (-r[1], len(r[6]), -r[4] / r[5], -r[4],
                                        -(graph.nodes[r[0]]["level"] or 0),
                                        graph.nodes[r[0]]["label"].casefold()))
 

@@ -119,11 +119,12 @@ def next_(ctx, role, have, lateral, fmt):
 @handle_errors
 @one_shot
 def ready(ctx, have, role, limit, fmt):
-    """Roles ranked by the essential skills you hold (--have, --role), weighted by importance.
+    """Roles ranked by the share of their essential skills you hold (--have, --role).
 
     \b
-    Each essential skill held scores importance/5 where the data rates it (O*NET), else 1;
-    a skill held under another name (skos:exactMatch, closeMatch) counts as held.
+    The score is that share, each essential skill weighing importance/5 where the data
+    rates it (O*NET), else 1; ties go to fewer skills missing. A skill held under another
+    name (skos:exactMatch, closeMatch) counts as held.
     """
     from kg.paths import render as path_render
     from kg.paths import answers as paths

@@ -28,8 +28,8 @@ from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these 
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
-    Bound, Experience, Gap, HeldAs, NextRoles, Path, PathResult, Qualification, Readiness, Ready, Ref,
-    Responsibility, Skill, Skills, Step,
+    Bound, Estimate, Experience, Gap, HeldAs, NextRoles, Path, PathResult, Qualification, Readiness,
+    Ready, Ref, Responsibility, Skill, Skills, Step,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
@@ -155,6 +155,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
         no_skill_data=[Ref(iri, label(iri)) for iri in on_path if skills_unknown(graph, iri)],
+        estimated=estimates(graph, on_path),
     )
 
 
@@ -267,6 +268,17 @@ def skills_unknown(graph, role: str) -> bool:
     return not data.get("known", data["width"] > 0) and not data.get("estimated")
 
 
+def estimates(graph, roles: Iterable[str]) -> list[Estimate]:
+    """The roles of ``roles`` whose skills are estimated, each with its source."""
+    found = []
+    for role in dict.fromkeys(roles):
+        data = graph.nodes[role]
+        if data.get("estimated"):
+            source, label, relation = data["estimated"]
+            found.append(Estimate(Ref(role, data["label"]), Ref(source, label), relation))
+    return found
+
+
 def skill_data_notes(graph, roles: Iterable[str]) -> list[str]:
     """Per role whose skills are estimated or unknown, a note that says so."""
     notes = []
@@ -290,7 +302,10 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
                shared=len(data["skills"]) - len(new), required=len(data["skills"]),
                held_as=held_as(graph, held & data["mask"]),
-               notes=tuple(skill_data_notes(graph, (source, target))))
+               notes=tuple(skill_data_notes(graph, (source, target))),
+               estimated=tuple(estimates(graph, (source, target))),
+               no_skill_data=tuple(Ref(r, graph.nodes[r]["label"]) for r in dict.fromkeys(
+                   (source, target)) if skills_unknown(graph, r)))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from kg.errors import PathError, UnknownEntity
@@ -18,14 +19,17 @@ IMPORTANCE_SCALE = 5.0
 
 def ready(g, have: Iterable[str] = (), role: str | None = None,
           limit: int | None = None) -> Ready:
-    """Occupations ranked by the essential skills held, weighted by importance where rated.
+    """Occupations ranked by the share of their essential skills held, weighted by importance.
 
-    The score of an occupation is the sum, over the essential skills it requires that the
-    person holds, of ``importance / 5`` when the graph rates the skill for that occupation
-    (``ail:SkillRating``, e.g. O*NET's importance) and 1 otherwise. Ties go to the larger
-    share of all required skills held, then more skills held, then higher seniority. Unlike
-    a plain share, the score does not punish occupations for long lists of tools the person
-    need not know, nor reward short lists: 2 essential skills held out of 85 rank above 1 of 12.
+    The score of an occupation is the share of its essential skills the person holds, each
+    skill weighing ``importance / 5`` where the graph rates it for that occupation
+    (``ail:SkillRating``, e.g. O*NET's importance) and 1 otherwise: the importance-weighted
+    sum over the essential skills held divided by the same sum over all its essential skills
+    (over all its skills when it lists none as essential). Ties go to fewer skills missing,
+    then the larger share of all listed skills held, more skills held, higher seniority. A
+    coach asks how much of what a job needs you have: a sum of skills held put occupations
+    that ask more of the same skills above the person's own role. Named tools count only
+    when current (see :mod:`kg.paths.projection`), so long tool lists do not dilute it.
     ``role`` is the person's current role: the skills it requires count as held.
     ``limit`` keeps the best ``limit`` occupations.
     """
@@ -59,7 +63,7 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
     if current is not None:
         held_bits.update(table.bit[row] for row in table.rows(table.roles.index(current)))
     held_rows = table.rows_of_bits(held_bits)
-    essential, iris, bits = table.essential, table.iris, table.bit
+    essential = table.essential
     rated, unrated = [], []
     for n, iri in enumerate(table.roles):
         rows, data = table.rows(n), graph.nodes[iri]
@@ -71,13 +75,29 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
         else:
             held_essential = [row for row in rows if row in held_rows and essential[row]]
             missing = [row for row in rows if row not in held_rows]
-            weights = table.weights[n]
-            score = sum(weights.get(iris[bits[row]], IMPORTANCE_SCALE) / IMPORTANCE_SCALE
-                        for row in held_essential)
+            score = _weighted_share(rows, held_rows, table, n)
         rated.append(Readiness(Ref(iri, data["label"]), data["level"],
                                len(rows) - len(missing), len(rows), Skills(missing, table),
-                               score=round(score, 4), essential_held=len(held_essential),
+                               score=_four_places(score), essential_held=len(held_essential),
                                essential=table.essentials[n]))
-    rated.sort(key=lambda r: (-r.score, -r.share, -r.held, -(r.level or 0),
-                              r.role.label.casefold()))
+    rated.sort(key=lambda r: (-r.score, r.required - r.held, -r.share, -r.held,
+                              -(r.level or 0), r.role.label.casefold()))
     return rated, unrated
+
+
+def _four_places(x: float) -> float:
+    """``x`` to 4 decimal places, halves up: the offline planner (kg/templates/
+    planner_offline.js) rounds with ``Math.round`` and must rank alike (``round`` goes to
+    even: 29/32 gave 0.9062 here, 0.9063 there)."""
+    return math.floor(x * 10000 + 0.5) / 10000
+
+
+def _weighted_share(rows, held_rows: set, table, n: int) -> float:
+    """The importance-weighted share of role ``n``'s essential skill rows (all its rows when
+    none is essential) that ``held_rows`` holds."""
+    essential, iris, bits, weights = table.essential, table.iris, table.bit, table.weights[n]
+    counted = [row for row in rows if essential[row]] or list(rows)
+    weight = [weights.get(iris[bits[row]], IMPORTANCE_SCALE) / IMPORTANCE_SCALE
+              for row in counted]
+    held = sum(w for row, w in zip(counted, weight) if row in held_rows)
+    return held / sum(weight)

@@ -201,7 +201,7 @@ def _ready(result, md: bool) -> list[str]:
     have = ", ".join(h.label for h in result.have)
     if result.role is not None:
         have = f"the skills of {result.role.label}" + (f", plus {have}" if have else "")
-    rows = [(r.role.label, f"{r.score:g}", f"{r.essential_held}/{r.essential}",
+    rows = [(r.role.label, f"{r.score:.0%}", f"{r.essential_held}/{r.essential}",
              f"{r.held}/{r.required}", f"{r.share:.0%}", _missing(r))
             for r in result.roles]
     head = ("role", "score", "essential", "held", "share", "missing essential skills")

@@ -20,6 +20,19 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """A role whose skills the graph does not list, estimated from an aligned occupation's."""
+
+    role: Ref
+    source: Ref
+    relation: str  # the SKOS mapping from role to source: exactMatch, closeMatch, ...
+
+    def to_dict(self) -> dict:
+        return {"role": self.role.to_dict(), "from": self.source.to_dict(),
+                "relation": f"skos:{self.relation}"}
+
+
+@dataclass(frozen=True)
 class Skill:
     iri: str
     label: str
@@ -173,6 +186,8 @@ class PathResult:
     notes: list[str] = field(default_factory=list)
     #: roles on the best path that list no skills: what they require is unknown, not none
     no_skill_data: list[Ref] = field(default_factory=list)
+    #: roles on the best path whose skills are estimated from an aligned occupation's
+    estimated: list[Estimate] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         best = self.best.to_dict()
@@ -196,6 +211,7 @@ class PathResult:
             "bound": self.bound.to_dict() if self.bound else None,
             "notes": list(self.notes),
             "no_skill_data": [r.to_dict() for r in self.no_skill_data],
+            "estimated_skills": [e.to_dict() for e in self.estimated],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
 
@@ -212,6 +228,10 @@ class Gap:
     #: why the gap may be wrong: TO or FROM lists no skills ("no skill data for X")
     notes: tuple[str, ...] = ()
     move: str = ""  # for 'next --lateral': the kind of move; "" for a step up the ladder
+    #: FROM or TO when its skills are estimated from an aligned occupation's
+    estimated: tuple[Estimate, ...] = ()
+    #: FROM or TO when the graph lists no skills for it, and none are estimated
+    no_skill_data: tuple[Ref, ...] = ()
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
@@ -219,7 +239,9 @@ class Gap:
                 "total_new_skills": len(self.new_skills),
                 "shared_skills": self.shared, "required_skills": self.required,
                 "held_under_other_names": [h.to_dict() for h in self.held_as],
-                "notes": list(self.notes), "move": self.move or None}
+                "notes": list(self.notes), "move": self.move or None,
+                "estimated_skills": [e.to_dict() for e in self.estimated],
+                "no_skill_data": [r.to_dict() for r in self.no_skill_data]}
 
 
 @dataclass(frozen=True)
@@ -279,7 +301,8 @@ class Readiness:
     held: int
     required: int
     missing: Sequence[Skill]  # essential first
-    score: float = 0.0  # essential skills held, each weighted by importance/5 where rated
+    #: the share of the essential skills held, each weighted by importance/5 where rated
+    score: float = 0.0
     essential_held: int = 0
     essential: int = 0
 

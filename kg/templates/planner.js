@@ -403,7 +403,7 @@
     answer.roles.slice(0, 8).forEach(function (r) {
       var row = el("tr");
       row.appendChild(el("td", r.role.label));
-      row.appendChild(el("td", r.score, "num"));
+      row.appendChild(el("td", Math.round(r.score * 100) + "%", "num"));
       row.appendChild(el("td", r.essential_held + "/" + r.essential, "num"));
       body.appendChild(row);
     });

@@ -109,7 +109,8 @@
                required_skills: data.roleSkills[target].length,
                // the page holds each skill under one name (its ladder's): none is held under
                // another, and every ladder role lists skills; a step up the ladder, no move
-               held_under_other_names: [], notes: [], move: null };
+               held_under_other_names: [], notes: [], move: null, estimated_skills: [],
+               no_skill_data: [] };
     }
     function next(q) {
       var source = role(q.role), start = held(source, q.have);
@@ -127,14 +128,22 @@
         var essential = rows.filter(function (e) { return e[1] === 1; });
         var heldEssential = essential.filter(function (e) { return start[e[0]]; });
         var heldAll = rows.filter(function (e) { return start[e[0]]; }).length;
-        var score = 0;
-        heldEssential.forEach(function (e) { score += (e[2] === null || e[2] === undefined ? 5 : e[2]) / 5; });
+        // the importance-weighted share of the essential skills held (of all, when none is
+        // essential), as kg/paths/readiness.py ranks
+        var counted = essential.length ? essential : rows, weight = 0, got = 0;
+        counted.forEach(function (e) {
+          var w = (e[2] === null || e[2] === undefined ? 5 : e[2]) / 5;
+          weight += w;
+          if (start[e[0]]) { got += w; }
+        });
+        var score = heldAll ? got / weight : 0;
         rated.push({ role: ref(n), level: r.level, held: heldAll, required: rows.length,
                      share: Math.round(heldAll / rows.length * 10000) / 10000, score: Math.round(score * 10000) / 10000,
                      essential_held: heldEssential.length, essential: essential.length });
       });
       rated.sort(function (a, b) {
-        return (b.score - a.score) || (b.held / b.required - a.held / a.required) || (b.held - a.held) ||
+        return (b.score - a.score) || ((a.required - a.held) - (b.required - b.held)) ||
+          (b.held / b.required - a.held / a.required) || (b.held - a.held) ||
           ((b.level || 0) - (a.level || 0)) || (a.role.label.toLowerCase() < b.role.label.toLowerCase() ? -1 : 1);
       });
       return { roles: q.limit ? rated.slice(0, q.limit) : rated };

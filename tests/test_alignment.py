@@ -358,18 +358,15 @@ def test_the_curated_matches_are_valid_sssom():
 
 # -- the real imports: precision and recall on the hand-checked samples -------------------------------
 @pytest.fixture(scope="session")
-def real_alignment(real_imports):
-    """The alignment of the real O*NET 29.2 and ESCO 1.2.0 imports with the release (one
-    import, shared with the coach's panel, and one alignment for the whole session)."""
-    from kg.importers import align
-    from kg.store import release
+def real_alignment(real_workspace):
+    """The automatic mappings a user's workspace holds after ``aikg add onet.ttl esco.ttl``
+    (the real O*NET 29.2 and ESCO 1.2.0 imports with the release, aligned by the add path;
+    one build for the session, shared with the coach's panel), read back as ``aikg mappings``
+    reads them."""
+    from kg.importers.align import stored
 
-    folder = real_imports
-    store = ox.Store()
-    store.bulk_load(path=str(release.release_file("nt")), format=ox.RdfFormat.N_TRIPLES)
-    for name in ("onet.ttl", "esco.ttl"):
-        store.bulk_load(path=str(folder / name), format=ox.RdfFormat.TURTLE)
-    return align.align(store)
+    asserted, _ = stored.read(real_workspace.store)
+    return asserted
 
 
 @pytest.mark.slow

@@ -88,12 +88,26 @@ def aikg(runner):
     return invoke
 
 
+#: the fixtures holding the real O*NET and ESCO data: the tests using them run on one test
+#: worker (``--dist loadgroup``), so the session builds that data once, not once per worker
+REAL_DATA = {"real_imports", "real_import_summaries", "real_workspace", "real_alignment"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if REAL_DATA & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("real-data"))
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: a worker per core, at most four (each holds its own graph and servers)."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
 @pytest.fixture(scope="session")
-def real_imports(tmp_path_factory):
-    """The real O*NET 29.2 and ESCO 1.2.0 imports as Turtle, made once per session from
-    ``../shared/datasets`` (about 20 s), or read from ``AIKG_REAL_DATA`` (a folder holding
-    onet.ttl and esco.ttl) when set. Skips when neither is there."""
-    import os
+def _real_data(tmp_path_factory):
+    """(folder, summaries): the real imports and, when this session made them, the
+    importers' summaries."""
     from pathlib import Path
 
     given = os.environ.get("AIKG_REAL_DATA")
@@ -101,7 +115,7 @@ def real_imports(tmp_path_factory):
         folder = Path(given)
         if not all((folder / f"{name}.ttl").is_file() for name in ("onet", "esco")):
             pytest.skip(f"AIKG_REAL_DATA={given} holds no onet.ttl and esco.ttl")
-        return folder
+        return folder, {}
     from tests.alignment_support import DATASETS
 
     if DATASETS is None:
@@ -109,9 +123,35 @@ def real_imports(tmp_path_factory):
     from kg.importers import esco, onet
 
     folder = tmp_path_factory.mktemp("real-imports")
-    onet.import_onet(DATASETS / "onet-29.2", folder / "onet.ttl")
-    esco.import_esco(DATASETS / "esco-1.2.0", folder / "esco.ttl")
-    return folder
+    summaries = {"onet": onet.import_onet(DATASETS / "onet-29.2", folder / "onet.ttl"),
+                 "esco": esco.import_esco(DATASETS / "esco-1.2.0", folder / "esco.ttl")}
+    return folder, summaries
+
+
+@pytest.fixture(scope="session")
+def real_imports(_real_data):
+    """The real O*NET 29.2 and ESCO 1.2.0 imports as Turtle, made once per session from
+    ``../shared/datasets`` (about 20 s), or read from ``AIKG_REAL_DATA`` (a folder holding
+    onet.ttl and esco.ttl) when set. Skips when neither is there."""
+    return _real_data[0]
+
+
+@pytest.fixture(scope="session")
+def real_import_summaries(_real_data, tmp_path_factory):
+    """What the importers said of the session's real imports (the counts they read): made by
+    the import :func:`real_imports` ran, or by importing again when AIKG_REAL_DATA gave files."""
+    folder, summaries = _real_data
+    if summaries:
+        return summaries
+    from tests.alignment_support import DATASETS
+
+    if DATASETS is None:
+        pytest.skip("../shared/datasets absent")
+    from kg.importers import esco, onet
+
+    scratch = tmp_path_factory.mktemp("real-import-counts")
+    return {"onet": onet.import_onet(DATASETS / "onet-29.2", scratch / "onet.ttl"),
+            "esco": esco.import_esco(DATASETS / "esco-1.2.0", scratch / "esco.ttl")}
 
 
 @pytest.fixture(scope="session")

@@ -356,11 +356,9 @@ def test_library_raises_source_error(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (DATASETS / "onet-29.2").is_dir(), reason="../shared/datasets absent")
-def test_real_onet_counts_match_its_readme(tmp_path):
-    """O*NET 29.2 as published: the counts the datasets README gives."""
-    summary = onet.import_onet(DATASETS / "onet-29.2", tmp_path / "onet.ttl")
-    c = summary.counts
+def test_real_onet_counts_match_its_readme(real_import_summaries):
+    """O*NET 29.2 as published: the counts the datasets README gives (the session's import)."""
+    c = real_import_summaries["onet"].counts
     assert c["occupations"] == 1016
     assert c["related occupations"] == 18460  # "~18,460 links"
     assert 32_000 <= c["technology links"] <= 33_000  # "~32,600"
@@ -440,11 +438,8 @@ def test_esco_bad_input(tmp_path, damage, expected):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (DATASETS / "esco-1.2.0").is_dir(), reason="../shared/datasets absent")
-def test_real_esco_counts_match_its_readme(tmp_path):
-    from kg.importers import esco
-
-    summary = esco.import_esco(DATASETS / "esco-1.2.0", tmp_path / "esco.ttl")
+def test_real_esco_counts_match_its_readme(real_import_summaries):
+    summary = real_import_summaries["esco"]
     assert summary.counts["occupations"] == 3039  # "3,039 occupations"
     assert summary.counts["ISCO groups"] == 619
     assert summary.counts["essential links"] > 60_000

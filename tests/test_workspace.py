@@ -17,6 +17,7 @@ from kg import build as building
 from kg.store import workspace
 from kg.cli import main
 from kg.errors import CheckFailed, SourceError
+from kg.importers.align.apply import WorkspaceMappings
 from kg.loading import warm_caches
 from kg.store.workspace import Workspace
 
@@ -30,7 +31,8 @@ BAD = PREFIXES + 'ail:Unsourced a ail:Role ; rdfs:label "Unsourced role"@en .\n'
 
 @pytest.fixture()
 def space(tmp_path):
-    return Workspace(tmp_path / "ws", warm=warm_caches)  # as the CLI asks for its merges
+    # as the CLI asks for its merges: warmed, and with the alignment's hook
+    return Workspace(tmp_path / "ws", warm=warm_caches, mappings=WorkspaceMappings())
 
 
 @pytest.fixture()
@@ -68,6 +70,21 @@ def test_later_loads_neither_parse_nor_check_again(space, example, monkeypatch):
     monkeypatch.setattr("kg.store.turtle.read_turtle", refuse)
     assert "Principal ML Engineer" in _roles(kg.load(workspace=space))
     assert _stores(space) == built
+
+
+def test_a_store_aligned_by_another_version_is_built_again(tmp_path, example):
+    """The alignment's version is part of a store's key: after an upgrade that changes the
+    alignment, a workspace answers from a newly aligned store, not the old one."""
+    class Upgraded(WorkspaceMappings):
+        version = "align-upgraded"
+
+    before = Workspace(tmp_path / "ws", warm=warm_caches, mappings=WorkspaceMappings())
+    before.add([example])
+    built = _stores(before)
+    after = Workspace(tmp_path / "ws", warm=warm_caches, mappings=Upgraded())
+    assert "Principal ML Engineer" in _roles(kg.load(workspace=after))
+    assert len(set(_stores(after)) - set(built)) == 1  # a new store, aligned anew
+    assert WorkspaceMappings().version.startswith("align-")  # a digest of the code, not a name
 
 
 def test_a_failing_file_is_not_added_and_the_workspace_stays(space, example, tmp_path):

@@ -135,7 +135,7 @@ def build(ws, folder: Path, release: Path, files: list[Path], hashes: list[str],
         take_shapes(report, checking.wait())
         meta = {"files": [str(p) for p in files], "sha256": hashes, "prefixes": prefixes,
                 "triples": total, "stored": stored, "triples_per_file": per_file,
-                "release": (manifest_digest(release)), "built": int(time.time()),
+                "release": ws.recipe(release), "built": int(time.time()),
                 "problems": [[g.severity, g.line()] for g in report.groups()]}
         (staging / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
         try:

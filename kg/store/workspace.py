@@ -239,7 +239,7 @@ class Workspace:
             files = list(dict.fromkeys(files))
             hashes = self.digests(files)
         release = store.require_release()
-        key = store_key(merging.manifest_digest(release), files, hashes)
+        key = store_key(self.recipe(release), files, hashes)
         folder = self.folder / STORES / key
         meta = self._meta(folder)
         if meta:
@@ -329,6 +329,12 @@ class Workspace:
                       meta.get("prefixes", {}), folder, meta.get("stored"))
 
     # -- building --------------------------------------------------------------------------
+    def recipe(self, release: Path) -> str:
+        """What a merged store is made by besides its files: the release's digest, and the
+        mapping hook's version (a new alignment makes new stores, not stale answers)."""
+        version = getattr(self.mappings, "version", "")
+        return merging.manifest_digest(release) + (f"+{version}" if version else "")
+
     def _build(self, folder: Path, release: Path, files: list[Path], hashes: list[str],
                progress: Progress | None, fail_on: str = "error") -> Merged:
         return merging.build(self, folder, release, files, hashes, progress, fail_on)

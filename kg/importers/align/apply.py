@@ -9,6 +9,8 @@ object is in the graph and adds the mappings.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +70,18 @@ class WorkspaceMappings:
     def __init__(self, automatic: bool = True):
         self.automatic = automatic
         self.last: dict = {}
+
+    @functools.cached_property
+    def version(self) -> str:
+        """The alignment's version: a digest of its code and data (this folder's files), so a
+        workspace store aligned by another version is built again, never reused."""
+        if not self.automatic:
+            return "hand-only"
+        digest = hashlib.sha256()
+        for path in sorted(p for p in Path(__file__).parent.iterdir()
+                           if p.suffix in {".py", ".rq", ".tsv", ".csv"}):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return "align-" + digest.hexdigest()[:16]
 
     def accepts(self, path: Path) -> bool:
         return sssom.is_sssom(path)

@@ -40,12 +40,14 @@ STREAMED = [
     ("every triple, first 100k", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100000"),
     ("every triple", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"),
     ("graph-facts (catalogue)", "graph-facts"),
-    ("skills-for-role (catalogue)", "skills-for-role"),
 ]
 
 
+AIKG = [str(Path(sys.executable).parent / "aikg")]
+
+
 def aikg() -> str:
-    return str(Path(sys.executable).parent / "aikg")
+    return AIKG[0]
 
 
 def forget_answers(workspace: Path) -> None:
@@ -102,7 +104,11 @@ def main() -> None:
     parser.add_argument("--workspace", type=Path, help="reuse this workspace (built if empty)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these queries")
     parser.add_argument("--no-stream", action="store_true", help="leave out the memory part")
+    parser.add_argument("--no-pages", action="store_true", help="leave out the page part")
+    parser.add_argument("--aikg", help="the aikg program to measure (another version's)")
     args = parser.parse_args()
+    if args.aikg:
+        AIKG[0] = args.aikg
     with tempfile.TemporaryDirectory() as tmp:
         workspace = args.workspace or Path(tmp) / "ws"
         env = {**os.environ, "AIKG_WORKSPACE": str(workspace)}
@@ -112,6 +118,8 @@ def main() -> None:
         listing = json.loads(subprocess.run([aikg(), "queries", "--format", "json"], env=env,
                                             check=True, capture_output=True).stdout)
         print(f"# {os.cpu_count()} CPUs; workspace {workspace}; whole processes")
+        if args.no_pages:
+            listing = []
         print("| query | first page | to the end | kept: first page | what follows the page |")
         print("|---|---:|---:|---:|---|")
         for item in listing:

@@ -146,7 +146,10 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
 
     def work(out):
         if fmt in formats.TEXT_FORMATS:  # made for people: one page, then how many follow
-            left = None if not timeout else timeout - (time.monotonic() - started) - 0.25
+            # the count stops well before --timeout would stop this whole process: the
+            # page stays on the screen with 'more follow' rather than end in an error
+            left = None if not timeout else (
+                timeout * 0.95 - 1.0 - (time.monotonic() - started))
             _human(graph, text, values, base, fmt, labels, out, left)
             return
         if not graph.answer_kept(text, values):

@@ -148,9 +148,8 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         if fmt in formats.TEXT_FORMATS:  # made for people: one page, then how many follow
             # the count stops well before --timeout would stop this whole process: the
             # page stays on the screen with 'more follow' rather than end in an error
-            left = None if not timeout else (
-                timeout * 0.95 - 1.0 - (time.monotonic() - started))
-            _human(graph, text, values, base, fmt, labels, out, left)
+            _human(graph, text, values, base, fmt, labels, out,
+                   started + timeout * 0.95 - 1.0 if timeout else None)
             return
         if not graph.answer_kept(text, values):
             # every row as the engine yields it: kept beside the store, a shipped query's
@@ -170,10 +169,11 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         _run_killable(work, output, timeout)
 
 
-def _human(graph, text, values, base, fmt, labels, out, left):
+def _human(graph, text, values, base, fmt, labels, out, deadline):
     """A table or Markdown answer: its first page as soon as the engine has it (the query cut
-    to one page, kg.query.paging), then how many rows follow, counted by the engine within
-    what is left of --timeout (``left`` seconds); kept beside a workspace store once counted."""
+    to one page, kg.query.paging), then how many rows follow, counted by the engine until
+    ``deadline`` (time.monotonic(); None: no limit); kept beside a workspace store once
+    counted."""
     from kg.query import formats, paging
 
     data = graph.kept_table(text, values, fmt, labels)
@@ -190,6 +190,7 @@ def _human(graph, text, values, base, fmt, labels, out, left):
         if more:
             out.write(data)
             out.flush()  # the page is on the screen while the engine counts
+            left = None if deadline is None else deadline - time.monotonic()
             total = paging.count_rows(graph, text, values, base, left)
             note = formats.more_note(paging.PAGE, total)
             out.write(note)

@@ -37,6 +37,7 @@ class _Outline(NamedTuple):
     limit: lexer.Token | None  #: the number of the outermost LIMIT
     values: int | None  #: the text position of a trailing VALUES clause
     variables: frozenset[str]  #: every variable name the query uses (without ? or $)
+    order: tuple[int, int] | None  #: where the outermost ORDER BY clause starts and ends
 
 
 def _outline(query: str) -> _Outline | None:
@@ -49,7 +50,7 @@ def _outline(query: str) -> _Outline | None:
         at += 2 if found[at].text.upper() == "BASE" else 3
     if at >= len(found) or found[at].kind != "word" or found[at].text.upper() != "SELECT":
         return None
-    depth, opened, limit, values = 0, False, None, None
+    depth, opened, limit, values, order, order_end = 0, False, None, None, None, None
     for i in range(at, len(found)):
         token = found[i]
         if token.kind == "punct" and token.text in _OPEN:
@@ -61,7 +62,11 @@ def _outline(query: str) -> _Outline | None:
                 return None
         elif depth == 0 and opened and token.kind == "word":
             word = token.text.upper()
-            if word == "LIMIT":
+            if order is not None and order_end is None and word in ("LIMIT", "OFFSET", "VALUES"):
+                order_end = token.start
+            if word == "ORDER":
+                order = token.start
+            elif word == "LIMIT":
                 if i + 1 >= len(found) or found[i + 1].kind != "number":
                     return None
                 limit = found[i + 1]
@@ -70,7 +75,8 @@ def _outline(query: str) -> _Outline | None:
     if depth != 0 or not opened:
         return None
     variables = frozenset(t.text[1:] for t in found if t.kind == "var")
-    return _Outline(found[at].start, limit, values, variables)
+    span = None if order is None else (order, len(query) if order_end is None else order_end)
+    return _Outline(found[at].start, limit, values, variables, span)
 
 
 def page_query(query: str, rows: int) -> str | None:
@@ -107,6 +113,11 @@ def count_query(query: str) -> tuple[str, str] | None:
     """A query answering with one row, the number of rows of ``query``, and the name of its
     variable; None when ``query`` is no SELECT read here.
 
+    The outermost ORDER BY is left out: it changes no count (not even under LIMIT or OFFSET,
+    which then take as many rows in any order), and sorting costs the engine most of an
+    ordered query at 1M triples (4.5 s of the 5.6 s of 56k ordered rows: it reads every
+    term's text from the store to compare it).
+
     >>> text, name = count_query("PREFIX e: <http://e.org/> SELECT ?rows { ?rows e:p ?o }")
     >>> name
     'rows_'
@@ -122,8 +133,12 @@ def count_query(query: str) -> tuple[str, str] | None:
     name = "rows"
     while name in outline.variables:  # an in-scope name may not be bound again by AS
         name += "_"
+    body = query[outline.form:]
+    if outline.order is not None:
+        start, end = outline.order
+        body = query[outline.form:start] + query[end:]
     result = (query[:outline.form] + f"SELECT (COUNT(*) AS ?{name}) WHERE {{\n"
-              + query[outline.form:].rstrip() + "\n}\n")
+              + body.rstrip() + "\n}\n")
     return (sparql.trust(result) if query in sparql._trusted else result), name
 
 

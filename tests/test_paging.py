@@ -81,15 +81,17 @@ def test_a_shipped_query_stays_trusted():
     assert paging.count_query(text)[0] in sparql._trusted
 
 
-@pytest.mark.parametrize("name", [q.name for q in catalogue.catalogue().values()
-                                  if not any(not p.optional for p in q.params)])
+@pytest.mark.parametrize("name", sorted(catalogue.catalogue()))
 def test_every_catalogue_query_pages_and_counts_as_it_answers(graph, name):
     """On the release: the page is the first rows of the whole answer, in its order, and the
-    count is its length."""
-    text = catalogue.get(name).text
-    every = _rows(graph.run(text))
-    assert _rows(graph.run(paging.page_query(text, 7))) == every[:7]
-    assert paging.count_rows(graph, text, timeout=60) == len(every)
+    count is its length (parameters as the catalogue tests give them)."""
+    from tests.test_catalogue import example_params
+
+    named = catalogue.get(name)
+    values = graph.bind_params(named, example_params(named))
+    every = _rows(graph.run(named.text, values))
+    assert _rows(graph.run(paging.page_query(named.text, 7), values)) == every[:7]
+    assert paging.count_rows(graph, named.text, values, timeout=60) == len(every)
 
 
 def test_parameters_are_bound_inside_the_counted_query(graph):
@@ -213,3 +215,20 @@ def test_the_count_leaves_the_order_out_and_counts_as_the_query_answers(graph, m
     assert "ORDER" not in text and "DESC" not in text
     assert len(list(graph.run(query))) == rows
     assert paging.count_rows(graph, query, timeout=60) == rows
+
+
+@pytest.fixture(scope="module")
+def endpoint(graph):
+    from kg.serving.server import running_server
+
+    with running_server(graph=graph) as url:
+        yield url + "/sparql"
+
+
+def test_an_endpoint_answer_shows_its_page_and_its_count(endpoint):
+    shown = _invoke("query", ORDERED, "--endpoint", endpoint)
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[2:4] == ["9999", "9998"] and lines[-2] == "9000"
+    assert lines[-1] == ("(the first 1,000 of 10,000 rows; --format csv, tsv, json or xml "
+                         "writes them all)")

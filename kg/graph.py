@@ -12,8 +12,6 @@ from kg.query import catalogue, sparql
 from kg.store import kept
 from kg.store.labels import Labels
 from kg.store import release as store
-from kg.terminal import escape
-
 
 
 #: whether any statement names ?entity (as its subject or its object)
@@ -87,20 +85,18 @@ class KnowledgeGraph:
         return (self._keeps_answer(query, bindings)
                 and kept.has(self.folder, _answer_name(query)))
 
-    def shown(self, query: str, bindings: dict | None, fmt: str, labels: bool, render) -> bytes:
-        """``render()``, a shipped query's answer as a table or Markdown, kept beside a
-        workspace store like the answer itself (:meth:`_cached`): the store, its labels and
-        its prefixes never change under its key. 'aikg query ladder' over 1M triples of user
-        data spent 0.3 s of 0.46 making the same 9,355-row table each time."""
+    def kept_table(self, query: str, bindings, fmt: str, labels: bool) -> bytes | None:
+        """A shipped query's table kept by :meth:`keep_table` beside a workspace store (fixed
+        under its key, labels too), or None ('ladder', 1M triples: 0.3 s of 0.46 saved)."""
         if not self._keeps_answer(query, bindings):
-            return render()
+            return None
+        return kept.read_table(self.folder, _table_name(query, fmt, labels))
 
-        name = f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
-        data = kept.read_bytes(self.folder, name)
-        if data is None or not _printable(data):  # rendered here, so escaped: else not ours
-            data = render()
-            kept.write_bytes(self.folder, name, data)
-        return data
+    def keep_table(self, query: str, bindings: dict | None, fmt: str, labels: bool,
+                   data: bytes) -> None:
+        """Keep a shipped query's rendered answer for :meth:`kept_table` (best effort)."""
+        if self._keeps_answer(query, bindings):
+            kept.write_bytes(self.folder, _table_name(query, fmt, labels), data)
 
     def _keeps_answer(self, query: str, bindings) -> bool:
         """Whether this query's answer is kept beside a workspace store (see :meth:`_cached`)."""
@@ -372,15 +368,8 @@ class KnowledgeGraph:
         return graph
 
 
-def _printable(data: bytes) -> bool:
-    """Whether kept table bytes are text this program rendered: UTF-8 with every control
-    character escaped (:func:`kg.terminal.escape`), as a planted table with ESC or OSC 52
-    would not be."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return escape(text, keep_newlines=True) == text
+def _table_name(query: str, fmt: str, labels: bool) -> str:
+    return f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
 
 
 def _answer_name(query: str) -> str:

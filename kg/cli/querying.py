@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -141,12 +142,19 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
     if labels is None:
         labels = not endpoint
 
+    started = time.monotonic()
+
     def work(out):
-        if fmt in formats.TEXT_FORMATS:  # made for people: kept when the answer is
-            out.write(graph.shown(text, values, fmt, labels, lambda: formats.render(
-                graph.run(text, values, base), fmt, graph.labels() if labels else None,
-                graph.prefixes)))
+        if fmt in formats.TEXT_FORMATS:  # made for people: one page, then how many follow
+            # the count stops well before --timeout would stop this whole process: the
+            # page stays on the screen with 'more follow' rather than end in an error
+            _human(graph, text, values, base, fmt, labels, out,
+                   started + timeout * 0.95 - 1.0 if timeout else None)
             return
+        if not graph.answer_kept(text, values):
+            # every row as the engine yields it: kept beside the store, a shipped query's
+            # answer would be held whole as JSON first (about 100 MB for 223k rows)
+            graph.cache_results = False
         formats.write(graph.run(text, values, base), fmt, out, None, graph.prefixes)
 
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
@@ -161,17 +169,54 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         _run_killable(work, output, timeout)
 
 
+def _human(graph, text, values, base, fmt, labels, out, deadline):
+    """A table or Markdown answer: its first page as soon as the engine has it (the query cut
+    to one page, kg.query.paging), then how many rows follow, counted by the engine until
+    ``deadline`` (time.monotonic(); None: no limit); kept beside a workspace store once
+    counted."""
+    from kg.query import formats, paging
+
+    data = graph.kept_table(text, values, fmt, labels)
+    if data is not None:
+        out.write(data)
+        return
+    names = graph.labels() if labels else None
+    paged = paging.page_query(text, paging.PAGE + 1)
+    if paged is None or graph.answer_kept(text, values):  # not cut here, or at hand whole
+        data = formats.render(graph.run(text, values, base), fmt, names, graph.prefixes)
+    else:
+        data, more = formats.first_page(graph.run(paged, values, base), fmt, names,
+                                        graph.prefixes)
+        if more:
+            out.write(data)
+            out.flush()  # the page is on the screen while the engine counts
+            left = None if deadline is None else deadline - time.monotonic()
+            total = paging.count_rows(graph, text, values, base, left)
+            note = formats.more_note(paging.PAGE, total)
+            out.write(note)
+            if total is None:
+                return  # not counted in time: a later run may count it
+            data, out = data + note, None
+    if out is not None:
+        out.write(data)
+    graph.keep_table(text, values, fmt, labels, data)
+
+
 def _run_killable(work, output: str | None, timeout: float) -> None:
     """Run ``work`` in a child process that --timeout and Ctrl-C can kill; its bytes go to
-    stdout as they come, or to ``output`` whole and atomically when it succeeded."""
+    stdout as they come, or to ``output`` through a temporary file renamed over it once the
+    work succeeded (an answer of any size streams: it is never held whole here)."""
     from kg.query import killable
 
-    kept, last = [], [b"\n"]
+    if output not in (None, "-"):
+        from kg.store.io import atomic_write
+
+        atomic_write(Path(output), lambda handle: killable.run(work, handle.write,
+                                                                timeout or None))
+        return
+    last = [b"\n"]
 
     def sink(chunk: bytes) -> None:
-        if output not in (None, "-"):
-            kept.append(chunk)
-            return
         try:
             sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
@@ -182,9 +227,7 @@ def _run_killable(work, output: str | None, timeout: float) -> None:
         last[0] = chunk[-1:]
 
     killable.run(work, sink, timeout or None)
-    if output not in (None, "-"):
-        write_output(b"".join(kept), output)
-    elif last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
+    if last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
         sink(b"\n")
 
 

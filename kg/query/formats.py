@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from kg.query import sparql, writers
+from kg.query.paging import PAGE
 from kg.errors import QueryError
 from kg.terminal import clip, escape
 
@@ -91,14 +92,42 @@ def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str
     return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
 
 
-#: rows a table or Markdown answer shows; past them it says how many follow. A person reads
-#: no further, and 223k rows of a catalogue query over 1M triples took seconds to lay out.
-PAGE = 1000
+def first_page(results, fmt: str, labels: Mapping[str, str] | None = None,
+               prefixes: dict[str, str] | None = None, size: int = PAGE) -> tuple[bytes, bool]:
+    """SELECT solutions as a table or Markdown, reading at most ``size`` + 1 of them: the
+    whole answer when it has at most ``size`` rows (False), else its first ``size`` rows
+    without a row count (True: the caller says how many follow, :func:`more_note`)."""
+    labels = {} if labels is None else labels
+    prefixes = prefixes or sparql.PREFIXES
+    names = [v.value for v in results.variables]
+    shown = [{} if n + "Label" in names else labels for n in names]
+    rows, more = [], False
+    for row in results:
+        if len(rows) == size:
+            more = True
+            break
+        rows.append([_cell(term, s, prefixes) for term, s in zip(row, shown)])
+    if not more:
+        return _text(names, rows, 0, fmt), False
+    if fmt == "md":
+        return (markdown(names, rows) + "\n").encode("utf-8"), True
+    return table(names, rows, count=False).encode("utf-8"), True
+
+
+def more_note(shown: int, total: int | None) -> bytes:
+    """The line under a page of ``shown`` rows: how many there are in all (None: not counted
+    in time), and how to get them all."""
+    if total is None:
+        said = f"the first {shown:,} rows; more follow, not counted within the time limit"
+    else:
+        said = f"the first {shown:,} of {total:,} rows"
+    return f"({said}; --format csv, tsv, json or xml writes them all)\n".encode("utf-8")
 
 
 def _page(results, convert) -> tuple[list, int]:
     """The first :data:`PAGE` rows converted, and how many more there are (counted, not
-    converted: a row costs little to skip)."""
+    converted: a row costs little to skip). For answers :mod:`kg.query.paging` cannot cut
+    (CONSTRUCT, DESCRIBE) or that are at hand whole (kept beside a workspace store)."""
     rows, more = [], 0
     iterator = iter(results)
     for row in iterator:
@@ -113,11 +142,10 @@ def _page(results, convert) -> tuple[list, int]:
 def _text(names, rows, more: int, fmt: str) -> bytes:
     if not more:
         return (markdown(names, rows) if fmt == "md" else table(names, rows)).encode("utf-8")
-    note = (f"(the first {len(rows):,} of {len(rows) + more:,} rows; --format csv, tsv, json "
-            "or xml writes them all)\n")
+    note = more_note(len(rows), len(rows) + more)
     if fmt == "md":
-        return (markdown(names, rows) + "\n" + note).encode("utf-8")
-    return (table(names, rows, count=False) + note).encode("utf-8")
+        return (markdown(names, rows) + "\n").encode("utf-8") + note
+    return table(names, rows, count=False).encode("utf-8") + note
 
 
 def _cell(term, labels: dict[str, str], prefixes: dict[str, str]) -> str:

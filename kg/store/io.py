@@ -11,7 +11,9 @@ import shutil
 import signal
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import KGError
 
@@ -60,8 +62,12 @@ def refuse_read_only(path: Path, info: os.stat_result | None = None) -> None:
                       "or choose another path.")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    ``data``: the bytes, or a function that writes them to the binary file it is given (a
+    large answer streams to the temporary file instead of being held whole; an exception it
+    raises leaves no file, as a failed write does).
 
     The rules every output (``-o``, ``--html``, pages, release files) follows:
 
@@ -133,15 +139,22 @@ def _temp_file(folder: Path, name: str, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name beside '{name}'")
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data) -> None:
     try:
         with open(path, "wb") as handle:
-            handle.write(data)
+            _fill(handle, data)
     except OSError as error:
         raise _cannot_write(path, error) from None
 
 
-def _replace(path: Path, data: bytes, mode: int | None) -> None:
+def _fill(handle: BinaryIO, data) -> None:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        handle.write(data)
+    else:
+        data(handle)
+
+
+def _replace(path: Path, data, mode: int | None) -> None:
     """Write a temporary file beside ``path`` and rename it over ``path``.
 
     ``mode``: the existing file's permissions, or None for a new file, which then gets what
@@ -154,7 +167,7 @@ def _replace(path: Path, data: bytes, mode: int | None) -> None:
         raise _cannot_write(path, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _fill(handle, data)
             handle.flush()
             if mode is not None:
                 os.chmod(tmp, mode)

@@ -134,6 +134,20 @@ def read_bytes(folder: Path, name: str) -> bytes | None:
     return bytes(found[0]) if found and isinstance(found[0], bytes) else None
 
 
+def read_table(folder: Path, name: str) -> bytes | None:
+    """Kept table bytes, if they are text this program rendered: UTF-8 with every control
+    character escaped (:func:`kg.terminal.escape`), as a planted table with ESC or OSC 52
+    would not be; else None."""
+    from kg.terminal import escape
+
+    data = read_bytes(folder, name)
+    try:
+        text = data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+    return data if text is not None and escape(text, keep_newlines=True) == text else None
+
+
 def has(folder: Path, name: str) -> bool:
     """Whether something is kept under ``name``."""
     connection = _connect(folder, write=False)

@@ -108,7 +108,8 @@ def _ranked_by_skills(graph, held, current=None):
         held_essential = [s for s in skills if s.essential and s.iri in held]
         counted = [s for s in skills if s.essential] or list(skills)
         weight = {s: data["importance"].get(s.iri, 5.0) / 5.0 for s in counted}
-        share = sum(w for s, w in weight.items() if s.iri in held) / sum(weight.values())
+        # one unlisted skill's weight added to the whole: a short list is weaker evidence
+        share = sum(w for s, w in weight.items() if s.iri in held) / (sum(weight.values()) + 1)
         score = math.floor(share * 10000 + 0.5) / 10000  # halves up, as the offline planner
         missing = tuple(s for s in skills if s.iri not in held)
         rows.append((iri, score, len(held_essential), sum(s.essential for s in skills),

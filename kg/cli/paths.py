@@ -123,8 +123,9 @@ def ready(ctx, have, role, limit, fmt):
 
     \b
     The score is that share, each essential skill weighing importance/5 where the data
-    rates it (O*NET), else 1; ties go to fewer skills missing. A skill held under another
-    name (skos:exactMatch, closeMatch) counts as held.
+    rates it (O*NET), else 1, with one unlisted skill added to the whole (a short list
+    held entirely is weaker evidence than a long one); ties go to fewer skills missing. A
+    skill held under another name (skos:exactMatch, closeMatch) counts as held.
     """
     from kg.paths import render as path_render
     from kg.paths import answers as paths

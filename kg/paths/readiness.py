@@ -15,6 +15,10 @@ from kg.paths.table import skill_table
 #: the top of the importance scale of skill ratings (O*NET: 1-5); a rated skill weighs
 #: importance / IMPORTANCE_SCALE, an unrated one 1
 IMPORTANCE_SCALE = 5.0
+#: the weight of one skill a role's list may have left out: the share's denominator gets it,
+#: so a short list held entirely is weaker evidence than a long one (1 of 1 essential skill
+#: scores 50%, 24 of 24 scores 96%), as additive smoothing treats a small sample
+UNLISTED = 1.0
 
 
 def ready(g, have: Iterable[str] = (), role: str | None = None,
@@ -25,7 +29,10 @@ def ready(g, have: Iterable[str] = (), role: str | None = None,
     skill weighing ``importance / 5`` where the graph rates it for that occupation
     (``ail:SkillRating``, e.g. O*NET's importance) and 1 otherwise: the importance-weighted
     sum over the essential skills held divided by the same sum over all its essential skills
-    (over all its skills when it lists none as essential). Ties go to fewer skills missing,
+    (over all its skills when it lists none as essential), one unlisted skill
+    (:data:`UNLISTED`) added to the whole, so a short list held entirely does not tie with a
+    long one: a barista's five generic skills are weaker evidence than a manager's 24
+    essential ones. Ties go to fewer skills missing,
     then the larger share of all listed skills held, more skills held, higher seniority. A
     coach asks how much of what a job needs you have: a sum of skills held put occupations
     that ask more of the same skills above the person's own role. Named tools count only
@@ -94,10 +101,10 @@ def _four_places(x: float) -> float:
 
 def _weighted_share(rows, held_rows: set, table, n: int) -> float:
     """The importance-weighted share of role ``n``'s essential skill rows (all its rows when
-    none is essential) that ``held_rows`` holds."""
+    none is essential) that ``held_rows`` holds, out of their weight plus :data:`UNLISTED`."""
     essential, iris, bits, weights = table.essential, table.iris, table.bit, table.weights[n]
     counted = [row for row in rows if essential[row]] or list(rows)
     weight = [weights.get(iris[bits[row]], IMPORTANCE_SCALE) / IMPORTANCE_SCALE
               for row in counted]
     held = sum(w for row, w in zip(counted, weight) if row in held_rows)
-    return held / sum(weight)
+    return held / (sum(weight) + UNLISTED)

@@ -129,14 +129,14 @@
         var heldEssential = essential.filter(function (e) { return start[e[0]]; });
         var heldAll = rows.filter(function (e) { return start[e[0]]; }).length;
         // the importance-weighted share of the essential skills held (of all, when none is
-        // essential), as kg/paths/readiness.py ranks
+        // essential), one unlisted skill added to the whole, as kg/paths/readiness.py ranks
         var counted = essential.length ? essential : rows, weight = 0, got = 0;
         counted.forEach(function (e) {
           var w = (e[2] === null || e[2] === undefined ? 5 : e[2]) / 5;
           weight += w;
           if (start[e[0]]) { got += w; }
         });
-        var score = heldAll ? got / weight : 0;
+        var score = heldAll ? got / (weight + 1) : 0;
         rated.push({ role: ref(n), level: r.level, held: heldAll, required: rows.length,
                      share: Math.round(heldAll / rows.length * 10000) / 10000, score: Math.round(score * 10000) / 10000,
                      essential_held: heldEssential.length, essential: essential.length });

@@ -13,7 +13,9 @@ import pytest
 
 from tests.embedding_support import ROOT, release_dir
 
-pytestmark = pytest.mark.slow
+# one worker runs them all: the wheel is built once, and setuptools builds it in the checkout's
+# build/ folder, where two builds at once (one per test worker) break each other
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 
 @pytest.fixture(scope="module")

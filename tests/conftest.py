@@ -93,6 +93,7 @@ def aikg(runner):
 REAL_DATA = {"real_imports", "real_import_summaries", "real_workspace", "real_alignment"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if REAL_DATA & set(getattr(item, "fixturenames", ())):

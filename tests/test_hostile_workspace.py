@@ -152,11 +152,18 @@ def test_a_planted_table_is_not_printed(ws):
 DEEP = b"[" * 200_000 + b"]" * 200_000
 
 
+def _short(damage: bytes) -> str:
+    """A test id a few dozen characters long: pytest puts the id in PYTEST_CURRENT_TEST, and
+    DEEP's 400 kB id made every subprocess the test starts fail (E2BIG, argument list too long)."""
+    text = repr(damage)
+    return text if len(text) <= 40 else f"{text[:24]}...({len(damage):,} bytes)"
+
+
 @pytest.mark.parametrize("damage", [b"[]", b'{"files": 5}', b'{"files": [{"path": 1}]}',
                                     b'{"files": [{"path": "/x", "sha256": "00"}]}',
                                     b'{"files": [], "last_good": ["x"]}', DEEP, b"\xff\xfe",
                                     b'{"files": [{"path": "rel.ttl", "sha256": "' + b"0" * 64
-                                    + b'"}]}'])
+                                    + b'"}]}'], ids=_short)
 def test_a_damaged_workspace_record_is_one_line(ws, damage):
     (ws / "workspace.json").write_bytes(damage)
     for args in (["stats"], ["sources"]):
@@ -165,7 +172,8 @@ def test_a_damaged_workspace_record_is_one_line(ws, damage):
 
 
 @pytest.mark.parametrize("damage", [b"[]", b'{"files": "x"}', DEEP, b"\x00" * 10,
-                                    b'{"files": [], "sha256": [], "release": "other"}'])
+                                    b'{"files": [], "sha256": [], "release": "other"}'],
+                         ids=_short)
 def test_a_damaged_store_record_is_built_again(ws, damage):
     (_store(ws) / "meta.json").write_bytes(damage)
     code, out, err = aikg(ws, "query", "ladder", "--format", "csv")
@@ -173,7 +181,8 @@ def test_a_damaged_store_record_is_built_again(ws, damage):
     assert "Principal ML Engineer" in out
 
 
-@pytest.mark.parametrize("damage", [b"{not json", DEEP, b'{"head": {"vars": 5}}', b""])
+@pytest.mark.parametrize("damage", [b"{not json", DEEP, b'{"head": {"vars": 5}}', b""],
+                         ids=_short)
 def test_a_damaged_kept_answer_is_answered_again(ws, damage):
     from kg.graph import _answer_name
     from kg.query import catalogue

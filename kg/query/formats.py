@@ -16,7 +16,6 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from kg.query import sparql, writers
-from kg.query.paging import PAGE
 from kg.errors import QueryError
 from kg.terminal import clip, escape
 
@@ -90,6 +89,12 @@ def _triples(triples: list, fmt: str, labels: dict[str, str], prefixes: dict[str
         )
     kwargs = {"prefixes": dict(prefixes)} if fmt == "ttl" else {}
     return ox.serialize(triples, format=GRAPH_FORMATS[fmt], **kwargs)
+
+
+#: rows a table or Markdown answer shows; past them it says how many follow and how to get
+#: them all (a person reads no further, and laying out 223k rows took seconds).
+#: :mod:`kg.query.paging` cuts the query itself to this page.
+PAGE = 1000
 
 
 def first_page(results, fmt: str, labels: Mapping[str, str] | None = None,

@@ -22,10 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kg.query import killable, lexer, sparql
-
-#: rows a table or Markdown answer shows; past them it says how many follow and how to get
-#: them all (a person reads no further, and laying out 223k rows took seconds)
-PAGE = 1000
+from kg.query.formats import PAGE  # noqa: F401  (the page this module cuts queries to)
 
 _OPEN, _CLOSE = "{([", "})]"
 
@@ -101,12 +98,11 @@ def page_query(query: str, rows: int) -> str | None:
         if int(outline.limit.text) <= rows:
             return query
         end = outline.limit.start + len(outline.limit.text)
-        result = query[:outline.limit.start] + str(rows) + query[end:]
-    elif outline.values is not None:
-        result = query[:outline.values] + f" LIMIT {rows}\n" + query[outline.values:]
-    else:
-        result = f"{query.rstrip()}\nLIMIT {rows}\n"
-    return sparql.trust(result) if query in sparql._trusted else result
+        return sparql.derived(query, query[:outline.limit.start] + str(rows) + query[end:])
+    if outline.values is not None:
+        return sparql.derived(
+            query, query[:outline.values] + f" LIMIT {rows}\n" + query[outline.values:])
+    return sparql.with_limit(query, rows)
 
 
 def count_query(query: str) -> tuple[str, str] | None:
@@ -139,7 +135,7 @@ def count_query(query: str) -> tuple[str, str] | None:
         body = query[outline.form:start] + query[end:]
     result = (query[:outline.form] + f"SELECT (COUNT(*) AS ?{name}) WHERE {{\n"
               + body.rstrip() + "\n}\n")
-    return (sparql.trust(result) if query in sparql._trusted else result), name
+    return sparql.derived(query, result), name
 
 
 def count_rows(graph, query: str, bindings: dict | None = None, base: str | None = None,

@@ -57,6 +57,11 @@ def trust(query: str) -> str:
     return query
 
 
+def derived(query: str, result: str) -> str:
+    """``result``, a query made from ``query`` by the program, trusted when ``query`` is."""
+    return trust(result) if query in _trusted else result
+
+
 def check_limits(query: str, max_depth: int = MAX_DEPTH, max_terms: int = MAX_TERMS,
                  max_length: int = MAX_LENGTH) -> None:
     """Refuse a query too long, too deeply nested or with too many terms for the parsers.
@@ -146,8 +151,7 @@ def with_limit(query: str, limit: int) -> str:
     """The query with ``LIMIT n`` appended; ``n`` must be a non-negative int, never text."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise QueryError(f"LIMIT must be a whole number of rows, not {limit!r}.")
-    result = f"{query.rstrip()}\nLIMIT {limit}\n"
-    return trust(result) if query in _trusted else result
+    return derived(query, f"{query.rstrip()}\nLIMIT {limit}\n")
 
 
 def check_safe(query: str, allow_from: bool = False, allow_service: bool = False) -> str:

@@ -154,8 +154,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
               for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
-        no_skill_data=[Ref(iri, label(iri)) for iri in on_path if skills_unknown(graph, iri)],
-        estimated=estimates(graph, on_path),
+        no_skill_data=unknown_skills(graph, on_path), estimated=estimates(graph, on_path),
     )
 
 
@@ -279,6 +278,12 @@ def estimates(graph, roles: Iterable[str]) -> list[Estimate]:
     return found
 
 
+def unknown_skills(graph, roles: Iterable[str]) -> list[Ref]:
+    """The roles of ``roles`` whose skills are unknown: none listed, none estimated."""
+    return [Ref(role, graph.nodes[role]["label"]) for role in dict.fromkeys(roles)
+            if skills_unknown(graph, role)]
+
+
 def skill_data_notes(graph, roles: Iterable[str]) -> list[str]:
     """Per role whose skills are estimated or unknown, a note that says so."""
     notes = []
@@ -304,8 +309,7 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
                held_as=held_as(graph, held & data["mask"]),
                notes=tuple(skill_data_notes(graph, (source, target))),
                estimated=tuple(estimates(graph, (source, target))),
-               no_skill_data=tuple(Ref(r, graph.nodes[r]["label"]) for r in dict.fromkeys(
-                   (source, target)) if skills_unknown(graph, r)))
+               no_skill_data=tuple(unknown_skills(graph, (source, target))))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

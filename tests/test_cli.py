@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import load_commands, main
-from kg.cli.core import LAZY_COMMANDS
+from kg.cli.commands import LAZY_COMMANDS
 
 load_commands()
 COMMANDS = sorted(main.commands)
@@ -62,7 +62,7 @@ def test_a_command_loads_only_its_own_module_of_commands():
             "finally:\n    print(sorted(m for m in sys.modules if m.startswith('kg.cli.')))\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True)
-    assert done.stdout.splitlines()[-1] == "['kg.cli.core', 'kg.cli.querying']", done.stdout
+    assert done.stdout.splitlines()[-1] == "['kg.cli.commands', 'kg.cli.core', 'kg.cli.querying']", done.stdout
 
 
 @pytest.mark.parametrize("args", [["query", "ladder"], ["queries"], ["describe", "Head of AI"],

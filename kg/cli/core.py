@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import functools
 import gc
-import importlib
 import os
 import sys
 import warnings
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli import commands
 from kg.errors import KGError
 
 __version__ = "0.1.0"
@@ -312,45 +312,18 @@ class Group(click.Group):
     invoke = _stop_cleanly(_one_line_usage(click.Group.invoke))
 
 
-#: The module (``kg.cli.<module>``) that defines each command of :data:`main`. A command's
-#: module is imported when the command is asked for, as click's lazy loading of subcommands
-#: does, so ``aikg query`` does not build the options of the path, page, import and serving
-#: commands; ``aikg --help`` and an unknown name load them all. A test checks that it names
-#: every command.
-LAZY_COMMANDS = {
-    "query": "querying", "queries": "querying", "describe": "querying", "search": "querying",
-    "stats": "querying",
-    "path": "paths", "gap": "paths", "next": "paths", "ready": "paths",
-    "import": "data", "add": "data", "remove": "data", "sources": "data",
-    "align": "mappings", "mappings": "mappings",
-    "export": "release", "build": "release", "validate": "release", "jena": "release",
-    "docs": "release",
-    "viz": "sharing", "charts": "sharing", "push": "sharing", "serve": "sharing",
-}
-
-
 class LazyGroup(Group):
-    """The ``aikg`` group: each command registers itself (``@main.command()``) when its
-    module (:data:`LAZY_COMMANDS`) is first imported."""
+    """The ``aikg`` group: a command registers itself (``@main.command()``) when its module
+    is imported, on first use (click's lazy subcommands, :mod:`kg.cli.commands`)."""
 
     def get_command(self, ctx, cmd_name: str):
         if cmd_name not in self.commands:
-            module = LAZY_COMMANDS.get(cmd_name)
-            if module is None:  # unknown: every name, for click's "Did you mean"
-                load_commands()
-            else:
-                importlib.import_module(f"kg.cli.{module}")
+            commands.load(cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx) -> list[str]:
-        load_commands()
+        commands.load_commands()
         return super().list_commands(ctx)
-
-
-def load_commands() -> None:
-    """Register every command of :data:`main` (``aikg --help``, tests, embedding)."""
-    for module in sorted(set(LAZY_COMMANDS.values())):
-        importlib.import_module(f"kg.cli.{module}")
 
 
 def fail_on_option(default: str | None):

@@ -11,14 +11,19 @@ other work on the machine's two cores inflates both. ``--instructions`` adds the
 the process executes under valgrind (callgrind), a measure other work does not change: use it
 to compare two versions on a busy machine.
 
-    .venv/bin/python bench/bench_startup.py [--runs 15] [--instructions] [--aikg PATH]
+    .venv/bin/python bench/bench_startup.py [--runs 15] [--instructions] [--checkout DIR ...]
+
+``--checkout DIR`` (repeatable) runs ``python -m kg`` from that source tree instead of this
+one (e.g. ``git archive main | tar -x -C /tmp/before``), each command of each checkout in turn,
+so a before and an after are measured side by side under the same load. Without it, this
+checkout. The interpreter's own start-up (``python -c pass``) and ``import click, pyoxigraph``
+are measured too: the floor no version of the commands goes under.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -34,13 +39,16 @@ COMMANDS = {
 }
 
 
-def aikg() -> str:
-    here = Path(sys.executable).parent / "aikg"
-    return str(here) if here.exists() else shutil.which("aikg")
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = {
+    "floor: `python -c pass`": ["-c", "pass"],
+    "floor: `python -c 'import click, pyoxigraph'`": ["-c", "import click, pyoxigraph"],
+}
 
 
-def environment(workspace: str) -> dict[str, str]:
-    env = dict(os.environ, AIKG_WORKSPACE=workspace)
+def environment(workspace: str, checkout: Path) -> dict[str, str]:
+    # the checkout's kg comes first on the path (run from a neutral folder, not the checkout)
+    env = dict(os.environ, AIKG_WORKSPACE=workspace, PYTHONPATH=str(checkout))
     # some sandboxes set it: every run would compile every module again, which an installed
     # package never does
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -49,12 +57,13 @@ def environment(workspace: str) -> dict[str, str]:
 
 def time_command(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
     """Median wall and CPU seconds (the process and its children) of ``runs`` runs."""
-    subprocess.run(cmd, check=True, capture_output=True, env=env)  # warm-up, bytecode
+    neutral = tempfile.gettempdir()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=neutral)  # bytecode
     walls, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=neutral)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -62,18 +71,21 @@ def time_command(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float,
 
 
 def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
-    """Instructions executed by the process: the largest count callgrind reports. A forked
-    child starts from its parent's count at the fork, so the query's child reports all the
-    parent did before it plus its own work; the parent only waits after the fork."""
+    """Instructions executed by the process and its forked query child, each counted once.
+
+    callgrind writes its counts when asked to just before each fork (``--dump-before``),
+    which also sets them to zero, so the child starts from nothing: the sum of every part
+    written is the total.
+    """
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
-        done = subprocess.run(["valgrind", "--tool=callgrind",
-                               f"--callgrind-out-file={folder}/out.%p", *cmd],
-                              capture_output=True, text=True, env=env)
-        counts = [int(n.replace(",", "")) for n in
-                  re.findall(r"==\d+== Collected : ([\d,]+)", done.stderr)]
-    return max(counts) if counts else None
+        subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=os_fork*",
+                        f"--callgrind-out-file={folder}/out.%p", *cmd],
+                       capture_output=True, env=env, cwd=folder)
+        totals = [int(line.split()[1]) for part in Path(folder).glob("out.*")
+                  for line in part.read_text().splitlines() if line.startswith("totals:")]
+    return sum(totals) or None
 
 
 def main() -> None:
@@ -81,23 +93,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions under valgrind (slow: ~30 s a command)")
-    parser.add_argument("--aikg", default=None, help="the aikg executable (default: this venv's)")
+    parser.add_argument("--checkout", action="append", type=Path, default=[],
+                        help="a source tree to run (repeatable; default: this one)")
     args = parser.parse_args()
-    program = args.aikg or aikg()
+    checkouts = args.checkout or [ROOT]
     print(f"# {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs each, "
-          f"{program}")
-    print("| command | median wall | median CPU | instructions | load average |")
-    print("|---|---:|---:|---:|---:|")
-    with tempfile.TemporaryDirectory(prefix="aikg-startup-") as workspace:
-        env = environment(workspace)
-        for title, command in COMMANDS.items():
-            cmd = [program, *command]
+          f"cold processes, an empty workspace (the guide alone)")
+    print("| command | checkout | median wall | median CPU | instructions | load average |")
+    print("|---|---|---:|---:|---:|---:|")
+    rows = [(title, [sys.executable, *argv], None) for title, argv in FLOOR.items()]
+    rows += [(f"{title}: `aikg {' '.join(repr(a) if ' ' in a else a for a in command)}`",
+              [sys.executable, "-m", "kg", *command], checkout)
+             for title, command in COMMANDS.items() for checkout in checkouts]
+    for title, cmd, checkout in rows:
+        with tempfile.TemporaryDirectory(prefix="aikg-startup-") as workspace:
+            env = environment(workspace, checkout or ROOT)
             wall, cpu = time_command(cmd, env, args.runs)
             count = instructions(cmd, env) if args.instructions else None
-            shown = f"{count / 1e6:,.0f} M" if count else ""
-            print(f"| {title}: `aikg {' '.join(repr(a) if ' ' in a else a for a in command)}` "
-                  f"| {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms | {shown} "
-                  f"| {os.getloadavg()[0]:.1f} |", flush=True)
+        shown = f"{count / 1e6:,.0f} M" if count else ""
+        print(f"| {title} | {checkout or ''} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
+              f"| {shown} | {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -104,3 +104,45 @@ def test_the_stamp_keeps_a_few_entries(sources):
         (sources / "data" / "zz-extra.ttl").write_text(f"# {i}\n")
         store.sources_digest()
     assert len(json.loads(stamp_file().read_text())) == store._STAMPS_KEPT
+
+
+# -- the end of the aikg process (kg.__main__._end) ----------------------------------------
+END = """
+import atexit, sys, threading, time
+from kg.__main__ import _end
+atexit.register(lambda: print("atexit ran", flush=True))
+print("buffered", end="")  # still in the buffer when the command is done
+if sys.argv[1] == "thread":  # a thread still at work: it must finish, as in Python's shutdown
+    threading.Thread(target=lambda: (time.sleep(0.3), print("thread done", flush=True))).start()
+_end(3)
+print(" usual shutdown", end="")
+sys.exit(4)
+"""
+
+
+@pytest.mark.parametrize("case, out, code", [
+    ("alone", "bufferedatexit ran\n", 3),
+    ("thread", "buffered usual shutdownthread done\natexit ran\n", 4),
+])
+def test_the_process_ends_with_its_atexit_handlers_output_and_threads(case, out, code):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", END, case], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.stdout, done.returncode) == (out, code), done.stderr
+
+
+def test_a_command_s_output_and_exit_code_survive_the_quick_end(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AIKG_WORKSPACE": str(tmp_path / "ws")}
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 3000"
+    done = subprocess.run([sys.executable, "-m", "kg", "query", query, "--format", "csv"],
+                          capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"s,p,o\r\n") and done.stdout.count(b"\r\n") == 3001
+    refused = subprocess.run([sys.executable, "-m", "kg", "query", "SELEC"],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert refused.returncode == 1 and refused.stderr.startswith("Error: Malformed SPARQL")

@@ -55,19 +55,24 @@ def environment(workspace: str, checkout: Path) -> dict[str, str]:
     return env
 
 
-def time_command(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds (the process and its children) of ``runs`` runs."""
+def time_commands(cmds: list[tuple[list[str], dict[str, str]]], runs: int
+                  ) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds (each process and its children) of ``runs`` runs of each
+    command, taken in turn (A B A B ...), so a change in the machine's load hits them alike."""
     neutral = tempfile.gettempdir()
-    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=neutral)  # bytecode
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
+    for cmd, env in cmds:  # warm-up: bytecode caches, a release built if stale
         subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=neutral)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+    walls: list[list[float]] = [[] for _ in cmds]
+    cpus: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, (cmd, env) in enumerate(cmds):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=neutral)
+            walls[i].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[i].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus)]
 
 
 def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
@@ -101,18 +106,20 @@ def main() -> None:
           f"cold processes, an empty workspace (the guide alone)")
     print("| command | checkout | median wall | median CPU | instructions | load average |")
     print("|---|---|---:|---:|---:|---:|")
-    rows = [(title, [sys.executable, *argv], None) for title, argv in FLOOR.items()]
-    rows += [(f"{title}: `aikg {' '.join(repr(a) if ' ' in a else a for a in command)}`",
-              [sys.executable, "-m", "kg", *command], checkout)
-             for title, command in COMMANDS.items() for checkout in checkouts]
-    for title, cmd, checkout in rows:
-        with tempfile.TemporaryDirectory(prefix="aikg-startup-") as workspace:
-            env = environment(workspace, checkout or ROOT)
-            wall, cpu = time_command(cmd, env, args.runs)
-            count = instructions(cmd, env) if args.instructions else None
-        shown = f"{count / 1e6:,.0f} M" if count else ""
-        print(f"| {title} | {checkout or ''} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
-              f"| {shown} | {os.getloadavg()[0]:.1f} |", flush=True)
+    groups = [[(title, [sys.executable, *argv], None)] for title, argv in FLOOR.items()]
+    groups += [[(f"{title}: `aikg {' '.join(repr(a) if ' ' in a else a for a in command)}`",
+                 [sys.executable, "-m", "kg", *command], checkout) for checkout in checkouts]
+               for title, command in COMMANDS.items()]
+    with tempfile.TemporaryDirectory(prefix="aikg-startup-") as workspace:
+        for group in groups:  # the checkouts of one command side by side
+            envs = [environment(workspace, checkout or ROOT) for _, _, checkout in group]
+            times = time_commands([(cmd, env) for (_, cmd, _), env in zip(group, envs)],
+                                  args.runs)
+            for (title, cmd, checkout), env, (wall, cpu) in zip(group, envs, times):
+                count = instructions(cmd, env) if args.instructions else None
+                shown = f"{count / 1e6:,.0f} M" if count else ""
+                print(f"| {title} | {checkout or ''} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
+                      f"| {shown} | {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

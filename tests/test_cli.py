@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import main
+from kg.cli import load_commands, main
+from kg.cli.commands import LAZY_COMMANDS
 
+load_commands()
 COMMANDS = sorted(main.commands)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,22 @@ def test_unknown_command_is_one_line(aikg):
     assert result.exit_code == 2
     assert result.stderr == ("Error: No such command 'qurey'. (Did you mean one of: 'query', 'ready'?) "
                              "See 'main --help'.\n")
+
+
+def test_the_lazy_map_names_every_command_and_its_module():
+    """A command missing from LAZY_COMMANDS would answer 'No such command' unless another
+    command of its module had been asked for first."""
+    assert {name: command.callback.__module__ for name, command in main.commands.items()} == {
+        name: f"kg.cli.{module}" for name, module in LAZY_COMMANDS.items()}
+
+
+def test_a_command_loads_only_its_own_module_of_commands():
+    code = ("import sys\nfrom kg.cli import main\n"
+            "try:\n    main(['queries'], standalone_mode=False)\n"
+            "finally:\n    print(sorted(m for m in sys.modules if m.startswith('kg.cli.')))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "['kg.cli.commands', 'kg.cli.core', 'kg.cli.querying']", done.stdout
 
 
 @pytest.mark.parametrize("args", [["query", "ladder"], ["queries"], ["describe", "Head of AI"],

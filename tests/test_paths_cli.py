@@ -258,7 +258,7 @@ def test_by_years_without_years(run, monkeypatch):
 def test_every_path_command_has_help(run, command):
     out = ok(run(command, "--help"))
     assert out.startswith(f"Usage: aikg {command}")
-    assert cli.main.commands[command].get_short_help_str()
+    assert cli.main.get_command(None, command).get_short_help_str()
 
 
 def test_path_on_the_real_graph():

@@ -299,6 +299,48 @@ def test_subprocess_aikg_query_refuses_with_exit_1(listener, how):
     assert listener.settled() == before
 
 
+# -- one wall removed, the whole command ------------------------------------------------
+ONE_WALL = textwrap.dedent("""
+    import sys
+    from kg.query import sandbox, sparql
+    removed = sys.argv[2].split("+")
+    if "guard" in removed:  # the first wall gone: every query is let through
+        sparql.check_safe = lambda query, *args, **kwargs: "SELECT"
+    if "cut" in removed:  # the second wall gone: the process keeps the network
+        sandbox.deny_network = lambda: "none"
+    sys.argv = ["aikg", "query", sys.argv[1]]
+    from kg.__main__ import run
+    run()
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("removed", ["guard", "cut", "guard+cut"])
+def test_aikg_query_stays_off_the_network_with_either_wall_removed(listener, removed):
+    """The whole ``aikg query`` process, as it starts up (whatever it loads lazily), with
+    one wall taken away: the other one alone keeps SERVICE from reaching the listener. The
+    control takes both away and must reach it, or this test proves nothing."""
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+    if removed == "guard" and _mechanism() == "none":
+        pytest.skip("no netns or Landlock on this machine: the guard stands alone")
+    before = listener.accepted
+    result = subprocess.run([sys.executable, "-c", ONE_WALL, query, removed],
+                            capture_output=True, text=True, timeout=120)
+    if removed == "guard+cut":
+        assert listener.settled() == before + 1, result.stderr
+        return
+    assert listener.settled() == before, result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+def _mechanism() -> str:
+    done = subprocess.run([sys.executable, "-c", "from kg.query import sandbox\n"
+                           "print(sandbox.deny_network())"], capture_output=True, text=True,
+                          timeout=60)
+    return done.stdout.strip()
+
+
 # -- the second wall --------------------------------------------------------------------
 WALL = textwrap.dedent("""
     import sys

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli import commands
 from kg.errors import KGError
 
 __version__ = "0.1.0"
@@ -311,6 +312,20 @@ class Group(click.Group):
     invoke = _stop_cleanly(_one_line_usage(click.Group.invoke))
 
 
+class LazyGroup(Group):
+    """The ``aikg`` group: a command registers itself (``@main.command()``) when its module
+    is imported, on first use (click's lazy subcommands, :mod:`kg.cli.commands`)."""
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands:
+            commands.load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx) -> list[str]:
+        commands.load_commands()
+        return super().list_commands(ctx)
+
+
 def fail_on_option(default: str | None):
     """``--fail-on error|warning|info``: the least severity that refuses your files (as
     ROBOT's report); shared by the group (for --with) and by 'add' and 'validate'."""
@@ -321,7 +336,7 @@ def fail_on_option(default: str | None):
              "problems below it are printed as warnings.")
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="aikg")
 @click.option(
     "--with", "extra", multiple=True, metavar="FILE.ttl",

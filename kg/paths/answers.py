@@ -140,9 +140,10 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
                f"search's limit of {EXACT_ROLE_LIMIT}")
+        unit = "skill-equivalents" if by == "skills" and ladder.price else by
         notes.append(
             f"Not proven optimal: {why}; this path comes from Dijkstra on per-step gaps and "
-            f"is at most {bound.found - bound.lower_bound} {by} worse than the best.")
+            f"is at most {bound.found - bound.lower_bound} {unit} worse than the best.")
     if not alternatives_exact and exact:
         notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
                      "outgrew its label budget): they are valid but not proven the next best.")
@@ -236,6 +237,7 @@ def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
             new_skills=new, responsibilities=gained, qualifications=info["qualifications"],
             experience=info["experience"], minimum_years=info["years"], running_total=total,
             move=index.move.get((found.path[i], found.path[i + 1]), ""),
+            price=index.ladder.move_price(found.path[i], found.path[i + 1]),
         ))
     known = [d["years"] for d in data[1:] if d["years"] is not None]
     return Path(

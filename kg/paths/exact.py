@@ -4,8 +4,8 @@ Why not plain Dijkstra on the ladder: the skills a step costs depend on what was
 earlier on the path (the cost of a path is the size of the union of its roles' skills, minus
 what the person holds at the start), so per-step gaps are not additive. Minimising a union of
 labels along a path is NP-hard in general. On the graph of *states* (role, skills held,
-steps, years, ``via`` roles visited, and on a ladder with cycles the roles visited) the cost
-of a state is a function of the state, so a step's weight is the difference of two states'
+steps, years, the price paid for moves, ``via`` roles visited, and on a ladder with cycles
+the roles visited) the cost of a state is a function of the state, so a step's weight is the difference of two states'
 costs, and ``networkx.astar_path`` finds the cheapest state at the goal. The heuristic is the
 consistent lower bound the search always used (the goal's own skills must be learnt, at
 least ``dist`` more steps, the goal's years), so the first goal state taken is optimal.
@@ -13,8 +13,8 @@ least ``dist`` more steps, the goal's years), so the first goal state taken is o
 The state graph is never built: :class:`StateGraph` is a ``networkx.DiGraph`` whose
 adjacency makes a state's successors when A* first asks for them, and keeps only states no
 other state at the same role dominates (a subset of the skills held, no more steps, no more
-years, the same ``via`` roles; a dominated state waiting in A*'s queue is expanded to
-nothing). The number of states can grow exponentially; past ``max_labels`` it raises
+years, no higher price paid, the same ``via`` roles; a dominated state waiting in A*'s queue
+is expanded to nothing). The number of states can grow exponentially; past ``max_labels`` it raises
 :class:`~kg.paths.problem.BudgetExceeded` carrying a proven lower bound (the primary measure
 of the state A* was expanding: A* takes states in order of that bound).
 """
@@ -50,10 +50,19 @@ class _Successors(Mapping):
 class StateGraph(nx.DiGraph):
     """The implicit graph of search states of one question, for ``networkx.astar_path``.
 
-    A state is ``(role, held, steps, years, via, roles)`` (``roles`` a frozenset on a ladder
-    with cycles, else None); its cost :meth:`cost` packs the measures in the ranked order into
-    one int (each lower part stays below ``ladder.cost_scale``), and :meth:`heuristic` packs
-    the lower bound the same way.
+    A state is ``(role, held, steps, years, paid, via, roles)`` (``paid`` the price of the
+    moves taken, in skill-equivalents, counted only by skills; ``roles`` a frozenset on a
+    ladder with cycles, else None); its cost :meth:`cost` packs the measures in the ranked
+    order into one int (each lower part stays below ``ladder.cost_scale``), and
+    :meth:`heuristic` packs the lower bound the same way.
+
+    Why the heuristic stays consistent with moves priced (so A*'s first goal state is
+    optimal): by skills, a step s -> t of price p >= 0 into a role whose skills add the set D
+    to those held raises the cost by ``(|D| + p) * scale + step`` (step >= 1), and lowers the
+    heuristic ``|goal's skills not held| * scale + dist`` by at most ``|D| * scale + 1``
+    (only skills of D can leave the goal's unheld ones; ``dist`` is the fewest hops, so it
+    drops by at most 1 per step). Each lower part stays below ``scale``, so
+    ``h(s) <= w(s, t) + h(t)`` whatever p is; the price only ever makes a step dearer.
     """
 
     def __init__(self, ladder: Ladder, query: Query, dist: list[float], *, root=(),
@@ -92,19 +101,24 @@ class StateGraph(nx.DiGraph):
         for v in self.root:
             via |= self.via_bit.get(v, 0)
         steps = sum(ladder.step_cost(u, v) for u, v in zip(self.root, self.root[1:]))
+        paid = sum(self._price(u, v) for u, v in zip(self.root, self.root[1:]))
         if self.query.by != "years":
             years = 0
-        state = (self.root[-1], held, steps, years, via,
+        state = (self.root[-1], held, steps, years, paid, via,
                  frozenset(self.root) if self.cyclic else None)
         self.labels[state[0]] = [state]
         return state
 
+    def _price(self, u: int, v: int) -> int:
+        """What a step costs in skill-equivalents: only ranking by skills counts it."""
+        return self.ladder.move_price(u, v) if self.query.by == "skills" else 0
+
     def primary(self, state) -> int:
         """The lower bound on the ranked measure at ``state`` (the first part of f)."""
-        node, held, steps, years = state[:4]
+        node, held, steps, years, paid = state[:5]
         by = self.query.by
         if by == "skills":
-            return (held | self.target_mask).bit_count()
+            return (held | self.target_mask).bit_count() + paid
         if by == "steps":
             return steps + self.dist[node]
         return max(years, self.target_years)
@@ -112,8 +126,8 @@ class StateGraph(nx.DiGraph):
     def cost(self, state) -> int:
         if state is GOAL:
             return 0
-        node, held, steps, years = state[:4]
-        return self._pack(held.bit_count(), steps, years)
+        node, held, steps, years, paid = state[:5]
+        return self._pack(held.bit_count() + paid, steps, years)
 
     def heuristic(self, state, goal=None) -> int:
         if state is GOAL:
@@ -137,7 +151,7 @@ class StateGraph(nx.DiGraph):
         if state is GOAL or id(state) in self.dead:
             return {}
         self.last_primary = self.primary(state)
-        node, held, steps, years, via, roles = state
+        node, held, steps, years, paid, via, roles = state
         ladder, query, dist = self.ladder, self.query, self.dist
         if node == query.target:
             return {GOAL: {}} if via == self.via_all else {}
@@ -149,7 +163,7 @@ class StateGraph(nx.DiGraph):
                 continue
             n_state = (nxt, held | ladder.mask[nxt], steps + ladder.step_cost(node, nxt),
                        max(years, ladder.years[nxt]) if query.by == "years" else 0,
-                       via | self.via_bit.get(nxt, 0),
+                       paid + self._price(node, nxt), via | self.via_bit.get(nxt, 0),
                        roles | {nxt} if roles is not None else None)
             if self.top != INF and self.primary(n_state) > self.top:
                 continue
@@ -165,19 +179,19 @@ class StateGraph(nx.DiGraph):
     def _dominated(self, new) -> bool:
         """True when a state at the same role is at least as good; retires those the new one
         beats (A* still holds them, and expands them to nothing)."""
-        _, held, steps, years, via, roles = new
+        _, held, steps, years, paid, via, roles = new
         existing = self.labels.setdefault(new[0], [])
         keep = []
         for other in existing:
-            _, o_held, o_steps, o_years, o_via, o_roles = other
+            _, o_held, o_steps, o_years, o_paid, o_via, o_roles = other
             if o_via != via:
                 keep.append(other)
                 continue
             if (o_held & ~held == 0 and o_steps <= steps and o_years <= years
-                    and (roles is None or o_roles <= roles)):
+                    and o_paid <= paid and (roles is None or o_roles <= roles)):
                 return True
             if (held & ~o_held == 0 and steps <= o_steps and years <= o_years
-                    and (roles is None or roles <= o_roles)):
+                    and paid <= o_paid and (roles is None or roles <= o_roles)):
                 self.dead.add(id(other))
                 continue
             keep.append(other)

@@ -338,17 +338,18 @@ class Index:
                      for u, v, d in graph.edges(data=True))
         self.index = {iri: i for i, iri in enumerate(self.order)}
         succ = [[] for _ in self.order]
-        cost, self.move = {}, {}
+        cost, price, self.move = {}, {}, {}
         for u, v, move, weight in edges:
             succ[u].append(v)
             if weight != 1:
                 cost[u, v] = weight
             if move:
                 self.move[u, v] = move
+                price[u, v] = ps.move_price(weight)
         data = [graph.nodes[n] for n in self.order]
         self.ladder = ps.Ladder(
             succ=[sorted(after) for after in succ], mask=_Masks(graph, self.order),
-            years=[d["years"] or 0 for d in data], cost=cost,
+            years=[d["years"] or 0 for d in data], cost=cost, price=price,
             widest=max((d["width"] for d in data), default=0),
         )
         self.has_years = any(d["years"] is not None for d in data)

@@ -53,8 +53,9 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     Cost model: a step costs the skills the role entered requires that you do not hold yet,
     each counted once along the path under whatever name (skos:exactMatch and closeMatch
     names are one skill), a named tool (O*NET technology example) only when hot or in demand.
-    A step up counts 1 step, a lateral move or career change its ail:moveCost (a move by
-    skill overlap, derived for occupations with no listed move, 2); roles with no skill data
+    A step up the ladder costs nothing more; a lateral move or career change also costs 10
+    skill-equivalents per step of its ail:moveCost (lateral move 1, career change and move
+    by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
     are named, not costed as nothing to learn.
     """
     from kg.paths import render as path_render

@@ -160,12 +160,15 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
 
 
 def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
-    """The exact answer on a wide cone, or :class:`ps.BudgetExceeded` (0 labels) as before.
+    """The exact answer on a wide cone, or :class:`ps.BudgetExceeded` carrying the fallback.
 
-    The fallback's path gives a ceiling; :func:`kg.paths.bounds.primary_bound` a floor. Only
-    when they meet is the primary measure proven, and the exact search then settles the
-    ties with labels above the ceiling pruned. Otherwise the answer is the fallback's,
-    reported as it always was (the search is not tried, so it costs nothing).
+    The fallback's path gives a ceiling, and the exact search runs with labels above it
+    pruned and at most ``max_labels`` of them: A*'s heuristic (the goal's skills, and by
+    skills the least price of moves still to pay) cuts most wide cones down to a few dozen
+    labels (Software Developers to Head of AI Engineering, 912 roles between: 26). Past the
+    budget the answer is the fallback's, with the better of A*'s and
+    :func:`kg.paths.bounds.primary_bound`'s lower bounds; when that bound meets the ceiling,
+    the fallback's primary measure is proven all the same.
     """
     from kg.paths import bounds as path_bounds
 
@@ -173,19 +176,18 @@ def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
     if fallback is None:
         return None
     ceiling = ps.primary(fallback, query.by)
-    if path_bounds.primary_bound(ladder, query, dist) < ceiling:
-        raise _Unproven(fallback)
     try:
         return ps.best_path(ladder, query, dist=dist, max_labels=max_labels, ceiling=ceiling)
-    except ps.BudgetExceeded:
-        raise _Unproven(fallback) from None
+    except ps.BudgetExceeded as error:
+        lower = max(error.lower_bound, path_bounds.primary_bound(ladder, query, dist))
+        raise _Unproven(fallback, lower, error.labels) from None
 
 
 class _Unproven(ps.BudgetExceeded):
-    """The fallback's answer on a wide cone, reported as "too many roles between"."""
+    """The fallback's answer on a wide cone, when the pruned exact search outgrew its budget."""
 
-    def __init__(self, fallback: ps.Found):
-        super().__init__(0, 0)
+    def __init__(self, fallback: ps.Found, lower_bound: int, labels: int):
+        super().__init__(lower_bound, labels)
         self.fallback = fallback
 
 

@@ -56,13 +56,16 @@ class StateGraph(nx.DiGraph):
     order into one int (each lower part stays below ``ladder.cost_scale``), and
     :meth:`heuristic` packs the lower bound the same way.
 
-    Why the heuristic stays consistent with moves priced (so A*'s first goal state is
-    optimal): by skills, a step s -> t of price p >= 0 into a role whose skills add the set D
-    to those held raises the cost by ``(|D| + p) * scale + step`` (step >= 1), and lowers the
-    heuristic ``|goal's skills not held| * scale + dist`` by at most ``|D| * scale + 1``
-    (only skills of D can leave the goal's unheld ones; ``dist`` is the fewest hops, so it
-    drops by at most 1 per step). Each lower part stays below ``scale``, so
-    ``h(s) <= w(s, t) + h(t)`` whatever p is; the price only ever makes a step dearer.
+    Why the heuristic stays admissible and consistent with moves priced (so A*'s first goal
+    state is optimal). By skills it is ``(|goal's skills not held| + left(role)) * scale +
+    dist(role)``, ``left`` the least price of any route from the role to the goal. Admissible:
+    every route still has to learn the goal's unheld skills and pay at least ``left``.
+    Consistent: a step s -> t between roles u -> v, of price p >= 0, whose role adds the set D
+    to the skills held, raises the cost by ``(|D| + p) * scale + step`` (step >= 1); the
+    heuristic falls by at most ``(|D| + p) * scale + 1``, because only skills of D can leave
+    the goal's unheld ones, ``left(u) <= p + left(v)`` (a shortest-path distance), and
+    ``dist``, the fewest hops, drops by at most 1 per step. Each lower part stays below
+    ``scale``, so ``h(s) <= w(s, t) + h(t)``.
     """
 
     def __init__(self, ladder: Ladder, query: Query, dist: list[float], *, root=(),
@@ -78,6 +81,8 @@ class StateGraph(nx.DiGraph):
         self.target_mask = ladder.mask[query.target]
         self.target_years = ladder.years[query.target]
         self.blocked = set(query.avoid) | set(self.root[:-1])
+        #: by skills, the least price still to pay from each role to the target
+        self.price_left = price_to_target(ladder, query) if query.by == "skills" else {}
         self.cyclic = ladder.cyclic
         self.scale = ladder.cost_scale
         # in the units of primary(): the skills count includes those held at the start
@@ -133,8 +138,8 @@ class StateGraph(nx.DiGraph):
         if state is GOAL:
             return 0
         node, held, steps, years = state[:4]
-        return self._pack((self.target_mask & ~held).bit_count(), self.dist[node],
-                          max(self.target_years - years, 0))
+        return self._pack((self.target_mask & ~held).bit_count() + self.price_left.get(node, 0),
+                          self.dist[node], max(self.target_years - years, 0))
 
     def _pack(self, skills: int, steps, years: int) -> int:
         scale, by = self.scale, self.query.by
@@ -198,6 +203,22 @@ class StateGraph(nx.DiGraph):
         keep.append(new)
         existing[:] = keep
         return False
+
+
+def price_to_target(ladder: Ladder, query: Query) -> dict[int, int]:
+    """The least price in skill-equivalents from each role to the target, avoided roles
+    hidden (networkx's Dijkstra on the reversed ladder; empty when no move has a price).
+    Kept on the ladder per target: the k best paths ask again for each spur."""
+    if not ladder.price:
+        return {}
+    key = (query.target, query.avoid)
+    cache = ladder.__dict__.setdefault("_price_left", {})
+    if key not in cache:
+        cache.clear()  # one question at a time: a ladder serves many targets
+        backwards = ladder.without(query.avoid).reverse(copy=False)
+        cache[key] = nx.single_source_dijkstra_path_length(
+            backwards, query.target, weight=lambda v, u, d: ladder.move_price(u, v))
+    return cache[key]
 
 
 def best_path(

@@ -204,6 +204,7 @@ class PathResult:
             "steps": best["steps"],
             "total_new_skills": best["total_new_skills"],
             "total_steps": best["total_steps"],
+            "total_move_price": best["total_move_price"],
             "years": best["years"],
             "skills_held_at_start": best["skills_held_at_start"],
             "skills_from_role": best["skills_from_role"],

@@ -381,3 +381,20 @@ def test_a_move_has_a_price_in_skills():
     text = render.render(paths.shortest_paths(graph, "urn:a", "urn:c"), "table")
     assert "1. A -> C [lateral move to, priced 10]" in text
     assert "0 new skills and 1 move priced 10 skill-equivalents (ranked together) in 1 step" in text
+
+
+def test_the_ladder_graph_is_networkx_own():
+    # kg.paths.problem.Ladder.graph fills networkx's adjacency dicts at once: it must be the
+    # graph add_edges_from makes, and behave as one (a view, a copy, an edge added)
+    import networkx as nx
+
+    ladder = ps.Ladder(succ=[[1, 2], [3], [3], [], []], mask=[0] * 5)
+    plain = nx.DiGraph()
+    plain.add_nodes_from(range(5))
+    plain.add_edges_from([(0, 1), (0, 2), (1, 3), (2, 3)])
+    assert nx.utils.graphs_equal(ladder.graph, plain)
+    assert sorted(ladder.graph.predecessors(3)) == [1, 2] and 4 in ladder.graph
+    assert nx.utils.graphs_equal(ladder.without({2}), nx.restricted_view(plain, {2}, ()))
+    copy = ladder.graph.copy()
+    copy.add_edge(3, 4)
+    assert nx.has_path(copy, 0, 4) and not nx.has_path(ladder.graph, 0, 4)

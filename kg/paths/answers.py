@@ -23,8 +23,8 @@ from kg.errors import PathError, UnknownEntity
 from kg.paths import questions as pq
 from kg.paths import search as ps
 from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these answers use)
-    AIL, Index, add_moves, build_projection, forget, index_of, project, skill_equivalents, skill_label,
-    skill_order,
+    AIL, Index, add_moves, build_projection, forget, index_of, positions, project,
+    skill_equivalents, skill_label, skill_order,
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
@@ -340,11 +340,11 @@ def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) ->
     iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
     graph = project(g, lateral)
     mask = _have_mask(graph, have)
-    index = index_of(graph)
+    place = positions(graph)
     options = sorted((replace(role_gap(graph, iri, n, mask),
                               move=graph.edges[iri, n].get("move") or "")
                       for n in graph.successors(iri)),
-                     key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
+                     key=lambda gp: (len(gp.new_skills), place[gp.to.iri]))
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 
 

@@ -372,6 +372,18 @@ class _Masks(Sequence):
         return len(self._order)
 
 
+def positions(graph) -> dict[str, int]:
+    """Each role's place in the ladder order (the index's numbers), without building the
+    index: ``next`` only sorts by it (the index walks every edge: 0.17 s on O*NET+ESCO)."""
+    if "_index" in graph.graph:
+        return graph.graph["_index"].index
+    saved = getattr(graph, "saved_order", None)
+    if saved is not None:
+        names = list(graph)
+        return {names[n]: i for i, n in enumerate(saved)}
+    return {iri: i for i, iri in enumerate(role_graph.ladder_order(graph))}
+
+
 def index_of(graph) -> Index:
     if "_index" not in graph.graph:
         graph.graph["_index"] = Index(graph)

@@ -33,8 +33,9 @@ HAVE = click.option(
 @click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
 @click.option("--lateral", is_flag=True,
-              help="Also use lateral moves and career changes (ail:canMoveTo); ranked by "
-                   "steps, each counts its ail:moveCost.")
+              help="Also use lateral moves and career changes (ail:canMoveTo): each costs "
+                   "its price in skill-equivalents (by skills) or its ail:moveCost steps "
+                   "(by steps); see the cost model below.")
 @PATH_FORMAT
 @click.option("--verbose", "-v", is_flag=True,
               help="List every responsibility a step gains (a table otherwise counts them per "

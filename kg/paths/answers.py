@@ -52,8 +52,10 @@ def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable
     """The best path from ``source`` to ``target`` on a loaded graph; names are resolved.
 
     Roles and skills may be given as labels, alternative labels, CURIEs or IRIs. With
-    ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too; ranked
-    by steps, each counts its kind's ``ail:moveCost`` (a step up counts 1).
+    ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too: ranked
+    by skills, each also costs :data:`kg.paths.problem.SKILLS_PER_MOVE_STEP` skill-equivalents
+    per step of its kind's ``ail:moveCost``; ranked by steps, it counts those steps (a step
+    up counts 1 and has no price).
     """
     source, target = resolve_role(g, source), resolve_role(g, target)  # a typo answers first
     have = [resolve_skill(g, s) for s in have]

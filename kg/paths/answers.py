@@ -37,12 +37,12 @@ resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
-#: Above this many roles between FROM and TO the exact search is not tried at all: on such
-#: ladders the labels (incomparable skill sets) outgrow any budget, so the fallback answers
-#: at once, and says so.
+#: Above this many roles between FROM and TO the exact search does not run unbounded: on
+#: such ladders the labels (incomparable skill sets) can outgrow any budget.
 EXACT_ROLE_LIMIT = 300
-#: Above that limit the exact search runs only when a lower bound proves the fallback's
-#: primary measure (kg.paths.bounds), with labels above it pruned and at most this many labels.
+#: Above that limit the exact search runs with labels above the fallback's primary measure
+#: pruned and at most this many labels (see _proven); past them the fallback answers, and
+#: says so.
 PROOF_LABELS = 500
 
 

@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_career.py                       # the guide alone
     .venv/bin/python bench/bench_career.py --workspace WS --preset onet   # an O*NET workspace
     .venv/bin/python bench/bench_career.py --workspace WS --preset esco
+    .venv/bin/python bench/bench_career.py --workspace WS --preset aligned  # O*NET + ESCO
 
 Each command runs ``--runs`` times as a fresh process (``python -m kg.cli``-equivalent:
 the installed ``aikg``), compiled modules kept as on a user's machine (this VM's shell sets
@@ -43,11 +44,24 @@ ESCO = [("path --lateral", 1.0, ["path", "data scientist", "data analyst", "--la
         ("search", 0.5, ["search", "machine learning"]),
         ("describe", 1.0, ["describe", "data scientist"])]
 
+#: O*NET 29.2, ESCO 1.2.0 and the guide in one workspace, aligned (``aikg add onet.ttl esco.ttl``)
+ALIGNED = [("path --lateral", 1.0, ["path", "Software Developers", "Head of AI Engineering",
+                                    "--lateral"]),
+           ("path --lateral", 1.0, ["path", "Database Architects", "Head of AI Engineering",
+                                    "--lateral"]),
+           ("path --lateral", 1.0, ["path", "data scientist", "Head of AI Engineering",
+                                    "--lateral"]),
+           ("next --lateral", 0.5, ["next", "Data Scientists", "--lateral"]),
+           ("gap", 0.5, ["gap", "Data Scientists", "Head of AI Engineering"]),
+           ("ready", 1.0, ["ready", "--have", "Python", "--have", "Kubernetes", "--limit", "10"]),
+           ("ready", 1.0, ["ready", "--role", "Computer and Information Systems Managers"])]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, help="a workspace holding the imports")
-    parser.add_argument("--preset", choices=["guide", "onet", "esco"], default="guide")
+    parser.add_argument("--preset", choices=["guide", "onet", "esco", "aligned"],
+                        default="guide")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     aikg = shutil.which("aikg", path=str(Path(sys.executable).parent)) or "aikg"
@@ -55,7 +69,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as empty:
         # the guide alone: a workspace folder with nothing added
         env["AIKG_WORKSPACE"] = str(args.workspace or Path(empty) / "ws")
-        commands = {"guide": GUIDE, "onet": ONET, "esco": ESCO}[args.preset]
+        commands = {"guide": GUIDE, "onet": ONET, "esco": ESCO, "aligned": ALIGNED}[args.preset]
         print(f"# {os.cpu_count()} CPUs; {args.preset}; workspace {env['AIKG_WORKSPACE']}; "
               f"{args.runs} cold runs after one warm-up")
         print("| command | min | median | CPU (median) | goal |")

@@ -278,12 +278,13 @@ def test_ready_counts_the_current_roles_skills_as_held():
     assert [r.share for r in with_python.roles] == [r.share for r in ready.roles]
 
 
-def _wide_ladder(deep: bool):
+def _wide_ladder(deep: bool, own: int = 1):
     """FROM -> one of 350 middle roles -> ... -> TO: more roles between than EXACT_ROLE_LIMIT.
 
     Middle role 0 asks only for skills TO asks for, the others one skill of their own each.
     With ``deep`` the middle roles lead to TO through two more roles, so the skill a middle
     role adds lies beyond what the lower bound looks at (kg.paths.bounds.SUFFIX_ROLES).
+    With ``own`` 2, each middle role but the first adds two skills of its own.
     """
     middle = [f"urn:m{i:03d}" for i in range(350)]
     after = ["urn:y", "urn:z"] if deep else []
@@ -294,11 +295,11 @@ def _wide_ladder(deep: bool):
     progression.append({"role": "urn:to", "roleLabel": "TO"})
     skills = [{"role": "urn:to", "skill": f"urn:t{k}", "essential": True} for k in range(3)]
     skills.append({"role": middle[0], "skill": "urn:t0", "essential": True})
-    skills += [{"role": m, "skill": f"urn:own{i}", "essential": True}
-               for i, m in enumerate(middle) if i]
+    skills += [{"role": m, "skill": f"urn:own{i}-{k}", "essential": True}
+               for i, m in enumerate(middle) if i for k in range(own)]
     if deep:
         skills = [s for s in skills if s["role"] != middle[0]]  # every middle role adds one
-        skills.append({"role": middle[0], "skill": "urn:own0", "essential": True})
+        skills.append({"role": middle[0], "skill": "urn:own0-0", "essential": True})
     return paths.build_projection(progression, skills)
 
 
@@ -316,16 +317,28 @@ def test_wide_cone_answer_proven_by_the_lower_bound(by, monkeypatch):
     assert paths.shortest_paths(graph, "urn:from", "urn:to", by=by).to_dict() == result.to_dict()
 
 
-def test_wide_cone_answer_not_proven_keeps_the_fallback_report():
+def test_wide_cone_answer_not_proven_keeps_the_fallback_report(monkeypatch):
+    # past its budget the pruned exact search leaves the fallback's answer, with the best
+    # lower bound known (A*'s, or kg.paths.bounds'), and says so
+    monkeypatch.setattr(paths, "PROOF_LABELS", 5)
     graph = _wide_ladder(deep=True)
     result = paths.shortest_paths(graph, "urn:from", "urn:to")
     assert not result.exact
-    assert result.bound.roles_between == 354 and result.bound.labels == 0
+    assert result.bound.roles_between == 354 and result.bound.labels == 6
     assert (result.bound.lower_bound, result.bound.found) == (3, 4)
     assert result.notes == [
-        "Not proven optimal: 354 roles lie between the two, more than the exact search's "
-        "limit of 300; this path comes from Dijkstra on per-step gaps and is at most 1 "
-        "skills worse than the best."]
+        "Not proven optimal: the exact search stopped after 6 labels; this path comes from "
+        "Dijkstra on per-step gaps and is at most 1 skills worse than the best."]
+
+
+def test_wide_cone_answer_proven_by_the_pruned_search():
+    # kg.paths.bounds misses the skills the middle roles add (3, beyond its suffix), but the
+    # exact search, with every state above the fallback's 4 pruned, meets only the first
+    # middle role: exact, well within its budget (before, the answer stayed unproven)
+    result = paths.shortest_paths(_wide_ladder(deep=True, own=2), "urn:from", "urn:to")
+    assert result.exact and result.bound is None and result.notes == []
+    assert [r.iri for r in result.best.roles][:2] == ["urn:from", "urn:m000"]
+    assert result.best.total_new_skills == 4
 
 
 def test_a_tool_neither_hot_nor_in_demand_is_no_requirement():
@@ -340,3 +353,62 @@ def test_a_tool_neither_hot_nor_in_demand_is_no_requirement():
     graph = paths.build_projection(rows, skills)
     assert [s.iri for s in graph.nodes["urn:b"]["skills"]] == ["urn:k8s", "urn:ml"]
     assert paths.shortest_paths(graph, "urn:a", "urn:b").best.total_new_skills == 2
+
+
+def test_a_move_has_a_price_in_skills():
+    # A -> B -> D are steps up (B adds 2 skills); A -> C -> D a lateral move and a career
+    # change through C, which adds none. Free moves would take C (1 new skill); priced at
+    # SKILLS_PER_MOVE_STEP per step of ail:moveCost they cost 1 + 3 x 10, so B's 3 win.
+    from kg.paths import render
+
+    rows = [{"role": "urn:a", "roleLabel": "A", "next": "urn:b"},
+            {"role": "urn:b", "roleLabel": "B", "next": "urn:d"},
+            {"role": "urn:c", "roleLabel": "C"}, {"role": "urn:d", "roleLabel": "D"}]
+    skills = [{"role": "urn:b", "skill": f"urn:b{k}", "essential": True} for k in range(2)]
+    skills.append({"role": "urn:d", "skill": "urn:d0", "essential": True})
+    moves = [{"role": "urn:a", "next": "urn:c", "kind": "lateral move to", "cost": 1},
+             {"role": "urn:c", "next": "urn:d", "kind": "career change to", "cost": 2}]
+    graph = paths.build_projection(rows, skills, moves=moves)
+    best = paths.shortest_paths(graph, "urn:a", "urn:d").best
+    assert [r.label for r in best.roles] == ["A", "B", "D"] and best.total_price == 0
+    two = paths.shortest_paths(graph, "urn:a", "urn:d", alternatives=2)
+    moved = two.alternatives[0]
+    assert [r.label for r in moved.roles] == ["A", "C", "D"]
+    assert [s.price for s in moved.steps] == [ps.SKILLS_PER_MOVE_STEP, 2 * ps.SKILLS_PER_MOVE_STEP]
+    assert moved.to_dict()["total_move_price"] == 3 * ps.SKILLS_PER_MOVE_STEP
+    answer = paths.shortest_paths(graph, "urn:a", "urn:c").to_dict()
+    assert answer["steps"][0]["move_price"] == answer["total_move_price"] == ps.SKILLS_PER_MOVE_STEP
+    text = render.render(paths.shortest_paths(graph, "urn:a", "urn:c"), "table")
+    assert "1. A -> C [lateral move to, priced 10]" in text
+    assert "0 new skills and 1 move priced 10 skill-equivalents (ranked together) in 1 step" in text
+
+
+def test_the_ladder_graph_is_networkx_own():
+    # kg.paths.problem.Ladder.graph fills networkx's adjacency dicts at once: it must be the
+    # graph add_edges_from makes, and behave as one (a view, a copy, an edge added)
+    import networkx as nx
+
+    ladder = ps.Ladder(succ=[[1, 2], [3], [3], [], []], mask=[0] * 5)
+    plain = nx.DiGraph()
+    plain.add_nodes_from(range(5))
+    plain.add_edges_from([(0, 1), (0, 2), (1, 3), (2, 3)])
+    assert nx.utils.graphs_equal(ladder.graph, plain)
+    assert sorted(ladder.graph.predecessors(3)) == [1, 2] and 4 in ladder.graph
+    assert nx.utils.graphs_equal(ladder.without({2}), nx.restricted_view(plain, {2}, ()))
+    copy = ladder.graph.copy()
+    copy.add_edge(3, 4)
+    assert nx.has_path(copy, 0, 4) and not nx.has_path(ladder.graph, 0, 4)
+
+
+def test_positions_are_the_index_numbers():
+    # next sorts by the ladder order without building the index: the same numbers, on a
+    # ladder read back from its kept bytes and on one built from rows
+    from kg.paths import ladder as role_graph
+
+    graph = paths.project(ladder_graph())
+    kept = role_graph.from_data(role_graph.load(role_graph.dump(role_graph.to_data(graph))))
+    assert kept.saved_order is not None
+    for g in (graph, kept):
+        g.graph.pop("_index", None)
+        expected = dict(paths.Index(g).index)
+        assert paths.positions(g) == expected

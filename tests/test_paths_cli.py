@@ -348,3 +348,13 @@ def test_ready_lists_the_first_three_missing_essential_skills_of_each_role(run):
         more = f" (+{len(essential) - 3} more)" if len(essential) > 3 else ""
         expected = f"{len(essential)}: " + ", ".join(essential[:3]) + more if essential else "-"
         assert line.split(" | ")[-1].rstrip(" |") == expected, role["role"]["label"]
+
+
+def test_path_help_states_the_price_of_a_move(run):
+    # the cost model's second sentence gives the number the search uses (kg.paths.problem)
+    from kg.paths import search as ps
+
+    help_text = " ".join(ok(run("path", "--help")).split())
+    assert (f"a lateral move or career change also costs {ps.SKILLS_PER_MOVE_STEP} "
+            "skill-equivalents per step of its ail:moveCost") in help_text
+

@@ -30,7 +30,9 @@ def questions(draw, cyclic: bool = False):
     avoid = frozenset(draw(st.lists(st.sampled_from(rest), max_size=2, unique=True))) if rest else frozenset()
     query = ps.Query(source=source, target=target, have=draw(st.integers(0, 2 ** 10 - 1)),
                      by=draw(st.sampled_from(ps.MODES)), via=via, avoid=avoid)
-    return ps.Ladder(succ=succ, mask=masks, years=years), query
+    # some edges are moves with a price in skill-equivalents (ranked with the skills)
+    price = {e: draw(st.integers(1, 6)) for e in sorted(edges) if draw(st.booleans())}
+    return ps.Ladder(succ=succ, mask=masks, years=years, price=price), query
 
 
 def brute_force(ladder: ps.Ladder, query: ps.Query) -> list[ps.Found]:
@@ -106,7 +108,9 @@ def test_more_skills_held_never_raise_the_cost(question, extra):
     before, after = ps.best_path(ladder, query), ps.best_path(ladder, richer)
     assert (before is None) == (after is None)
     if before is not None:
-        assert after.new_skills <= before.new_skills
+        # the cost ranked (new skills plus the moves' price), not the new skills alone: with
+        # more held, a dearer move may pay off through a role that now adds fewer skills
+        assert ps.primary(after, "skills") <= ps.primary(before, "skills")
 
 
 @SETTINGS
@@ -153,7 +157,8 @@ def costed_questions(draw):
     ladder, query = draw(st.booleans().flatmap(lambda cyclic: questions(cyclic=cyclic)))
     edges = [(u, v) for u, vs in enumerate(ladder.succ) for v in vs]
     cost = {e: draw(st.integers(1, 3)) for e in edges if draw(st.booleans())}
-    return ps.Ladder(succ=ladder.succ, mask=ladder.mask, years=ladder.years, cost=cost), query
+    return ps.Ladder(succ=ladder.succ, mask=ladder.mask, years=ladder.years, cost=cost,
+                     price=ladder.price), query
 
 
 @SETTINGS
@@ -180,3 +185,50 @@ def test_a_ceiling_changes_no_answer(question):
     if found is not None:
         ceiling = ps.primary(found, query.by)
         assert ps.best_path(ladder, query, ceiling=ceiling) == ps.best_path(ladder, query)
+
+
+@st.composite
+def priced_questions(draw):
+    """A ladder from role 0 to role n-1 with several routes, every edge priced (0 for a step
+    up): :func:`questions` draws source and target at random, so few of its questions have
+    two routes to choose between (1 in 300), and an unpriced search passed them all."""
+    n = draw(st.integers(3, 7))
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    edges = sorted(set(draw(st.lists(st.sampled_from(pairs), min_size=n, max_size=14)))
+                   | {(0, 1), (n - 2, n - 1)})
+    succ = [[b for a, b in edges if a == u] for u in range(n)]
+    masks = draw(st.lists(st.integers(0, 2 ** 10 - 1), min_size=n, max_size=n))
+    price = {e: draw(st.integers(0, 6)) for e in edges}
+    cost = {e: draw(st.integers(1, 3)) for e in edges if draw(st.booleans())}
+    ladder = ps.Ladder(succ=succ, mask=masks, cost=cost, price=price)
+    return ladder, ps.Query(source=0, target=n - 1, have=draw(st.integers(0, 2 ** 10 - 1)))
+
+
+@SETTINGS
+@given(priced_questions())
+def test_moves_are_priced_with_the_skills(question):
+    # ranked by skills, a route through priced moves pays for them: the exact search, the
+    # fallback's bound and the proof of kg.paths.bounds all count the price
+    from kg.paths import bounds as path_bounds
+
+    ladder, query = question
+    best, every = ps.best_path(ladder, query), brute_force(ladder, query)
+    assert (best is None) == (not every)
+    if every:
+        assert measures(best) == measures(every[0])
+        assert best.key[0] == best.new_skills + best.price
+        dist = ps.distances_to(ladder, query.target, query.avoid)
+        found = ps.gap_dijkstra(ladder, query)
+        optimum = ps.primary(every[0], "skills")
+        assert path_bounds.primary_bound(ladder, query, dist) <= optimum <= ps.primary(found, "skills")
+
+
+def test_a_priced_move_is_not_free():
+    # 0 -> 1 -> 3 are steps up (role 1 adds 3 skills); 0 -> 2 -> 3 are moves priced 4 each
+    # through a role that adds none: 4 new skills beat 1 new skill and 8 of price
+    ladder = ps.Ladder(succ=[[1, 2], [3], [3], []], mask=[0b1, 0b1110, 0b1, 0b10000],
+                       price={(0, 2): 4, (2, 3): 4})
+    query = ps.Query(source=0, target=3)
+    for found in (ps.best_path(ladder, query), ps.gap_dijkstra(ladder, query)):
+        assert (found.path, found.new_skills, found.price) == ((0, 1, 3), 4, 0)
+    assert ps.k_best(ladder, query, 2)[1].path == (0, 2, 3)

@@ -33,8 +33,9 @@ HAVE = click.option(
 @click.option("--alternatives", "-k", default=1, show_default=True, metavar="K",
               type=click.IntRange(min=1), help="Show the K best distinct paths.")
 @click.option("--lateral", is_flag=True,
-              help="Also use lateral moves and career changes (ail:canMoveTo); ranked by "
-                   "steps, each counts its ail:moveCost.")
+              help="Also use lateral moves and career changes (ail:canMoveTo): each costs "
+                   "its price in skill-equivalents (by skills) or its ail:moveCost steps "
+                   "(by steps); see the cost model below.")
 @PATH_FORMAT
 @click.option("--verbose", "-v", is_flag=True,
               help="List every responsibility a step gains (a table otherwise counts them per "
@@ -53,8 +54,9 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     Cost model: a step costs the skills the role entered requires that you do not hold yet,
     each counted once along the path under whatever name (skos:exactMatch and closeMatch
     names are one skill), a named tool (O*NET technology example) only when hot or in demand.
-    A step up counts 1 step, a lateral move or career change its ail:moveCost (a move by
-    skill overlap, derived for occupations with no listed move, 2); roles with no skill data
+    A step up the ladder costs nothing more; a lateral move or career change also costs 10
+    skill-equivalents per step of its ail:moveCost (lateral move 1, career change and move
+    by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
     are named, not costed as nothing to learn.
     """
     from kg.paths import render as path_render

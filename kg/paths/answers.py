@@ -23,8 +23,8 @@ from kg.errors import PathError, UnknownEntity
 from kg.paths import questions as pq
 from kg.paths import search as ps
 from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these answers use)
-    AIL, Index, add_moves, build_projection, forget, index_of, project, skill_equivalents, skill_label,
-    skill_order,
+    AIL, Index, add_moves, build_projection, forget, index_of, positions, project,
+    skill_equivalents, skill_label, skill_order,
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
@@ -37,12 +37,12 @@ resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
 MODES = ps.MODES
 #: Labels the exact search may create per search before it falls back (see path_search).
 DEFAULT_MAX_LABELS = 20_000
-#: Above this many roles between FROM and TO the exact search is not tried at all: on such
-#: ladders the labels (incomparable skill sets) outgrow any budget, so the fallback answers
-#: at once, and says so.
+#: Above this many roles between FROM and TO the exact search does not run unbounded: on
+#: such ladders the labels (incomparable skill sets) can outgrow any budget.
 EXACT_ROLE_LIMIT = 300
-#: Above that limit the exact search runs only when a lower bound proves the fallback's
-#: primary measure (kg.paths.bounds), with labels above it pruned and at most this many labels.
+#: Above that limit the exact search runs with labels above the fallback's primary measure
+#: pruned and at most this many labels (see _proven); past them the fallback answers, and
+#: says so.
 PROOF_LABELS = 500
 
 
@@ -52,8 +52,10 @@ def find_path(g, source: str, target: str, *, by: str = "skills", have: Iterable
     """The best path from ``source`` to ``target`` on a loaded graph; names are resolved.
 
     Roles and skills may be given as labels, alternative labels, CURIEs or IRIs. With
-    ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too; ranked
-    by steps, each counts its kind's ``ail:moveCost`` (a step up counts 1).
+    ``lateral``, lateral moves and career changes (``ail:canMoveTo``) are steps too: ranked
+    by skills, each also costs :data:`kg.paths.problem.SKILLS_PER_MOVE_STEP` skill-equivalents
+    per step of its kind's ``ail:moveCost``; ranked by steps, it counts those steps (a step
+    up counts 1 and has no price).
     """
     source, target = resolve_role(g, source), resolve_role(g, target)  # a typo answers first
     have = [resolve_skill(g, s) for s in have]
@@ -140,9 +142,10 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
                f"search's limit of {EXACT_ROLE_LIMIT}")
+        unit = "skill-equivalents" if by == "skills" and ladder.price else by
         notes.append(
             f"Not proven optimal: {why}; this path comes from Dijkstra on per-step gaps and "
-            f"is at most {bound.found - bound.lower_bound} {by} worse than the best.")
+            f"is at most {bound.found - bound.lower_bound} {unit} worse than the best.")
     if not alternatives_exact and exact:
         notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
                      "outgrew its label budget): they are valid but not proven the next best.")
@@ -159,12 +162,15 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
 
 
 def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
-    """The exact answer on a wide cone, or :class:`ps.BudgetExceeded` (0 labels) as before.
+    """The exact answer on a wide cone, or :class:`ps.BudgetExceeded` carrying the fallback.
 
-    The fallback's path gives a ceiling; :func:`kg.paths.bounds.primary_bound` a floor. Only
-    when they meet is the primary measure proven, and the exact search then settles the
-    ties with labels above the ceiling pruned. Otherwise the answer is the fallback's,
-    reported as it always was (the search is not tried, so it costs nothing).
+    The fallback's path gives a ceiling, and the exact search runs with labels above it
+    pruned and at most ``max_labels`` of them: A*'s heuristic (the goal's skills, and by
+    skills the least price of moves still to pay) cuts most wide cones down to a few dozen
+    labels (Software Developers to Head of AI Engineering, 912 roles between: 26). Past the
+    budget the answer is the fallback's, with the better of A*'s and
+    :func:`kg.paths.bounds.primary_bound`'s lower bounds; when that bound meets the ceiling,
+    the fallback's primary measure is proven all the same.
     """
     from kg.paths import bounds as path_bounds
 
@@ -172,19 +178,18 @@ def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
     if fallback is None:
         return None
     ceiling = ps.primary(fallback, query.by)
-    if path_bounds.primary_bound(ladder, query, dist) < ceiling:
-        raise _Unproven(fallback)
     try:
         return ps.best_path(ladder, query, dist=dist, max_labels=max_labels, ceiling=ceiling)
-    except ps.BudgetExceeded:
-        raise _Unproven(fallback) from None
+    except ps.BudgetExceeded as error:
+        lower = max(error.lower_bound, path_bounds.primary_bound(ladder, query, dist))
+        raise _Unproven(fallback, lower, error.labels) from None
 
 
 class _Unproven(ps.BudgetExceeded):
-    """The fallback's answer on a wide cone, reported as "too many roles between"."""
+    """The fallback's answer on a wide cone, when the pruned exact search outgrew its budget."""
 
-    def __init__(self, fallback: ps.Found):
-        super().__init__(0, 0)
+    def __init__(self, fallback: ps.Found, lower_bound: int, labels: int):
+        super().__init__(lower_bound, labels)
         self.fallback = fallback
 
 
@@ -236,6 +241,7 @@ def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
             new_skills=new, responsibilities=gained, qualifications=info["qualifications"],
             experience=info["experience"], minimum_years=info["years"], running_total=total,
             move=index.move.get((found.path[i], found.path[i + 1]), ""),
+            price=index.ladder.move_price(found.path[i], found.path[i + 1]),
         ))
     known = [d["years"] for d in data[1:] if d["years"] is not None]
     return Path(
@@ -336,11 +342,11 @@ def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) ->
     iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
     graph = project(g, lateral)
     mask = _have_mask(graph, have)
-    index = index_of(graph)
+    place = positions(graph)
     options = sorted((replace(role_gap(graph, iri, n, mask),
                               move=graph.edges[iri, n].get("move") or "")
                       for n in graph.successors(iri)),
-                     key=lambda gp: (len(gp.new_skills), index.index[gp.to.iri]))
+                     key=lambda gp: (len(gp.new_skills), place[gp.to.iri]))
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 
 

@@ -13,7 +13,12 @@ The bounds (all sound for every simple path, hence for the optimum):
 - ``skills``: every path ends with a suffix of at most :data:`SUFFIX_ROLES` roles entering
   TO (or starting at FROM), and learns at least the skills of that suffix beyond those held
   at the start; the bound is the least such count over all suffixes inside the cone. With one
-  role this is "the goal's skills plus those of the role it is entered from".
+  role this is "the goal's skills plus those of the role it is entered from". Moves have a
+  price in skill-equivalents, ranked with the skills: a path through a suffix also pays the
+  suffix's own prices and at least the cheapest price from FROM to the suffix's first role
+  (networkx's Dijkstra over the cone), and that sum only grows as the suffix grows backwards
+  (the cheapest price to a role is at most that to the role before it plus the step's), so
+  the pruning below stays sound.
 - ``steps``: the least sum of step costs to TO (networkx's Dijkstra over the cone).
 - ``years``: the least "most years asked for by a role entered" over paths to TO (the same
   search with ``max`` in place of ``+``).
@@ -39,23 +44,34 @@ def skills_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:
     """New skills every path from the source to the target learns at least (see above)."""
     start, mask, pred = query.start_mask(ladder), ladder.mask, ladder.pred
     source, target = query.source, query.target
+    cheapest = price_to(ladder, query, inside)
     best = INF
 
-    def walk(role: int, learnt: int, suffix: tuple[int, ...]) -> None:
+    def walk(role: int, learnt: int, suffix: tuple[int, ...], paid: int) -> None:
         nonlocal best
-        count = (learnt & ~start).bit_count()
+        count = (learnt & ~start).bit_count() + paid + cheapest.get(role, 0)
         if count >= best:
-            return  # learning only grows along the suffix: this branch cannot go lower
+            return  # learning and paying only grow along the suffix: no lower count here
         if role == source or len(suffix) > SUFFIX_ROLES:
             best = count
             return
         for before in pred[role]:
             if inside[before] and before not in suffix:
                 walk(before, learnt | (mask[before] if before != source else 0),
-                     suffix + (before,))
+                     suffix + (before,), paid + ladder.move_price(before, role))
 
-    walk(target, mask[target], (target,))
+    walk(target, mask[target], (target,), 0)
     return 0 if best == INF else int(best)
+
+
+def price_to(ladder: Ladder, query: Query, inside: bytearray) -> dict[int, int]:
+    """The cheapest price in skill-equivalents from the source to each role of the cone
+    (networkx's Dijkstra; empty when no move has a price)."""
+    if not ladder.price:
+        return {}
+    cone_graph = ladder.graph.subgraph(n for n, i in enumerate(inside) if i)
+    return nx.single_source_dijkstra_path_length(
+        cone_graph, query.source, weight=lambda u, v, d: ladder.move_price(u, v))
 
 
 def steps_bound(ladder: Ladder, query: Query, inside: bytearray) -> int:

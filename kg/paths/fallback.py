@@ -20,16 +20,19 @@ from kg.paths.problem import INF, Found, Ladder, Query, distances_to, evaluate
 
 def step_weight(ladder: Ladder, query: Query) -> Callable[[int, int], int]:
     """The weight of a step ``u -> v`` as one int, compared in the ranked order: the new
-    skills ``v`` asks beyond ``u`` and the start, the step's cost, the rise in years (each
+    skills ``v`` asks beyond ``u`` and the start (by skills, plus the step's price in
+    skill-equivalents, which is exact and additive), the step's cost, the rise in years (each
     lower part stays below ``ladder.cost_scale``)."""
     start, mask, years, by = query.start_mask(ladder), ladder.mask, ladder.years, query.by
     scale = ladder.cost_scale
     gap_unit = scale if by != "steps" else 1
     step_unit = scale if by == "steps" else 1
     year_unit = scale * scale if by == "years" else 0
+    priced = by == "skills" and bool(ladder.price)
 
     def weight(u: int, v: int) -> int:
-        cost = ((mask[v] & ~(mask[u] | start)).bit_count() * gap_unit
+        cost = (((mask[v] & ~(mask[u] | start)).bit_count()
+                 + (ladder.move_price(u, v) if priced else 0)) * gap_unit
                 + step_unit * ladder.step_cost(u, v))
         if year_unit and years[v] > years[u]:
             cost += (years[v] - years[u]) * year_unit

@@ -17,6 +17,21 @@ MODES = ("skills", "steps", "years")
 INF = float("inf")
 
 
+#: The price of a move, the cost model's second sentence: ranked by skills, a lateral move or
+#: a career change (any ail:canMoveTo, not a step up the ladder) costs this many
+#: skill-equivalents for each step it counts for (its kind's ail:moveCost: a lateral move 1,
+#: a career change or a move by skill overlap 2), on top of the skills it adds. Without a
+#: price a route could cross any number of occupations for nothing, as long as each added
+#: few skills. The figure is the median number of new skills an O*NET related-occupation
+#: move asks for (docs/career-paths.md says how it was measured).
+SKILLS_PER_MOVE_STEP = 10
+
+
+def move_price(move_cost: int) -> int:
+    """The skill-equivalents a move of ``move_cost`` steps costs (see above)."""
+    return SKILLS_PER_MOVE_STEP * move_cost
+
+
 class BudgetExceeded(Exception):
     """The exact search created more labels than allowed.
 
@@ -40,11 +55,17 @@ class Ladder:
     years: list[int] = field(default_factory=list)
     #: steps an edge counts for when it is not 1 (lateral moves and career changes)
     cost: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: skill-equivalents an edge costs on top of the skills it adds, when not 0 (a move to
+    #: another occupation has a price; a step up the ladder has none)
+    price: dict[tuple[int, int], int] = field(default_factory=dict)
     #: the most skills any role requires (counted from ``mask`` when not given)
     widest: int | None = None
 
     def step_cost(self, u: int, v: int) -> int:
         return self.cost.get((u, v), 1) if self.cost else 1
+
+    def move_price(self, u: int, v: int) -> int:
+        return self.price.get((u, v), 0) if self.price else 0
 
     def __post_init__(self):
         if not self.years:
@@ -61,9 +82,19 @@ class Ladder:
     def graph(self) -> nx.DiGraph:
         """The progression graph over the role numbers (made when first asked for)."""
         if self._graph is None:
-            graph = nx.DiGraph()
-            graph.add_nodes_from(range(len(self.succ)))
-            graph.add_edges_from((u, v) for u, targets in enumerate(self.succ) for v in targets)
+            # the adjacency dicts filled at once, as networkx's own readers do: add_edges_from
+            # checks and updates every edge one by one (O*NET and ESCO, 30,664 edges: 0.15 s
+            # against 0.07 s on the 2-core machine, on every path); the same graph
+            # (tests/test_paths.py compares it with networkx's build)
+            graph, n = nx.DiGraph(), len(self.succ)
+            succ = {u: {v: {} for v in targets} for u, targets in enumerate(self.succ)}
+            pred: dict[int, dict] = {v: {} for v in range(n)}
+            for u, after in succ.items():
+                for v, data in after.items():
+                    pred[v][u] = data
+            graph._node.update((u, {}) for u in range(n))
+            graph._succ.update(succ)
+            graph._pred.update(pred)
             self._graph = graph
         return self._graph
 
@@ -107,13 +138,15 @@ class Query:
 
 @dataclass(frozen=True)
 class Found:
-    """A path with its exact measures: new skills, steps, most years any entered role asks."""
+    """A path with its exact measures: new skills, steps, most years any entered role asks,
+    and the price of its moves in skill-equivalents (ranked with the new skills)."""
 
     path: tuple[int, ...]
     new_skills: int
     steps: int
     years: int
     key: tuple
+    price: int = 0
 
 
 def evaluate(ladder: Ladder, query: Query, path: tuple[int, ...]) -> Found:
@@ -126,12 +159,14 @@ def evaluate(ladder: Ladder, query: Query, path: tuple[int, ...]) -> Found:
         years = max(years, ladder.years[v])
     new = held.bit_count() - start.bit_count()
     steps = sum(ladder.step_cost(u, v) for u, v in zip(path, path[1:]))
-    return Found(path, new, steps, years, _final_key(query.by, new, steps, years) + (path,))
+    price = sum(ladder.move_price(u, v) for u, v in zip(path, path[1:]))
+    return Found(path, new, steps, years,
+                 _final_key(query.by, new, steps, years, price) + (path,), price)
 
 
-def _final_key(by: str, new: int, steps: int, years: int) -> tuple:
-    if by == "skills":
-        return (new, steps)
+def _final_key(by: str, new: int, steps: int, years: int, price: int = 0) -> tuple:
+    if by == "skills":  # the moves' price is in skill-equivalents: ranked with the skills
+        return (new + price, steps)
     if by == "steps":
         return (steps, new)
     return (years, new, steps)
@@ -168,8 +203,10 @@ def cone_size(ladder: Ladder, source: int, dist: list[float], avoid: frozenset[i
 
 
 def primary(found: Found, by: str) -> int:
-    """The measure paths are ranked by first."""
-    return {"skills": found.new_skills, "steps": found.steps, "years": found.years}[by]
+    """The measure paths are ranked by first (by skills: new skills plus the moves' price)."""
+    if by == "skills":
+        return found.new_skills + found.price
+    return found.steps if by == "steps" else found.years
 
 
 def lower_bound(ladder: Ladder, query: Query, dist: list[float]) -> int:

@@ -338,17 +338,18 @@ class Index:
                      for u, v, d in graph.edges(data=True))
         self.index = {iri: i for i, iri in enumerate(self.order)}
         succ = [[] for _ in self.order]
-        cost, self.move = {}, {}
+        cost, price, self.move = {}, {}, {}
         for u, v, move, weight in edges:
             succ[u].append(v)
             if weight != 1:
                 cost[u, v] = weight
             if move:
                 self.move[u, v] = move
+                price[u, v] = ps.move_price(weight)
         data = [graph.nodes[n] for n in self.order]
         self.ladder = ps.Ladder(
             succ=[sorted(after) for after in succ], mask=_Masks(graph, self.order),
-            years=[d["years"] or 0 for d in data], cost=cost,
+            years=[d["years"] or 0 for d in data], cost=cost, price=price,
             widest=max((d["width"] for d in data), default=0),
         )
         self.has_years = any(d["years"] is not None for d in data)
@@ -369,6 +370,18 @@ class _Masks(Sequence):
 
     def __len__(self) -> int:
         return len(self._order)
+
+
+def positions(graph) -> dict[str, int]:
+    """Each role's place in the ladder order (the index's numbers), without building the
+    index: ``next`` only sorts by it (the index walks every edge: 0.17 s on O*NET+ESCO)."""
+    if "_index" in graph.graph:
+        return graph.graph["_index"].index
+    saved = getattr(graph, "saved_order", None)
+    if saved is not None:
+        names = list(graph)
+        return {names[n]: i for i, n in enumerate(saved)}
+    return {iri: i for i, iri in enumerate(role_graph.ladder_order(graph))}
 
 
 def index_of(graph) -> Index:

@@ -72,7 +72,12 @@ def _plural(n: int, word: str) -> str:
 
 def _summary(path, by: str) -> str:
     years = f", up to {path.years} years of experience asked for" if path.years is not None else ""
-    return (f"{_plural(path.total_new_skills, 'new skill')} in "
+    price = ""
+    if path.total_price:
+        moves = sum(1 for step in path.steps if step.price)
+        price = (f" and {_plural(moves, 'move')} priced {path.total_price} skill-equivalents"
+                 + (" (ranked together)" if by == "skills" else ""))
+    return (f"{_plural(path.total_new_skills, 'new skill')}{price} in "
             f"{_plural(path.total_steps, 'step')}{years}")
 
 
@@ -112,7 +117,8 @@ def _path(result, md: bool, verbose: bool = False) -> list[str]:
     lines = ([f"# {title}", "", f"Ranked by {result.by} ({how}): {_summary(best, result.by)}.", ""]
              if md else [f"{title}  (by {result.by}, {how})", ""])
     for number, step in enumerate(best.steps, 1):
-        head = f"{step.from_.label} -> {step.to.label}" + (f" [{step.move}]" if step.move else "")
+        move = f"{step.move}, priced {step.price}" if step.price else step.move
+        head = f"{step.from_.label} -> {step.to.label}" + (f" [{move}]" if move else "")
         count = f"+{len(step.new_skills)} (total {step.running_total})"
         lines.append(f"## {number}. {head} (+{len(step.new_skills)}, total {step.running_total})"
                      if md else f"{number}. {head}   {count}")

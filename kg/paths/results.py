@@ -85,10 +85,12 @@ class Step:
     minimum_years: int | None
     running_total: int
     move: str = ""  # the kind of lateral move or career change; "" for a step up the ladder
+    price: int = 0  # what the move costs in skill-equivalents, on top of its new skills
 
     def to_dict(self) -> dict:
         return {
             "from": self.from_.to_dict(), "to": self.to.to_dict(), "move": self.move or None,
+            "move_price": self.price,
             "new_skills": [s.to_dict() for s in self.new_skills],
             "new_skill_count": len(self.new_skills),
             "responsibilities": [r.to_dict() for r in self.responsibilities],
@@ -134,12 +136,18 @@ class Path:
     def total_steps(self) -> int:
         return len(self.steps)
 
+    @property
+    def total_price(self) -> int:
+        """What the path's moves cost in skill-equivalents (ranked with its new skills)."""
+        return sum(step.price for step in self.steps)
+
     def to_dict(self) -> dict:
         return {
             "roles": [r.to_dict() for r in self.roles],
             "steps": [s.to_dict() for s in self.steps],
             "total_new_skills": self.total_new_skills,
             "total_steps": self.total_steps,
+            "total_move_price": self.total_price,
             "years": self.years,
             "skills_held_at_start": self.skills_held_at_start,
             "skills_from_role": self.skills_from_role,
@@ -196,6 +204,7 @@ class PathResult:
             "steps": best["steps"],
             "total_new_skills": best["total_new_skills"],
             "total_steps": best["total_steps"],
+            "total_move_price": best["total_move_price"],
             "years": best["years"],
             "skills_held_at_start": best["skills_held_at_start"],
             "skills_from_role": best["skills_from_role"],

@@ -12,10 +12,10 @@ measure where it can, and :func:`best_path` with a ``ceiling`` settles the ties.
 from kg.paths.exact import best_path
 from kg.paths.fallback import gap_dijkstra, k_best, step_weight
 from kg.paths.problem import (
-    INF, MODES, BudgetExceeded, Found, Ladder, Query, cone, cone_size, distances_to, evaluate,
-    lower_bound, primary,
+    INF, MODES, SKILLS_PER_MOVE_STEP, BudgetExceeded, Found, Ladder, Query, cone, cone_size,
+    distances_to, evaluate, lower_bound, move_price, primary,
 )
 
-__all__ = ["INF", "MODES", "BudgetExceeded", "Found", "Ladder", "Query", "best_path", "cone",
-           "cone_size", "distances_to", "evaluate", "gap_dijkstra", "k_best", "lower_bound",
-           "primary", "step_weight"]
+__all__ = ["INF", "MODES", "SKILLS_PER_MOVE_STEP", "BudgetExceeded", "Found", "Ladder", "Query",
+           "best_path", "cone", "cone_size", "distances_to", "evaluate", "gap_dijkstra",
+           "k_best", "lower_bound", "move_price", "primary", "step_weight"]

@@ -157,6 +157,40 @@ def test_an_onet_title_with_the_esco_head_noun_wins_a_near_tie():
     assert aligner.mappings()[0].object == ONET + "27-3041.00"
 
 
+def test_title_parts_give_each_head_noun_its_modifiers():
+    from kg.importers.align.phrases import title_parts
+
+    assert title_parts("Automotive Glass Installers and Repairers") == [
+        ("installer", {"automotive", "glass"}), ("repairer", set())]
+    assert title_parts("Model Makers, Wood") == [("maker", {"model"}), ("wood", set())]
+    assert title_parts("Computer Systems Engineers/Architects") == [
+        ("engineer", {"computer", "system"}), ("architect", {"computer", "system"})]
+
+
+def test_the_head_noun_counts_as_far_as_the_esco_occupation_names_its_modifiers():
+    # a window installer is no automotive installer: "Automotive Glass Installers" names the
+    # head noun, but with a modifier the ESCO occupation never mentions, so Carpenters (whose
+    # title says nothing of installers, but whose names and definition are nearer) keep it
+    walk = ({"7115": {"47-2031", "49-3022"}},
+            {"47-2031": "Carpenters", "49-3022": "Automotive Glass Installers and Repairers"})
+    onet = [_occ(ONET + "47-2031.00", "Carpenters", "onet", "47-2031.00",
+                 ["Window Framer", "Door Installer"]),
+            _occ(ONET + "49-3022.00", "Automotive Glass Installers and Repairers", "onet",
+                 "49-3022.00", ["Auto Glass Technician"])]
+    onet[0].definition = "Construct, erect, install, or repair structures such as window frames."
+    onet[1].definition = "Replace or repair broken windshields and window glass in vehicles."
+    window = _occ(ESCO + "w", "window installer", "esco", "7115.6", ["window fitter"])
+    window.definition = "Window installers fit windows into structures, plumb and watertight."
+    aligner = occupations.OccupationAligner([window], onet, walk)
+    scores, named, _ = aligner.scores(window)
+    assert named == {ONET + "49-3022.00": 0.0}  # named, but its one modifier is never said
+    assert aligner.mappings()[0].object == ONET + "47-2031.00"
+    # say "glass" and "automotive" and it is the installer's again
+    window.definition += " They fit automotive glass."
+    assert occupations.OccupationAligner([window], onet, walk).mappings()[0].object == (
+        ONET + "49-3022.00")
+
+
 def test_a_residual_all_other_occupation_loses_a_near_tie():
     # both are in the crosswalk and share the word "clerk"; the named one wins
     walk = ({"4312": {"43-3099", "43-4011"}},

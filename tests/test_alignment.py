@@ -15,7 +15,8 @@ from kg.importers.align import apply, occupations, skills, sssom
 from kg.importers.align.concepts import Concept
 from kg.importers.align.text import key, singular, tokens, unqualified
 from tests.alignment_support import (
-    AI_ENGINEER, HOLDOUT, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
+    AI_ENGINEER, HOLDOUT, HOLDOUT2, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample,
+    sssom_file,
 )
 
 ONET = "https://www.onetonline.org/link/summary/"
@@ -405,10 +406,11 @@ def real_alignment(real_workspace):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample, same_at_least, major_at_least", [
-    (SAMPLE, 0.79, 0.91),       # measured 0.80 and 0.92 (the weights were chosen on it)
-    (VALIDATION, 0.81, 0.93),   # measured 0.82 and 0.94 (consulted too since: docs/alignment.md)
-    (HOLDOUT, 0.55, 0.85),      # measured 0.56 and 0.86 (never tuned on: the honest figure)
-], ids=["sample", "validation", "holdout"])
+    (SAMPLE, 0.80, 0.91),       # measured 0.81 and 0.92 (the weights were chosen on it)
+    (VALIDATION, 0.83, 0.93),   # measured 0.84 and 0.94 (consulted too since: docs/alignment.md)
+    (HOLDOUT, 0.59, 0.87),      # measured 0.60 and 0.88 (its misses were studied since)
+    (HOLDOUT2, 0.73, 0.85),     # measured 0.74 and 0.86 (never looked at: the honest figure)
+], ids=["sample", "validation", "holdout", "holdout2"])
 def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
                                                 major_at_least):
     """Against hand-checked ESCO -> O*NET pairs: the share mapped to the reviewer's occupation
@@ -421,21 +423,26 @@ def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_
 
 
 def test_the_holdout_is_new_to_the_tuned_samples():
-    """The holdout is only honest while it shares no occupation with the samples the weights
-    were chosen on, and names each ESCO occupation once."""
+    """A holdout is only honest while it shares no occupation with the samples the weights
+    were chosen on (the second holdout none with the first either, whose misses were studied),
+    and names each ESCO occupation once."""
     tuned = {row["esco_iri"] for path in (SAMPLE, VALIDATION) for row in read_sample(path)}
     held = [row["esco_iri"] for row in read_sample(HOLDOUT)]
-    assert len(held) == len(set(held)) == 50
+    held2 = [row["esco_iri"] for row in read_sample(HOLDOUT2)]
+    assert len(held) == len(set(held)) == 50 and len(held2) == len(set(held2)) == 50
     assert not tuned & set(held)
+    assert not (tuned | set(held)) & set(held2)
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 20's goal (0.85 same occupation, 0.95 same major "
-                   "group) is not met on the holdout: 0.56 and 0.86 (docs/alignment.md)")
-def test_occupation_alignment_meets_the_goal_on_the_holdout(real_alignment):
-    """Strict: when a change reaches the goal on the sample nobody tuned on, this starts to
+                   "group) is not met on the holdouts: 0.60 and 0.88, 0.74 and 0.86 "
+                   "(docs/alignment.md)")
+@pytest.mark.parametrize("holdout", [HOLDOUT, HOLDOUT2], ids=["holdout", "holdout2"])
+def test_occupation_alignment_meets_the_goal_on_the_holdout(real_alignment, holdout):
+    """Strict: when a change reaches the goal on a sample nobody tuned on, this starts to
     pass, fails as XPASS, and the xfail comes off."""
-    precision, _, major, _ = _sample_scores(real_alignment, HOLDOUT)
+    precision, _, major, _ = _sample_scores(real_alignment, holdout)
     assert precision >= 0.85 and major >= 0.95
 
 

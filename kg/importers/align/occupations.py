@@ -25,8 +25,10 @@
    First-Line Supervisors of Retail Sales Workers).
    Last, an O*NET occupation named with the ESCO label's head noun (by a part of its title,
    "Molders, Shapers, and Casters" for "brick and tile caster", or by a name ending the
-   label) gains :data:`HEAD`: a reviewer reads the head noun as the kind of worker. It is
-   added after the thresholds above, so it reorders the candidates but does not widen them.
+   label) gains :data:`HEAD`: a reviewer reads the head noun as the kind of worker. By a
+   title part, times the share of that part's modifiers the ESCO occupation mentions (a
+   window installer is no "Automotive Glass Installer"). It is added after the thresholds
+   above, so it reorders the candidates but does not widen them.
 3. **The relation.** ``exactMatch`` when the preferred labels are the same after
    normalisation, ``closeMatch`` when the ESCO preferred label is a name of the O*NET
    occupation or the score reaches :data:`CLOSE`,

@@ -15,7 +15,8 @@ from kg.importers.align import apply, occupations, skills, sssom
 from kg.importers.align.concepts import Concept
 from kg.importers.align.text import key, singular, tokens, unqualified
 from tests.alignment_support import (
-    AI_ENGINEER, HOLDOUT, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample, sssom_file,
+    AI_ENGINEER, HOLDOUT, HOLDOUT2, SAMPLE, SKILL_SAMPLE, VALIDATION, fixture_turtles, read_sample,
+    sssom_file,
 )
 
 ONET = "https://www.onetonline.org/link/summary/"
@@ -155,6 +156,40 @@ def test_an_onet_title_with_the_esco_head_noun_wins_a_near_tie():
     editor = _occ(ESCO + "e", "copy editor", "esco", "2642.1.5", ["language editor"])
     aligner = occupations.OccupationAligner([editor], onet, walk)
     assert aligner.mappings()[0].object == ONET + "27-3041.00"
+
+
+def test_title_parts_give_each_head_noun_its_modifiers():
+    from kg.importers.align.phrases import title_parts
+
+    assert title_parts("Automotive Glass Installers and Repairers") == [
+        ("installer", {"automotive", "glass"}), ("repairer", set())]
+    assert title_parts("Model Makers, Wood") == [("maker", {"model"}), ("wood", set())]
+    assert title_parts("Computer Systems Engineers/Architects") == [
+        ("engineer", {"computer", "system"}), ("architect", {"computer", "system"})]
+
+
+def test_the_head_noun_counts_as_far_as_the_esco_occupation_names_its_modifiers():
+    # a window installer is no automotive installer: "Automotive Glass Installers" names the
+    # head noun, but with a modifier the ESCO occupation never mentions, so Carpenters (whose
+    # title says nothing of installers, but whose names and definition are nearer) keep it
+    walk = ({"7115": {"47-2031", "49-3022"}},
+            {"47-2031": "Carpenters", "49-3022": "Automotive Glass Installers and Repairers"})
+    onet = [_occ(ONET + "47-2031.00", "Carpenters", "onet", "47-2031.00",
+                 ["Window Framer", "Door Installer"]),
+            _occ(ONET + "49-3022.00", "Automotive Glass Installers and Repairers", "onet",
+                 "49-3022.00", ["Auto Glass Technician"])]
+    onet[0].definition = "Construct, erect, install, or repair structures such as window frames."
+    onet[1].definition = "Replace or repair broken windshields and window glass in vehicles."
+    window = _occ(ESCO + "w", "window installer", "esco", "7115.6", ["window fitter"])
+    window.definition = "Window installers fit windows into structures, plumb and watertight."
+    aligner = occupations.OccupationAligner([window], onet, walk)
+    scores, named, _ = aligner.scores(window)
+    assert named == {ONET + "49-3022.00": 0.0}  # named, but its one modifier is never said
+    assert aligner.mappings()[0].object == ONET + "47-2031.00"
+    # say "glass" and "automotive" and it is the installer's again
+    window.definition += " They fit automotive glass."
+    assert occupations.OccupationAligner([window], onet, walk).mappings()[0].object == (
+        ONET + "49-3022.00")
 
 
 def test_a_residual_all_other_occupation_loses_a_near_tie():
@@ -371,10 +406,11 @@ def real_alignment(real_workspace):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample, same_at_least, major_at_least", [
-    (SAMPLE, 0.79, 0.91),       # measured 0.80 and 0.92 (the weights were chosen on it)
-    (VALIDATION, 0.81, 0.93),   # measured 0.82 and 0.94 (consulted too since: docs/alignment.md)
-    (HOLDOUT, 0.55, 0.85),      # measured 0.56 and 0.86 (never tuned on: the honest figure)
-], ids=["sample", "validation", "holdout"])
+    (SAMPLE, 0.80, 0.91),       # measured 0.81 and 0.92 (the weights were chosen on it)
+    (VALIDATION, 0.83, 0.93),   # measured 0.84 and 0.94 (consulted too since: docs/alignment.md)
+    (HOLDOUT, 0.59, 0.87),      # measured 0.60 and 0.88 (its misses were studied since)
+    (HOLDOUT2, 0.73, 0.85),     # measured 0.74 and 0.86 (never looked at: the honest figure)
+], ids=["sample", "validation", "holdout", "holdout2"])
 def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_least,
                                                 major_at_least):
     """Against hand-checked ESCO -> O*NET pairs: the share mapped to the reviewer's occupation
@@ -387,21 +423,26 @@ def test_occupation_sample_precision_and_recall(real_alignment, sample, same_at_
 
 
 def test_the_holdout_is_new_to_the_tuned_samples():
-    """The holdout is only honest while it shares no occupation with the samples the weights
-    were chosen on, and names each ESCO occupation once."""
+    """A holdout is only honest while it shares no occupation with the samples the weights
+    were chosen on (the second holdout none with the first either, whose misses were studied),
+    and names each ESCO occupation once."""
     tuned = {row["esco_iri"] for path in (SAMPLE, VALIDATION) for row in read_sample(path)}
     held = [row["esco_iri"] for row in read_sample(HOLDOUT)]
-    assert len(held) == len(set(held)) == 50
+    held2 = [row["esco_iri"] for row in read_sample(HOLDOUT2)]
+    assert len(held) == len(set(held)) == 50 and len(held2) == len(set(held2)) == 50
     assert not tuned & set(held)
+    assert not (tuned | set(held)) & set(held2)
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 20's goal (0.85 same occupation, 0.95 same major "
-                   "group) is not met on the holdout: 0.56 and 0.86 (docs/alignment.md)")
-def test_occupation_alignment_meets_the_goal_on_the_holdout(real_alignment):
-    """Strict: when a change reaches the goal on the sample nobody tuned on, this starts to
+                   "group) is not met on the holdouts: 0.60 and 0.88, 0.74 and 0.86 "
+                   "(docs/alignment.md)")
+@pytest.mark.parametrize("holdout", [HOLDOUT, HOLDOUT2], ids=["holdout", "holdout2"])
+def test_occupation_alignment_meets_the_goal_on_the_holdout(real_alignment, holdout):
+    """Strict: when a change reaches the goal on a sample nobody tuned on, this starts to
     pass, fails as XPASS, and the xfail comes off."""
-    precision, _, major, _ = _sample_scores(real_alignment, HOLDOUT)
+    precision, _, major, _ = _sample_scores(real_alignment, holdout)
     assert precision >= 0.85 and major >= 0.95
 
 

@@ -25,8 +25,10 @@
    First-Line Supervisors of Retail Sales Workers).
    Last, an O*NET occupation named with the ESCO label's head noun (by a part of its title,
    "Molders, Shapers, and Casters" for "brick and tile caster", or by a name ending the
-   label) gains :data:`HEAD`: a reviewer reads the head noun as the kind of worker. It is
-   added after the thresholds above, so it reorders the candidates but does not widen them.
+   label) gains :data:`HEAD`: a reviewer reads the head noun as the kind of worker. By a
+   title part, times the share of that part's modifiers the ESCO occupation mentions (a
+   window installer is no "Automotive Glass Installer"). It is added after the thresholds
+   above, so it reorders the candidates but does not widen them.
 3. **The relation.** ``exactMatch`` when the preferred labels are the same after
    normalisation, ``closeMatch`` when the ESCO preferred label is a name of the O*NET
    occupation or the score reaches :data:`CLOSE`,
@@ -42,7 +44,7 @@ from pathlib import Path
 
 from kg.importers.align.model import Mapping
 from kg.importers.align.concepts import Concept
-from kg.importers.align.phrases import Phrases, head, title_heads
+from kg.importers.align.phrases import Phrases, head, title_heads, title_parts
 from kg.importers.align.text import Bags, cosine, key, tokens
 
 CROSSWALK = Path(__file__).parent / "isco08_soc2010.csv"
@@ -55,7 +57,8 @@ PHRASE, REACH, WEAK = 1.0, 0.3, 0.35
 #: SOC's residual occupations (a detailed code ending in 9: "Financial Clerks, All Other") are
 #: what a reviewer picks only when no named one fits, so they lose a near tie
 RESIDUAL = 0.03
-#: an O*NET occupation named with the ESCO label's head noun (:func:`phrases.title_heads`)
+#: an O*NET occupation named with the ESCO label's head noun (:func:`phrases.title_heads`),
+#: times the share of that part of its title's modifiers the ESCO occupation mentions
 HEAD = 0.15
 JUSTIFICATION = "CompositeMatching"
 
@@ -86,6 +89,7 @@ class OccupationAligner:
         self.titles = {c.iri: self.bags.vector([(c.label, 1.0)]) for c in onet}
         self.phrases = Phrases(onet, self.bags)
         self.heads = {c.iri: title_heads(c.label) for c in onet}
+        self.parts = {c.iri: title_parts(c.label) for c in onet}
         by_soc = defaultdict(set)
         for c in onet:
             by_soc[c.notation[:7]].add(c.iri)
@@ -120,12 +124,14 @@ class OccupationAligner:
         score, which stays the evidence of the names and definitions."""
         scores, named, exact = self.scores(e)
         ranked = sorted(scores.items(),
-                        key=lambda item: (-item[1] - HEAD * (item[0] in named), item[0]))
-        return [(round(s, 4), iri, iri in exact, iri in named) for iri, s in ranked[:5]]
+                        key=lambda item: (-item[1] - HEAD * named.get(item[0], 0.0), item[0]))
+        return [(round(s, 4), iri, iri in exact, named.get(iri, 0.0) > 0)
+                for iri, s in ranked[:5]]
 
-    def scores(self, e: Concept) -> tuple[dict[str, float], set[str], set[str]]:
+    def scores(self, e: Concept) -> tuple[dict[str, float], dict[str, float], set[str]]:
         """Every O*NET occupation scored for ``e`` (IRI -> score), those named with the label's
-        head noun, and those that share a name with it: what :meth:`best` ranks."""
+        head noun (IRI -> how far, :meth:`modifiers`), and those that share a name with it:
+        what :meth:`best` ranks."""
         exact = self.shared(e)
         evidence = self.phrases.inside(e.label)
         reach = {iri for iri, v in evidence.items() if v >= REACH}
@@ -146,8 +152,25 @@ class OccupationAligner:
                 score = self._score(e, iri, 0.0) + PHRASE * evidence[iri] - OUTSIDE
                 scores[iri] = score
         noun = head(e.label)
-        named = {iri for iri in scores if noun in self.heads[iri] or iri in evidence}
+        said = set().union(*(tokens(text) for text in (*e.names, e.definition)))
+        named = {iri: 1.0 if iri in evidence else self.modifiers(iri, noun, said)
+                 for iri in scores if noun in self.heads[iri] or iri in evidence}
         return scores, named, set(exact)
+
+    def modifiers(self, iri: str, noun: str, said: set[str]) -> float:
+        """How far the O*NET occupation's title names the same kind of ``noun`` as the ESCO
+        occupation: the share (by idf) of the words modifying ``noun`` in its title that the
+        ESCO occupation's names or definition mention, the best part's ("Automotive Glass
+        Installers" for a window installer whose definition says glass: the glass, not the
+        automotive, so about half; a part without modifiers, "Assemblers and Fabricators, All
+        Other", names any assembler: 1). A name ending the label counts in full."""
+        shares = []
+        for part, modifiers in self.parts[iri]:
+            if part == noun:
+                weights = {w: self.bags.idf.get(w, self.bags.unseen) for w in modifiers}
+                shares.append(sum(v for w, v in weights.items() if w in said)
+                              / sum(weights.values()) if weights else 1.0)
+        return max(shares, default=1.0)
 
     def shared(self, e: Concept) -> dict[str, float]:
         """O*NET occupations with a name of ``e``, each with its bonus: :data:`EXACT` for the

@@ -19,7 +19,9 @@ nothing.
 
 :func:`title_heads` gives the head nouns an O*NET title names, one per part of the title
 ("Molders, Shapers, and Casters, Except Metal and Plastic": molder, shaper, caster); an ESCO
-label with one of them as its head noun (:func:`head`) names the same kind of worker.
+label with one of them as its head noun (:func:`head`) names the same kind of worker, and
+:func:`title_parts` the words that modify each ("Automotive Glass Installers": automotive,
+glass), which say what kind of that worker it is.
 """
 
 from __future__ import annotations
@@ -57,13 +59,26 @@ def title_heads(title: str) -> set[str]:
     Except Metal and Plastic" -> molder, shaper, caster; "First-Line Supervisors of Retail
     Sales Workers" -> supervisor); a slash joins heads only in the last word ("Computer Systems
     Engineers/Architects" -> engineer, architect; "Driver/Sales Workers" -> worker)."""
+    return {noun for noun, _ in title_parts(title)}
+
+
+def title_parts(title: str) -> list[tuple[str, frozenset[str]]]:
+    """Each part of an O*NET title as its head noun and the words that modify it ("Automotive
+    Glass Installers and Repairers" -> (installer, {automotive, glass}), (repairer, {});
+    "Computer Systems Engineers/Architects" -> (engineer, {computer, system}), (architect,
+    {computer, system})). A comma ends a part: "Model Makers, Wood" -> (maker, {model}), (wood,
+    {})."""
     text = _EXCEPT.sub("", unqualified(title))
     text = re.sub(r"\s+(?:of|in|for|at|to|with)\b.*$", "", text, flags=re.I)
-    heads = set()
+    parts = []
     for part in _PARTS.split(text):
-        if part.split():
-            heads.update(words[-1] for w in part.split()[-1].split("/") if (words := _words(w)))
-    return heads
+        if not part.split():
+            continue
+        modifiers = set(_words(" ".join(part.split()[:-1])))
+        for w in part.split()[-1].split("/"):
+            if words := _words(w):
+                parts.append((words[-1], frozenset(modifiers | set(words[:-1]))))
+    return parts
 
 
 class Phrases:

@@ -52,13 +52,24 @@ def main(argv=None) -> int:
     parser.add_argument("--versus-loader", action="store_true",
                         help="first time the server's own bulk loader ('oxigraph load') on the "
                              "same file into a fresh store, for the ratio push / loader")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate loader and push this many times (a shared machine's "
+                             "load drifts: each ratio is of neighbours)")
     args = parser.parse_args(argv)
     pushing = load_module(args.module)
     triples = list(ox.parse(path=str(args.ntriples), format=ox.RdfFormat.N_TRIPLES))
+    print("| what | triples | wall | triples/s | client CPU | server CPU | how |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for _ in range(args.rounds):
+        _round(args, pushing, triples)
+    return 0
+
+
+def _round(args, pushing, triples) -> None:
     if args.versus_loader:
         loader_rate = _loader_rate(args.ntriples, len(triples))
-        print(f"| oxigraph load (the server's bulk loader) | {len(triples):,} | | "
-              f"{loader_rate:,.0f} | | | |", flush=True)
+        print(f"| oxigraph load (the server's bulk loader) | {len(triples):,} | "
+              f"{len(triples) / loader_rate:.2f} s | {loader_rate:,.0f} | | | |", flush=True)
     with engines.oxigraph_server() as oxi:
         for label in ("first push", "replace")[:1 if args.once else 2]:
             client, server = time.process_time(), server_cpu(oxi.pid)
@@ -67,9 +78,8 @@ def main(argv=None) -> int:
             print(f"| {label} | {done.sent:,} | {done.seconds:.2f} s | {done.rate:,.0f} | "
                   f"{time.process_time() - client:.2f} s | {server_cpu(oxi.pid) - server:.2f} s "
                   f"| {done.protocol}, {done.requests} requests |", flush=True)
-            if args.versus_loader:
+            if args.versus_loader and label == "first push":
                 print(f"push / loader: {done.rate / loader_rate:.0%}", flush=True)
-    return 0
 
 
 def _loader_rate(ntriples: Path, count: int) -> float:

@@ -623,9 +623,47 @@ def test_a_push_cut_midway_leaves_the_target_as_it_was(store, remote):
     assert _count(store, target) == 0
     result = push.push(triples, store.query, update=store.update, gsp=store.gsp, graph=target)
     assert result.stored == len(triples)
-    expected = "graph store protocol, one transaction" if store.name == "oxigraph" \
+    expected = "graph store protocol, one atomic bulk load" if store.name == "oxigraph" \
         else "graph store protocol"
     assert result.protocol == expected
+
+
+def test_the_bulk_load_push_relies_on_is_all_or_nothing(store):
+    """push sends an empty Oxigraph graph's triples to the server's bulk loader
+    (``no_transaction``) because, from 0.5 on, it is atomic: a body ending in a syntax error
+    (here after 30,000 good triples) must leave the graph empty, on the installed server."""
+    import sys
+
+    from kg.remote import push
+    from kg.remote.http import Connection, RemoteError
+
+    if store.name != "oxigraph":
+        pytest.skip("the bulk path is Oxigraph's")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    try:
+        from bench.gen_graph import generate
+    finally:
+        sys.path.pop(0)
+    target = GRAPH + "/bulk-broken"
+    body = ("\n".join(generate(30_000)) + '\n<urn:x> <urn:p> "unterminated .\n').encode()
+    connection = Connection(store.gsp, 60)
+    with pytest.raises(RemoteError) as refused:
+        connection.send(f"{store.gsp}?graph={target}&no_transaction", body,
+                        content_type="application/n-triples")
+    assert refused.value.status == 400
+    assert push.atomic_bulk_loader(connection.server), connection.server
+    assert _count(store, target) == 0
+
+
+@pytest.mark.parametrize("server, bulk", [
+    ("Oxigraph/0.5.13", True), ("Oxigraph/1.0.0", True), ("Oxigraph/0.4.11", False),
+    ("Oxigraph/0.3.22", False), ("Oxigraph", False), ("Oxigraph/x.5", False),
+    ("oxigraph/0.5.13", False), ("Virtuoso/07.20.3240 (Linux) x86_64", False), ("", False)])
+def test_only_an_oxigraph_with_an_atomic_bulk_loader_gets_one(server, bulk):
+    """0.4's bulk loader wrote as it went: a push cut midway would leave half the graph."""
+    from kg.remote import push
+
+    assert push.atomic_bulk_loader(server) is bulk
 
 
 # -- the queries that need an import, with rows to compare ------------------------------------

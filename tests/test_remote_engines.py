@@ -596,21 +596,26 @@ def test_push_sends_the_graph_local_commands_answer_from(store, graph, tmp_path)
     assert int(there.splitlines()[1]) == local == _count(store, target)
 
 
-def test_a_push_cut_midway_leaves_the_target_as_it_was(store, remote):
-    """The one-transaction push (Oxigraph, empty target): the client stops after the first
-    piece of the body (as on Ctrl-C); the store must not keep that piece."""
+def _generated(triples: int) -> list[str]:
+    """N-Triples lines of the benchmarks' generated graph (bench/gen_graph.py)."""
     import sys
-
-    import pyoxigraph as ox
-
-    from kg.remote import push
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     try:
         from bench.gen_graph import generate
     finally:
         sys.path.pop(0)
-    triples = list(ox.parse("\n".join(generate(3 * push.STREAM_PIECE)).encode(),
+    return list(generate(triples))
+
+
+def test_a_push_cut_midway_leaves_the_target_as_it_was(store, remote):
+    """The one-transaction push (Oxigraph, empty target): the client stops after the first
+    piece of the body (as on Ctrl-C); the store must not keep that piece."""
+    import pyoxigraph as ox
+
+    from kg.remote import push
+
+    triples = list(ox.parse("\n".join(_generated(3 * push.STREAM_PIECE)).encode(),
                             format=ox.RdfFormat.N_TRIPLES))
     target = GRAPH + "/cut"
 
@@ -632,20 +637,13 @@ def test_the_bulk_load_push_relies_on_is_all_or_nothing(store):
     """push sends an empty Oxigraph graph's triples to the server's bulk loader
     (``no_transaction``) because, from 0.5 on, it is atomic: a body ending in a syntax error
     (here after 30,000 good triples) must leave the graph empty, on the installed server."""
-    import sys
-
     from kg.remote import push
     from kg.remote.http import Connection, RemoteError
 
     if store.name != "oxigraph":
         pytest.skip("the bulk path is Oxigraph's")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    try:
-        from bench.gen_graph import generate
-    finally:
-        sys.path.pop(0)
     target = GRAPH + "/bulk-broken"
-    body = ("\n".join(generate(30_000)) + '\n<urn:x> <urn:p> "unterminated .\n').encode()
+    body = ("\n".join(_generated(30_000)) + '\n<urn:x> <urn:p> "unterminated .\n').encode()
     connection = Connection(store.gsp, 60)
     with pytest.raises(RemoteError) as refused:
         connection.send(f"{store.gsp}?graph={target}&no_transaction", body,

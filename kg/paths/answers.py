@@ -137,7 +137,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
             notes.append("No years of experience given for " + ", ".join(unknown)
                          + "; counted as 0.")
     on_path = list(dict.fromkeys(index.order[i] for i in best.path))
-    notes += [n for n in skill_data_notes(graph, on_path) if not n.startswith("No skill data")]
+    notes += skill_data_notes(graph, on_path, unknown=False)  # unknown ones: no_skill_data
     if not exact:
         why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
                f"{bound.roles_between} roles lie between the two, more than the exact "
@@ -273,15 +273,18 @@ def skills_unknown(graph, role: str) -> bool:
     return not data.get("known", data["width"] > 0) and not data.get("estimated")
 
 
+def _estimate(graph, role: str) -> Estimate | None:
+    """Where the skills of ``role`` are estimated from, or None when they are not."""
+    data = graph.nodes[role]
+    if not data.get("estimated"):
+        return None
+    source, label, relation = data["estimated"]
+    return Estimate(Ref(role, data["label"]), Ref(source, label), relation)
+
+
 def estimates(graph, roles: Iterable[str]) -> list[Estimate]:
     """The roles of ``roles`` whose skills are estimated, each with its source."""
-    found = []
-    for role in dict.fromkeys(roles):
-        data = graph.nodes[role]
-        if data.get("estimated"):
-            source, label, relation = data["estimated"]
-            found.append(Estimate(Ref(role, data["label"]), Ref(source, label), relation))
-    return found
+    return [e for role in dict.fromkeys(roles) if (e := _estimate(graph, role))]
 
 
 def unknown_skills(graph, roles: Iterable[str]) -> list[Ref]:
@@ -290,18 +293,18 @@ def unknown_skills(graph, roles: Iterable[str]) -> list[Ref]:
             if skills_unknown(graph, role)]
 
 
-def skill_data_notes(graph, roles: Iterable[str]) -> list[str]:
-    """Per role whose skills are estimated or unknown, a note that says so."""
+def skill_data_notes(graph, roles: Iterable[str], unknown: bool = True) -> list[str]:
+    """Per role whose skills are estimated (or, with ``unknown``, unknown), a note that says
+    so."""
     notes = []
     for role in dict.fromkeys(roles):
-        data = graph.nodes[role]
-        if data.get("estimated"):
-            source, label, relation = data["estimated"]
-            notes.append(f"The skills of '{data['label']}' are estimated from '{label}' "
-                         f"(skos:{relation}): the graph lists none of its own.")
-        elif skills_unknown(graph, role):
-            notes.append(f"No skill data for '{data['label']}': what it requires is unknown "
-                         "here, not nothing to learn.")
+        if estimate := _estimate(graph, role):
+            notes.append(f"The skills of '{estimate.role.label}' are estimated from "
+                         f"'{estimate.source.label}' (skos:{estimate.relation}): the graph "
+                         "lists none of its own.")
+        elif unknown and skills_unknown(graph, role):
+            notes.append(f"No skill data for '{graph.nodes[role]['label']}': what it requires "
+                         "is unknown here, not nothing to learn.")
     return notes
 
 

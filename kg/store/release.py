@@ -114,7 +114,7 @@ def sources_digest() -> str:
     this process's memory or from the stamp kept in the user cache (:data:`STAMP`).
     """
     paths = [*source_files(), *check_files(), *writer_files()]
-    signature = _signature(paths)
+    signature, newest = _signature(paths)
     known = _digests.get(signature) or _stamped(signature)
     if known is None:
         digest = hashlib.sha256()
@@ -122,7 +122,7 @@ def sources_digest() -> str:
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         known = digest.hexdigest()
-        _stamp(signature, known)
+        _stamp(signature, known, newest)
     _digests[signature] = known
     return known
 
@@ -137,10 +137,11 @@ _SETTLED_NS = 2_000_000_000
 _digests: dict[str, str] = {}
 
 
-def _signature(paths: list[Path]) -> str:
+def _signature(paths: list[Path]) -> tuple[str, int]:
     """What the file system says of each file (no byte read): its device, inode, size,
-    modification and change times (as :meth:`kg.store.workspace.Workspace.digests`)."""
-    parts = [str(ontology_dir())]
+    modification and change times (as :meth:`kg.store.workspace.Workspace.digests`); and the
+    newest change time among them (0 when none is there)."""
+    parts, newest = [str(ontology_dir())], 0
     for path in paths:
         try:
             info = path.stat()
@@ -149,7 +150,8 @@ def _signature(paths: list[Path]) -> str:
             continue
         parts.append(f"{path}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:"
                      f"{info.st_ctime_ns}")
-    return "\n".join(parts)
+        newest = max(newest, info.st_ctime_ns)
+    return "\n".join(parts), newest
 
 
 def _stamps() -> dict:
@@ -165,12 +167,11 @@ def _stamped(signature: str) -> str | None:
     return digest if isinstance(digest, str) and len(digest) == 64 else None
 
 
-def _stamp(signature: str, digest: str) -> None:
+def _stamp(signature: str, digest: str, newest: int) -> None:
     """Keep ``digest`` for ``signature`` in the user cache, unless a file changed too
-    recently to be sure of (or the cache cannot be written: the next process hashes again)."""
-    changed = [int(part.rsplit(":", 1)[-1]) for part in signature.split("\n")[1:]
-               if not part.endswith(":-")]
-    if changed and max(changed) > time.time_ns() - _SETTLED_NS:
+    recently (``newest``, nanoseconds) to be sure of (or the cache cannot be written: the
+    next process hashes again)."""
+    if newest > time.time_ns() - _SETTLED_NS:
         return
     stamps = _stamps()
     stamps.pop(signature, None)

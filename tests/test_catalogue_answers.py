@@ -162,6 +162,13 @@ EXPECTED = {
     "attributions": ({}, lambda rows: any(
         r["entity"] == "https://www.onetonline.org/link/summary/15-1252.00"
         and "USDOL/ETA" in r["rights"] for r in rows)),
+    # the crosswalk's O*NET and ESCO concepts, each in its scheme (the guide's own skills are in
+    # none: their sources are parts of the role profile, no skos:ConceptScheme)
+    "match-vocabularies": ({}, lambda rows: len(rows) == 10 and {
+        ("https://w3id.org/ai-leadership-kg/onet/technology/Python", "O*NET 29.2"),
+        ("http://data.europa.eu/esco/occupation/35553663-deab-4d9a-bf22-15c1625d28e8",
+         "ESCO v1.2")} <= {(r["concept"], r["vocabularyLabel"]) for r in rows}
+        and not any(r["concept"].startswith(AIL) for r in rows)),
     "occupation-matches": ({}, lambda rows: (
         "http://data.europa.eu/esco/occupation/35553663-deab-4d9a-bf22-15c1625d28e8",
         AIL + "AIEngineer", "closeMatch") in {(r["occupation"], r["match"], r["relation"])

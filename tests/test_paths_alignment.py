@@ -37,15 +37,77 @@ def test_skill_matches_gives_the_mapping_and_only_pairs_of_skills():
 def test_a_close_match_counts_as_held_and_says_so():
     result = paths.find_path(aligned(), "Data Analyst (X)", "AI Engineer")
     assert [s.label for s in result.best.steps[0].new_skills] == ["Deep learning"]
-    held = {h.skill.label: [(r.iri, m) for r, m in h.names] for h in result.best.held_as}
+    held = {h.skill.label: [(n.skill.iri, n.relation) for n in h.names]
+            for h in result.best.held_as}
     assert held == {"Python": [(X + "PythonLang", "exactMatch")],
                     "Software development": [(X + "Programming", "closeMatch")]}
     data = result.to_dict()["held_under_other_names"]
-    assert {"iri": X + "Programming", "label": "Programming", "mapping": "skos:closeMatch"} in [
+    assert {"iri": X + "Programming", "label": "Programming", "mapping": "skos:closeMatch",
+            "vocabulary": {"iri": X + "Vocabulary", "label": "Vocabulary X"}, "kind": "Skill"} in [
         name for h in data for name in h["held_under"]]
     text = render.render(result, "table", verbose=True)
-    assert "Software development (also 'Programming', skos:closeMatch)" in text
+    assert ("Held under another name: Python (Vocabulary X skill 'Python (X)', exact match); "
+            "Software development (Vocabulary X skill 'Programming', close match).") in text
     assert "2 of them are held under another name" in render.render(result, "table")
+
+
+def test_match_vocabularies_reads_the_scheme_stated_or_reached_through_the_source():
+    rows = {(r["concept"], r["vocabulary"], r["vocabularyLabel"])
+            for r in aligned().named("match-vocabularies")}
+    assert (X + "PythonLang", X + "Vocabulary", "Vocabulary X") in rows  # skos:inScheme
+    assert (X + "Programming", X + "Vocabulary", "Vocabulary X") in rows  # source, isPartOf
+    assert not {row for row in rows if row[0] in (AIL + "Python", X + "DeepLearning")}
+
+
+def _same_label_ladder(vocabularies):
+    """C++ of the ladder, and 'C++' in two vocabularies (as O*NET and ESCO both name it)."""
+    rows = [{"role": X + "A", "roleLabel": "A", "next": AIL + "B"}, {"role": AIL + "B"}]
+    skills = [{"role": X + "A", "skill": "urn:o:cpp", "skillLabel": "C++", "essential": True,
+               "kind": "Tool or technology"},
+              {"role": X + "A", "skill": "urn:e:cpp", "skillLabel": "C++", "essential": True,
+               "kind": "Knowledge area"},
+              {"role": X + "A", "skill": "urn:e:cpp-close", "skillLabel": "C plus plus",
+               "essential": True},
+              {"role": X + "A", "skill": "urn:e:pm", "skillLabel": "plan projects",
+               "essential": True, "kind": "Occupational skill"},
+              {"role": AIL + "B", "skill": AIL + "Cpp", "skillLabel": "C++", "essential": True},
+              {"role": AIL + "B", "skill": AIL + "PM", "skillLabel": "Project management",
+               "essential": True}]
+    matches = [{"skill": AIL + "Cpp", "match": "urn:o:cpp", "relation": "exactMatch"},
+               {"skill": AIL + "Cpp", "match": "urn:e:cpp", "relation": "exactMatch"},
+               {"skill": AIL + "Cpp", "match": "urn:e:cpp-close", "relation": "closeMatch"},
+               {"skill": AIL + "Cpp", "match": "urn:e:unused", "relation": "closeMatch"},
+               {"skill": AIL + "PM", "match": "urn:e:pm", "relation": "closeMatch"}]
+    return paths.build_projection(rows, skills, matches=matches, vocabularies=vocabularies)
+
+
+def test_each_other_name_says_its_vocabulary_from_the_graph():
+    vocabularies = [{"concept": "urn:o:cpp", "vocabulary": "urn:onet", "vocabularyLabel": "O*NET"},
+                    {"concept": "urn:e:cpp", "vocabulary": "urn:esco", "vocabularyLabel": "ESCO"},
+                    {"concept": "urn:e:cpp", "vocabulary": "urn:zz", "vocabularyLabel": "Later"}]
+    graph = _same_label_ladder(vocabularies)
+    best = paths.shortest_paths(graph, X + "A", AIL + "B").best
+    assert best.total_new_skills == 0
+    assert [h.text() for h in best.held_as] == [
+        # exact matches first, the first scheme by IRI; a name no role requires (urn:e:unused)
+        # is not listed, nor a scheme or a kind the graph does not give
+        "C++ (ESCO knowledge area 'C++' and O*NET tool or technology 'C++', exact matches; "
+        "'C plus plus', close match)",
+        "Project management (occupational skill 'plan projects', close match)"]  # no scheme
+    cpp = best.held_as[0].to_dict()["held_under"]
+    assert [(n["vocabulary"], n["kind"]) for n in cpp] == [
+        ({"iri": "urn:esco", "label": "ESCO"}, "Knowledge area"),
+        ({"iri": "urn:onet", "label": "O*NET"}, "Tool or technology"), (None, None)]
+    assert best.held_as[1].to_dict()["held_under"][0]["vocabulary"] is None
+    # the kept ladder carries them (format 8); a ladder of the format before is not read
+    from kg.paths import ladder as role_graph
+
+    data = role_graph.load(role_graph.dump(role_graph.to_data(graph)))
+    kept = role_graph.from_data(data, checked=True)
+    assert paths.shortest_paths(kept, X + "A", AIL + "B").best.held_as == best.held_as
+    older = {**data, "format": 7, "names": {rep: [name[:3] for name in names]
+                                            for rep, names in data["names"].items()}}
+    assert role_graph.FORMAT == 8 and role_graph.from_data(older, checked=True) is None
 
 
 def test_without_the_mapping_the_skill_is_new():

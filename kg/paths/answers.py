@@ -28,8 +28,8 @@ from kg.paths.projection import (  # noqa: F401  (re-exported: the ladder these 
 )
 from kg.paths.readiness import IMPORTANCE_SCALE, rank_readiness, ready  # noqa: F401
 from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this module)
-    Bound, Estimate, Experience, Gap, HeldAs, NextRoles, Path, PathResult, Qualification, Readiness,
-    Ready, Ref, Responsibility, Skill, Skills, Step,
+    Bound, Estimate, Experience, Gap, HeldAs, NextRoles, OtherName, Path, PathResult,
+    Qualification, Readiness, Ready, Ref, Responsibility, Skill, Skills, Step,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
@@ -254,15 +254,17 @@ def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
 
 
 def held_as(graph, held: int) -> tuple[HeldAs, ...]:
-    """The skills of ``held`` (a mask) that have other names, each with those names and the
-    mapping that links them (``graph.graph["skill_names"]``, from ``skill-matches``)."""
+    """The skills of ``held`` (a mask) that have other names, each with those names, the
+    mapping that links them, their vocabulary and kind (``graph.graph["skill_names"]``, from
+    ``skill-matches`` and ``match-vocabularies``: :func:`kg.paths.names.other_names`)."""
     bits, found = graph.graph["skill_bits"], []
     for rep, names in graph.graph.get("skill_names", {}).items():
         bit = bits.get(rep)
         if bit is not None and held >> bit & 1:
-            found.append(HeldAs(Ref(rep, skill_label(graph, rep)),
-                                tuple((Ref(iri, label), relation)
-                                      for iri, label, relation in names)))
+            found.append(HeldAs(Ref(rep, skill_label(graph, rep)), tuple(
+                OtherName(Ref(iri, label), relation, Ref(*vocabulary) if vocabulary else None,
+                          kind)
+                for iri, label, relation, vocabulary, kind in names)))
     return tuple(sorted(found, key=lambda h: h.skill.label.casefold()))
 
 

@@ -20,7 +20,7 @@ from kg.paths.roles import LazyNode, Later, RoleGraph, SkillsByIri, mask_of  # n
 from kg.paths.table import SkillTable, skill_table
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 7  # 7: moves by skill overlap weigh skills by specificity (kg.paths.overlap)
+FORMAT = 8  # 8: a skill's other names carry their vocabulary and kind (kg.paths.names)
 
 
 # -- the cache ---------------------------------------------------------------------------------

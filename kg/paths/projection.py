@@ -1,9 +1,10 @@
 """The role ladder projected from the store, its cache, and its numbering for the search.
 
 The ladder is projected with the named queries ``role-progression``, ``skills-for-role``,
-``responsibilities-by-area``, ``qualifications``, ``experience-requirements`` and
-``skill-matches`` into a :class:`kg.paths.roles.RoleGraph` (a ``networkx.DiGraph``: roles as
-nodes, ``ail:progressesTo`` as edges, skills and the rest as node data).
+``responsibilities-by-area``, ``qualifications``, ``experience-requirements``,
+``skill-matches``, ``occupation-matches`` and ``match-vocabularies`` into a
+:class:`kg.paths.roles.RoleGraph` (a ``networkx.DiGraph``: roles as nodes,
+``ail:progressesTo`` as edges, skills and the rest as node data).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections.abc import Iterable, Sequence
 
 from kg.paths import ladder as role_graph
 from kg.paths import search as ps
+from kg.paths.names import (  # noqa: F401  (skill_equivalents, skill_relations: re-exported)
+    other_names, skill_equivalents, skill_groups, skill_relations,
+)
 from kg.paths.overlap import overlap_moves
 from kg.paths.results import Experience, Qualification, Responsibility, Skill
 from kg.paths.roles import RoleGraph, mask_of
@@ -84,11 +88,14 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     # a remote graph's mirror (kg/remote/ladder.py) holds no occupation mappings: estimates
     # are made only where the whole graph is at hand
     remote_graph = getattr(g, "kept_ladder", None) is not None
-    rows["occupation-matches"] = [] if remote_graph else read("occupation-matches")
+    # nor the sources and schemes that say which vocabulary a skill is from: its other names
+    # are then given without one
+    for query in ("occupation-matches", "match-vocabularies"):
+        rows[query] = [] if remote_graph else read(query)
     graph = build_projection(
         rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
         rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"],
-        occupations=rows["occupation-matches"])
+        occupations=rows["occupation-matches"], vocabularies=rows["match-vocabularies"])
     del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
@@ -123,64 +130,15 @@ def _remote_kept(g) -> tuple | None:
     return where, f"projection-{role_graph.FORMAT}-{store}.ladder", key
 
 
-def skill_equivalents(matches: Iterable[dict]) -> dict[str, str]:
-    """Each skill IRI that has exact or close matches mapped to one representative of its
-    group (``matches``: rows of ``skill-matches``, ``relation`` exactMatch when absent).
-
-    A skill held under one name is held under every name of its group, and counted once
-    along a path. ``skos:closeMatch`` is not transitive in SKOS; a group takes it as if it
-    were (A close to B close to C: one skill), which the alignment keeps rare by stating
-    closeMatch only between near-synonyms. The representative is this graph's own skill when
-    the group has one (``ail:`` IRIs), else the smallest IRI, so answers speak the shipped
-    vocabulary where they can.
-    """
-    return _groups(matches)[0]
-
-
-def skill_relations(matches: Iterable[dict]) -> dict[str, str]:
-    """How each IRI of :func:`skill_equivalents` other than its representative joins the
-    group: ``exactMatch`` when exact matches alone link it to the representative, else
-    ``closeMatch``."""
-    return _groups(matches)[1]
-
-
-def _groups(matches: Iterable[dict]) -> tuple[dict[str, str], dict[str, str]]:
-    rows = list(matches)
-    every = _union((row["skill"], row["match"]) for row in rows)
-    exact = _union((row["skill"], row["match"]) for row in rows
-                   if row.get("relation", "exactMatch") == "exactMatch")
-    relation = {iri: "exactMatch" if exact.get(iri, iri) == exact.get(rep, rep) else "closeMatch"
-                for iri, rep in every.items() if iri != rep}
-    return every, relation
-
-
-def _union(pairs) -> dict[str, str]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def rank(x: str) -> tuple:
-        return (not x.startswith(AIL), x)
-
-    for a, b in pairs:
-        a, b = find(a), find(b)
-        if a != b:
-            low, high = sorted((a, b), key=rank)
-            parent[high] = low
-    return {x: find(x) for x in list(parent)}
-
-
 def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
                      experience: Iterable[dict] = (), moves: Iterable[dict] = (),
-                     matches: Iterable[dict] = (), occupations: Iterable[dict] = ()):
+                     matches: Iterable[dict] = (), occupations: Iterable[dict] = (),
+                     vocabularies: Iterable[dict] = ()):
     """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq;
-    ``matches`` of skill-matches.rq, ``occupations`` of occupation-matches.rq)."""
-    same, relation = _groups(matches)
+    ``matches`` of skill-matches.rq, ``occupations`` of occupation-matches.rq,
+    ``vocabularies`` of match-vocabularies.rq)."""
+    same, relation = skill_groups(matches)
     graph = RoleGraph()
     for row in progression:
         role = row["role"]
@@ -244,12 +202,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     graph.graph["skill_bits"] = bits
     graph.graph["skills"] = {s.iri: s for s in interned.values()}
     graph.graph["same_skill"] = same
-    names: dict[str, list] = {}
-    for iri, rep in same.items():
-        if iri != rep and iri in own:  # a name no role requires made nothing held
-            label = own[iri].get("skillLabel")
-            names.setdefault(rep, []).append([iri, label or _local(iri), relation[iri]])
-    graph.graph["skill_names"] = names
+    graph.graph["skill_names"] = other_names(same, relation, own, vocabularies)
     return graph
 
 

@@ -102,22 +102,58 @@ class Step:
 
 
 @dataclass(frozen=True)
-class HeldAs:
-    """A skill counted as held because the person holds it under another name: ``names``
-    are the other skills of its group, each with the SKOS mapping (``exactMatch`` or
-    ``closeMatch``) that links it to the group (kg.paths.projection.skill_equivalents)."""
+class OtherName:
+    """Another name of a skill: the skill under that name, the SKOS mapping (``exactMatch`` or
+    ``closeMatch``) that links it to the group, the vocabulary it is from (its
+    ``skos:ConceptScheme``: ``skos:inScheme``, or the scheme its ``dcterms:source`` is part of;
+    None when the graph names none) and its kind (the label of its most specific skill class)."""
 
     skill: Ref
-    names: tuple[tuple[Ref, str], ...]
+    relation: str
+    vocabulary: Ref | None = None
+    kind: str | None = None
+
+    def to_dict(self) -> dict:
+        return dict(self.skill.to_dict(), mapping=f"skos:{self.relation}",
+                    vocabulary=self.vocabulary.to_dict() if self.vocabulary else None,
+                    kind=self.kind)
+
+    def text(self) -> str:
+        """e.g. ``O*NET 29.2 tool or technology 'C++'``: whose name it is, then the name."""
+        kind = self.kind or ""
+        if kind[:1].isupper() and not kind[1:2].isupper():  # "Tool or ...", not "AI technique"
+            kind = kind[0].lower() + kind[1:]
+        said = [self.vocabulary.label if self.vocabulary else "", kind, f"'{self.skill.label}'"]
+        return " ".join(part for part in said if part)
+
+
+_MAPPINGS = {"exactMatch": ("exact match", "exact matches"),
+             "closeMatch": ("close match", "close matches")}
+
+
+@dataclass(frozen=True)
+class HeldAs:
+    """A skill counted as held because the person holds it under another name: ``names``
+    are the other skills of its group (kg.paths.names.skill_equivalents)."""
+
+    skill: Ref
+    names: tuple[OtherName, ...]
 
     def to_dict(self) -> dict:
         return {"skill": self.skill.to_dict(),
-                "held_under": [dict(ref.to_dict(), mapping=f"skos:{relation}")
-                               for ref, relation in self.names]}
+                "held_under": [name.to_dict() for name in self.names]}
 
     def text(self) -> str:
-        return self.skill.label + " (also " + ", ".join(
-            f"'{ref.label}', skos:{relation}" for ref, relation in self.names) + ")"
+        """e.g. ``C++ (O*NET 29.2 tool or technology 'C++' and ESCO v1.2 knowledge area
+        'C++', exact matches)``: the names grouped by their mapping, exact ones first."""
+        parts = []
+        for relation in sorted({n.relation for n in self.names},
+                               key=lambda r: (r != "exactMatch", r)):
+            named = [n.text() for n in self.names if n.relation == relation]
+            one, many = _MAPPINGS.get(relation, (f"skos:{relation}", f"skos:{relation}"))
+            listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+            parts.append(f"{listed}, {one if len(named) == 1 else many}")
+        return f"{self.skill.label} ({'; '.join(parts)})"
 
 
 @dataclass(frozen=True)

@@ -412,3 +412,16 @@ def test_positions_are_the_index_numbers():
         g.graph.pop("_index", None)
         expected = dict(paths.Index(g).index)
         assert paths.positions(g) == expected
+
+
+def test_a_question_avoiding_hundreds_of_roles_gets_a_one_line_answer():
+    # every one of FROM's 350 next roles avoided: the message names five, then counts the rest
+    graph = _wide_ladder(deep=False)
+    middle = sorted(n for n in graph.nodes if n.startswith("urn:m"))
+    with pytest.raises(PathError) as refused:
+        paths.shortest_paths(graph, "urn:from", "urn:to", avoid=middle)
+    message = str(refused.value)
+    assert ("avoiding 'urn:m000', 'urn:m001', 'urn:m002', 'urn:m003', 'urn:m004' and 345 more"
+            in message)
+    assert "'urn:m005'" not in message and "\n" not in message
+    assert "next steps from 'FROM' are 'urn:m000', 'urn:m001'" not in message  # a route exists

@@ -72,13 +72,25 @@ def check_question(graph, source, target, by, via, avoid, alternatives) -> None:
                             "drop one of them.")
 
 
+#: How many roles an error names before it says how many more there are: a question avoiding
+#: hundreds of occupations must still get a one-line answer.
+NAMED_IN_MESSAGE = 5
+
+
+def named(labels: list[str]) -> str:
+    """The first few labels quoted and joined, then how many more there are."""
+    shown = ", ".join(f"'{text}'" for text in labels[:NAMED_IN_MESSAGE])
+    rest = len(labels) - NAMED_IN_MESSAGE
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
 def no_path_message(graph, index, source, target, via, avoid) -> str:
     label = lambda iri: graph.nodes[iri]["label"]  # noqa: E731
     ask = f"No progression from '{label(source)}' to '{label(target)}'"
     if via:
-        ask += " through " + ", ".join(f"'{label(v)}'" for v in via)
+        ask += " through " + named([label(v) for v in via])
     if avoid:
-        ask += " avoiding " + ", ".join(f"'{label(a)}'" for a in sorted(avoid))
+        ask += " avoiding " + named([label(a) for a in sorted(avoid)])
     if (via or avoid) and graph.has_path(source, target):
         return (f"{ask}, though there is one without --via/--avoid; drop or change them "
                 f"(run 'aikg path \"{label(source)}\" \"{label(target)}\"' to see it).")
@@ -87,6 +99,6 @@ def no_path_message(graph, index, source, target, via, avoid) -> str:
     following = sorted(graph.successors(source), key=index.index.__getitem__)
     if not following:
         return f"{ask}: the graph has no role that '{label(source)}' progresses to.{backwards}"
-    names = ", ".join(f"'{label(n)}'" for n in following)
+    names = named([label(n) for n in following])
     return (f"{ask}.{backwards} The next steps from '{label(source)}' are {names}; "
             f"run 'aikg next \"{label(source)}\"' to compare them.")

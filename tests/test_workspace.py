@@ -204,6 +204,21 @@ def test_a_ladder_kept_by_another_version_is_deleted_when_the_ladder_is_kept_aga
     assert current in kept_names(folder) and older not in kept_names(folder)
 
 
+def test_a_dropped_ladder_gives_its_space_back(tmp_path):
+    # a ladder kept in an older format is dropped when it is kept again: the file must shrink,
+    # not keep the old ladder's pages free inside it
+    from kg.store import kept
+
+    folder = tmp_path / "store"
+    folder.mkdir(mode=0o700)
+    for version in range(3):
+        kept.write_bytes(folder, f"projection-{version}.ladder", os.urandom(2 << 20))
+    full = (folder / kept.DB).stat().st_size
+    kept.drop(folder, "projection-", {"projection-2.ladder"})
+    assert (folder / kept.DB).stat().st_size < full / 2
+    assert kept.read_bytes(folder, "projection-2.ladder") is not None
+
+
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     from kg.paths import answers as paths
     from kg.paths import ladder as role_graph

@@ -37,6 +37,7 @@ MAX_DB_BYTES = 2 << 30
 #: An entry over this size is not read (the largest, a 1M-triple ladder, is 22 MB).
 MAX_ENTRY_BYTES = 512 << 20
 _SCHEMA = """
+PRAGMA auto_vacuum = INCREMENTAL;
 CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS labels (scope TEXT NOT NULL, folded TEXT NOT NULL,
@@ -179,6 +180,10 @@ def drop(folder: Path, prefix: str, keep: set[str]) -> None:
         names = [n for (n,) in connection.execute("SELECT name FROM kept") if
                  isinstance(n, str) and n.startswith(prefix) and n not in keep]
         connection.executemany("DELETE FROM kept WHERE name = ?", [(n,) for n in names])
+        # give the pages back to the file system: a rebuilt ladder (a new format) would
+        # otherwise leave the old one's 100+ MB as free pages inside the file
+        # executescript steps the pragma to its end (execute frees one page per step)
+        connection.executescript("PRAGMA incremental_vacuum;")
     except sqlite3.Error:
         pass
 

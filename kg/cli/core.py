@@ -56,11 +56,10 @@ class Context:
         self._kg = None
 
     def workspace(self):
-        from kg.loading import warm_caches
-        from kg.importers.align.apply import WorkspaceMappings
+        from kg.loading import warm_caches, workspace_mappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_caches, mappings=WorkspaceMappings())
+        return Workspace(self.workspace_dir, warm=warm_caches, make_mappings=workspace_mappings)
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""

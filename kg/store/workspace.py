@@ -93,14 +93,32 @@ class Workspace:
     """
 
     def __init__(self, folder: Path | str | None = None, warm: Warm | None = None,
-                 mappings=None):
+                 mappings=None, make_mappings: Callable[[], object] | None = None):
         self.folder = Path(folder) if folder is not None else default_dir()
         #: called with the merged store (in memory) and the folder it is written to, while
         #: it is written: whoever asks for the merge warms the caches it will read
         self.warm = warm
-        #: reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
-        #: entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`
-        self.mappings = mappings
+        self._mappings = mappings
+        #: makes :attr:`mappings` when files are first merged or opened (the alignment's code
+        #: is not even imported for a workspace without files)
+        self.make_mappings = make_mappings
+
+    @property
+    def mappings(self):
+        """Reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
+        entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`."""
+        if self._mappings is None and self.make_mappings is not None:
+            self._mappings = self.make_mappings()
+        return self._mappings
+
+    @mappings.setter
+    def mappings(self, hook) -> None:
+        self._mappings = hook
+
+    @property
+    def aligns(self) -> bool:
+        """Whether this workspace has (or can make) a mappings hook."""
+        return self._mappings is not None or self.make_mappings is not None
 
     # -- the recorded files ----------------------------------------------------------------
     def _state(self) -> dict:
@@ -210,7 +228,7 @@ class Workspace:
         extra_paths = [Path(p) for p in extra]
         files = [Path(e["path"]) for e in self.recorded()]
         if not files and not extra_paths:
-            return Merged(store.open_store(), (), {}, None)
+            return Merged(store.open_store_later(), (), {}, None)
         try:
             return self._ensure(files + [p.resolve() for p in extra_paths], progress,
                                 fail_on=fail_on)

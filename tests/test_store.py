@@ -91,3 +91,40 @@ def test_a_command_announces_the_build_of_a_missing_release(no_release, aikg):
     assert (no_release / "manifest.json").is_file()
     again = aikg("query", "ASK { ail:HeadOfAIEngineering a ail:Role }")
     assert "Building" not in again.stderr  # built once
+
+
+def test_the_release_loaded_by_a_thread_is_whole_in_a_child_forked_meanwhile():
+    """A fork waits for the load (kg.store.release._finish_loads): a query's child never
+    starts with a store half loaded, or with a lock the loader thread held."""
+    import os
+    import time
+
+    release = building.ensure_release()
+    expected = json.loads((release / store.MANIFEST).read_text())["triples"]
+    opening = store.open_store_later(release)
+    pid = os.fork()  # at once: the loader thread is still at work
+    if pid == 0:
+        os._exit(0 if len(opening()) == expected else 1)
+    for _ in range(200):  # a child that inherited the loader's lock waits for ever
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the child forked during the load never finished")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(opening()) == expected
+
+
+def test_a_release_that_fails_to_load_fails_where_the_store_is_asked_for(tmp_path):
+    (tmp_path / f"{store.RELEASE_NAME}.nt").write_text("<not an N-Triples line\n")
+    opening = store.open_store_later(tmp_path)
+    with pytest.raises(SyntaxError):
+        opening()
+
+
+def test_opening_later_never_builds_either(no_release):
+    with pytest.raises(kg.errors.ReleaseMissing, match="run 'aikg build'"):
+        store.open_store_later()

@@ -59,10 +59,11 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
     are named, not costed as nothing to learn.
     """
+    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
+    result = paths.find_path(graph, source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives, lateral=lateral)
     page = None
     if html is not None:  # the page first: if it cannot be written, print no answer either
@@ -84,10 +85,11 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
 @one_shot
 def gap(ctx, source, target, have, fmt):
     """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
+    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.gap(get_kg(ctx), source, target, have), fmt), None)
+    write_output(path_render.render(paths.gap(graph, source, target, have), fmt), None)
 
 
 @main.command("next")
@@ -102,11 +104,11 @@ def gap(ctx, source, target, have, fmt):
 @one_shot
 def next_(ctx, role, have, lateral, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
+    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have, lateral), fmt),
-                 None)
+    write_output(path_render.render(paths.next_roles(graph, role, have, lateral), fmt), None)
 
 
 @main.command()
@@ -129,8 +131,9 @@ def ready(ctx, have, role, limit, fmt):
     held entirely is weaker evidence than a long one); ties go to fewer skills missing. A
     skill held under another name (skos:exactMatch, closeMatch) counts as held.
     """
+    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
+    write_output(path_render.render(paths.ready(graph, have, role, limit), fmt), None)
 

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import shutil
 import stat
 from pathlib import Path
@@ -140,7 +139,7 @@ class Folder:
     def write(self, name: str, data: bytes) -> None:
         """Replace ``name`` with ``data``: a new file beside it, then renamed over it (a link
         named ``name`` is replaced, never followed)."""
-        tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+        tmp = f".{name}.{os.urandom(4).hex()}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW,
                          0o600, dir_fd=self.fd)
@@ -178,7 +177,7 @@ class Folder:
     def temp_folder(self, prefix: str) -> str:
         """A new private folder ``PREFIX<random>`` inside this one; its name."""
         for _ in range(100):
-            name = f"{prefix}{secrets.token_hex(6)}"
+            name = f"{prefix}{os.urandom(6).hex()}"
             try:
                 os.mkdir(name, 0o700, dir_fd=self.fd)
                 return name

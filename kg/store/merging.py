@@ -7,7 +7,6 @@ staging folder beside the others and renamed to its key only once the check has 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,8 @@ from kg.store.folder import damaged
 def file_digest(path: Path) -> str:
     """SHA-256 of an input file's bytes, read under the same rules as parsing
     (:func:`kg.store.inputs.open_input`: devices, FIFOs and folders refused, size capped)."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     from kg.store.inputs import open_input, too_large
 
     digest = hashlib.sha256()

@@ -10,7 +10,6 @@ is recomputed from the record (:func:`store_key`) and must be the folder's name.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import string
 
@@ -72,6 +71,8 @@ def parse_meta(data: bytes, key: str) -> dict:
 
 def store_key(release_digest: str, files, hashes) -> str:
     """A merged store's key: the release's digest and each file's path and content hash."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     digest = hashlib.sha256(release_digest.encode())
     for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
         digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())

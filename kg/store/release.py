@@ -8,7 +8,6 @@ and the command layer rebuilds it first when the sources changed since
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -118,6 +117,8 @@ def sources_digest() -> str:
     signature, newest = _signature(paths)
     known = _digests.get(signature) or _stamped(signature)
     if known is None:
+        import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
         digest = hashlib.sha256()
         for path in paths:
             if path.is_file():
@@ -351,6 +352,8 @@ os.register_at_fork(before=_finish_loads)
 def ensure_store(release: Path) -> Path:
     """The folder of the on-disk store of ``release``, built first if missing (OSError when
     the cache cannot be written)."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     ntriples = release / f"{RELEASE_NAME}.nt"
     digest = (_manifest(release) or {}).get("files", {}).get(ntriples.name) or hashlib.sha256(
         ntriples.read_bytes()).hexdigest()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -311,6 +312,25 @@ class KnowledgeGraph:
                 term = ox.NamedNode(sparql.expand(cls, self.prefixes))
                 self._label_rows[cls] = self.named_cached("labels", **{"class": term})
         return self._label_rows[cls]
+
+    def read_ahead(self, cls: str | None) -> Callable[[], None]:
+        """Read :meth:`named_labels` of ``cls`` in a thread of its own while this one goes
+        on; returns the function that waits for it. pyoxigraph answers without the GIL, so
+        the query overlaps Python work: the path commands import networkx meanwhile (0.2 s).
+        Only where :meth:`resolve` reads those rows (no label index beside a workspace
+        store); a failure there is left for the real call to raise."""
+        if self.folder is not None:
+            return lambda: None
+
+        def read() -> None:
+            try:
+                self.named_labels(cls)
+            except Exception:  # noqa: BLE001 - raised again, with its message, when asked for
+                pass
+
+        thread = threading.Thread(target=read, name="aikg-read-ahead")
+        thread.start()
+        return thread.join
 
     def label_shard(self, cls: str | None, wanted: str) -> list[dict] | None:
         """The rows of :meth:`named_labels` whose casefolded label is ``wanted``, from the

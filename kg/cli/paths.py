@@ -11,6 +11,21 @@ from kg.cli.core import (
 )
 
 
+def _graph_first(ctx, roles: bool = True):
+    """The graph, asked for before the path code is imported (networkx: 0.2 s), and the
+    function that waits for what is read meanwhile: the guide loads in a thread
+    (kg.store.release.open_store_later) and, when the command names ``roles``, their
+    labels are read in another (:meth:`kg.graph.KnowledgeGraph.read_ahead`), both mostly
+    without the GIL."""
+    graph = get_kg(ctx)
+    return graph, graph.read_ahead(ROLE) if roles else (lambda: None)
+
+
+#: what FROM, TO, --via, --avoid and --role name (kg.paths.questions.ROLE, which imports
+#: networkx with the path code)
+ROLE = "ail:Occupation"
+
+
 PATH_FORMAT = click.option(
     "--format", "fmt", default="table", show_default=True,
     type=click.Choice(["table", "json", "md"]), help="Output format.")
@@ -59,9 +74,11 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
     are named, not costed as nothing to learn.
     """
-    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
+
+    done()
 
     result = paths.find_path(graph, source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives, lateral=lateral)
@@ -85,9 +102,11 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
 @one_shot
 def gap(ctx, source, target, have, fmt):
     """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
-    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
+
+    done()
 
     write_output(path_render.render(paths.gap(graph, source, target, have), fmt), None)
 
@@ -104,9 +123,11 @@ def gap(ctx, source, target, have, fmt):
 @one_shot
 def next_(ctx, role, have, lateral, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
-    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
+
+    done()
 
     write_output(path_render.render(paths.next_roles(graph, role, have, lateral), fmt), None)
 
@@ -131,9 +152,11 @@ def ready(ctx, have, role, limit, fmt):
     held entirely is weaker evidence than a long one); ties go to fewer skills missing. A
     skill held under another name (skos:exactMatch, closeMatch) counts as held.
     """
-    graph = get_kg(ctx)  # first: the guide loads (a thread) while networkx is imported
+    graph, done = _graph_first(ctx, roles=role is not None)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
+
+    done()
 
     write_output(path_render.render(paths.ready(graph, have, role, limit), fmt), None)
 

@@ -152,9 +152,7 @@ class KnowledgeGraph:
 
     def named(self, name: str, **params) -> list[dict]:
         """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
-        # the catalogue's files are read for a named query only: an ad hoc query, the
-        # first command many people run, never reads them (kg/queries/, 51 files)
-        from kg.query import catalogue
+        from kg.query import catalogue  # read for named queries only, never for ad hoc ones
 
         named = catalogue.get(name)
         return self.query(named.text, **self.bind_params(named, params))
@@ -169,7 +167,6 @@ class KnowledgeGraph:
         if self.folder is None:
             return self.named(name, **params)
         import hashlib
-
 
         entry = name
         if params:
@@ -314,23 +311,21 @@ class KnowledgeGraph:
         return self._label_rows[cls]
 
     def read_ahead(self, cls: str | None) -> Callable[[], None]:
-        """Read :meth:`named_labels` of ``cls`` in a thread of its own while this one goes
-        on; returns the function that waits for it. pyoxigraph answers without the GIL, so
-        the query overlaps Python work: the path commands import networkx meanwhile (0.2 s).
-        Only where :meth:`resolve` reads those rows (no label index beside a workspace
-        store); a failure there is left for the real call to raise."""
+        """Read :meth:`named_labels` of ``cls`` in a thread while this one goes on (pyoxigraph
+        answers without the GIL: the path commands import networkx meanwhile); returns the
+        function that waits for it. Not beside a workspace store's label index, which
+        :meth:`resolve` reads instead; a failure is left for the real call to raise."""
         if self.folder is not None:
             return lambda: None
-
-        def read() -> None:
-            try:
-                self.named_labels(cls)
-            except Exception:  # noqa: BLE001 - raised again, with its message, when asked for
-                pass
-
-        thread = threading.Thread(target=read, name="aikg-read-ahead")
+        thread = threading.Thread(target=self._read_quietly, args=(cls,), name="aikg-ahead")
         thread.start()
         return thread.join
+
+    def _read_quietly(self, cls: str | None) -> None:
+        try:
+            self.named_labels(cls)
+        except Exception:  # noqa: BLE001, S110 - raised again, with its message, when asked for
+            pass
 
     def label_shard(self, cls: str | None, wanted: str) -> list[dict] | None:
         """The rows of :meth:`named_labels` whose casefolded label is ``wanted``, from the

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -309,23 +308,6 @@ class KnowledgeGraph:
                 term = ox.NamedNode(sparql.expand(cls, self.prefixes))
                 self._label_rows[cls] = self.named_cached("labels", **{"class": term})
         return self._label_rows[cls]
-
-    def read_ahead(self, cls: str | None) -> Callable[[], None]:
-        """Read :meth:`named_labels` of ``cls`` in a thread while this one goes on (pyoxigraph
-        answers without the GIL: the path commands import networkx meanwhile); returns the
-        function that waits for it. Not beside a workspace store's label index, which
-        :meth:`resolve` reads instead; a failure is left for the real call to raise."""
-        if self.folder is not None:
-            return lambda: None
-        thread = threading.Thread(target=self._read_quietly, args=(cls,), name="aikg-ahead")
-        thread.start()
-        return thread.join
-
-    def _read_quietly(self, cls: str | None) -> None:
-        try:
-            self.named_labels(cls)
-        except Exception:  # noqa: BLE001, S110 - raised again, with its message, when asked for
-            pass
 
     def label_shard(self, cls: str | None, wanted: str) -> list[dict] | None:
         """The rows of :meth:`named_labels` whose casefolded label is ``wanted``, from the

@@ -359,7 +359,6 @@ def test_path_help_states_the_price_of_a_move(run):
             "skill-equivalents per step of its ail:moveCost") in help_text
 
 
-
 def test_the_labels_read_ahead_are_the_ones_a_role_is_resolved_in():
     """'aikg path' reads the roles' labels in a thread while networkx is imported
     (kg.cli.paths._graph_first): of the class the questions resolve roles in."""
@@ -367,10 +366,3 @@ def test_the_labels_read_ahead_are_the_ones_a_role_is_resolved_in():
     from kg.paths import questions
 
     assert commands.ROLE == questions.ROLE
-
-
-def test_a_name_read_ahead_resolves_as_without(graph):
-    wait = graph.read_ahead("ail:Occupation")
-    wait()
-    assert graph.resolve("Head of AI Engineering", cls="ail:Occupation").endswith(
-        "#HeadOfAIEngineering")

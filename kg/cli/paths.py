@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
 
 from kg.cli.core import (
-    get_kg, handle_errors, main, not_empty, one_shot, write_output,
+    Context, get_kg, handle_errors, main, not_empty, one_shot, write_output,
 )
 
 
 def _graph_first(ctx, roles: bool = True):
     """The graph, asked for before the path code is imported (networkx: 0.2 s), and the
     function that waits for what is read meanwhile: the guide loads in a thread
-    (kg.store.release.open_store_later) and, when the command names ``roles``, their
-    labels are read in another (:meth:`kg.graph.KnowledgeGraph.read_ahead`), both mostly
-    without the GIL."""
+    (kg.store.release.open_store_later) and, when the command names ``roles``, their labels
+    (:meth:`kg.graph.KnowledgeGraph.named_labels`) are read in another, both mostly without
+    the GIL. Not from an endpoint (its requests stay in this thread, one after another) nor
+    beside a workspace store's label index, which is read instead."""
     graph = get_kg(ctx)
-    return graph, graph.read_ahead(ROLE) if roles else (lambda: None)
+    if not roles or graph.folder is not None or ctx.find_object(Context).endpoint:
+        return graph, lambda: None
+    reading = threading.Thread(target=_labels_quietly, args=(graph,), name="aikg-ahead")
+    reading.start()
+    return graph, reading.join
+
+
+def _labels_quietly(graph) -> None:
+    try:
+        graph.named_labels(ROLE)
+    except Exception:  # noqa: BLE001, S110 - raised again, with its message, when asked for
+        pass
 
 
 #: what FROM, TO, --via, --avoid and --role name (kg.paths.questions.ROLE, which imports

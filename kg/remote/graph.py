@@ -111,10 +111,6 @@ class RemoteGraph(KnowledgeGraph):
             self._labels = ladder.labels(data, self.endpoint)
         return self._labels
 
-    def read_ahead(self, cls: str | None):
-        """Nothing ahead: the endpoint's requests stay in this thread, one after another."""
-        return lambda: None
-
     def named_labels(self, cls: str | None) -> list[dict]:
         """The labels of a class, fetched once per class (resolving many names costs one
         request, not one per name)."""

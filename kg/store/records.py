@@ -11,7 +11,6 @@ is recomputed from the record (:func:`store_key`) and must be the folder's name.
 from __future__ import annotations
 
 import json
-import string
 
 #: the largest record read (a workspace of 10,000 files writes about 2 MB)
 MAX_RECORD_BYTES = 16 << 20
@@ -19,6 +18,8 @@ MAX_RECORD_BYTES = 16 << 20
 
 class Damaged(ValueError):
     """A record that is not what ``aikg`` wrote (the message says what is wrong)."""
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def parse_state(data: bytes) -> dict:
@@ -91,11 +92,11 @@ def _absolute(path) -> bool:
 
 
 def _sha256(text) -> bool:
-    return isinstance(text, str) and len(text) == 64 and set(text) <= set(string.hexdigits.lower())
+    return isinstance(text, str) and len(text) == 64 and set(text) <= _HEX
 
 
 def _key(text) -> bool:
-    return isinstance(text, str) and len(text) == 32 and set(text) <= set(string.hexdigits.lower())
+    return isinstance(text, str) and len(text) == 32 and set(text) <= _HEX
 
 
 def _count(value) -> bool:

@@ -39,8 +39,8 @@ import stat
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.build import refuse_recorded
 from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
@@ -75,9 +75,9 @@ def default_dir() -> Path:
 Warm = Callable[[object, Path], None]
 
 
-@dataclass(frozen=True)
-class Source:
-    """One user file as the workspace knows it."""
+class Source(NamedTuple):
+    """One user file as the workspace knows it (a named tuple: a frozen dataclass took ~2 ms
+    to create, at the start of every command)."""
 
     path: Path
     sha256: str

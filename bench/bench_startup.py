@@ -90,7 +90,7 @@ def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
     which also sets them to zero, so the child starts from nothing: the sum of every part
     written is the total. The dump is asked for before libc's ``fork`` (``*fork``), not only
     before ``os.fork``: Python runs its before-fork hooks in between (one waits for the
-    release being loaded by a thread, :func:`kg.store.release.open_store_later`), and what
+    release being loaded by a thread, :func:`kg.store.ahead.open_store_later`), and what
     they do would be counted again in the child. (``*fork`` also matches
     ``os.register_at_fork``: more parts, the same sum.)
     """

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.build import ensure_release
 from kg.graph import KnowledgeGraph
+from kg.store import ahead
 from kg.store import release as store
 from kg.store.turtle import read_turtle
 from kg.store.workspace import Workspace
@@ -85,7 +86,7 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
         merged = Workspace(warm=warm_caches, make_mappings=workspace_mappings).merge(
             extra_paths, progress, fail_on)
     else:
-        return KnowledgeGraph(store.open_store_later())
+        return KnowledgeGraph(ahead.open_store_later())
     if merged.report is not None:
         import warnings
 

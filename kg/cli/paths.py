@@ -15,7 +15,7 @@ from kg.cli.core import (
 def _graph_first(ctx, roles: bool = True):
     """The graph, asked for before the path code is imported (networkx: 0.2 s), and the
     function that waits for what is read meanwhile: the guide loads in a thread
-    (kg.store.release.open_store_later) and, when the command names ``roles``, their labels
+    (kg.store.ahead.open_store_later) and, when the command names ``roles``, their labels
     (:meth:`kg.graph.KnowledgeGraph.named_labels`) are read in another, both mostly without
     the GIL. Not from an endpoint (its requests stay in this thread, one after another) nor
     beside a workspace store's label index, which is read instead."""

@@ -140,7 +140,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
             given[name] = value
         values = graph.bind_params(named, given)
     # from here to the first query, the local store loads in a thread of its own
-    # (kg.store.release.open_store_later): this Python work overlaps it
+    # (kg.store.ahead.open_store_later): this Python work overlaps it
     from kg.query import formats, paging, sparql  # noqa: F401  (paging: for the child)
 
     if not endpoint:  # refused here, before any fork; the child inherits the verdict

@@ -25,6 +25,17 @@ from kg.errors import KGError
 _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _NOFOLLOW = os.O_NOFOLLOW
 
+#: the record of a workspace's added files (kg.store.workspace)
+STATE = "workspace.json"
+
+
+def default_dir() -> Path:
+    """The workspace folder: ``AIKG_WORKSPACE`` or the per-user data folder."""
+    if os.environ.get("AIKG_WORKSPACE"):
+        return Path(os.environ["AIKG_WORKSPACE"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ai-leadership-kg" / "workspace"
+
 
 class Folder:
     """An open folder of a workspace: names inside it are resolved against its descriptor."""

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -274,11 +273,11 @@ def open_store(release: Path | None = None):
         except OSError:
             pass
     memory = ox.Store()
-    memory.load(**_load_arguments(release))
+    memory.load(**load_arguments(release))
     return memory
 
 
-def _load_arguments(release: Path) -> dict:
+def load_arguments(release: Path) -> dict:
     import pyoxigraph as ox
 
     # load, not bulk_load: no loader threads for a few thousand triples; lenient: the release
@@ -286,67 +285,6 @@ def _load_arguments(release: Path) -> dict:
     # the load, 5-10 ms of every command) finds nothing
     return {"path": str(release / f"{RELEASE_NAME}.nt"), "format": ox.RdfFormat.N_TRIPLES,
             "lenient": True}
-
-
-def open_store_later(release: Path | None = None):
-    """:func:`open_store`, the in-memory load done by a thread while this one goes on: a
-    function that returns the store, waiting for the load if need be.
-
-    pyoxigraph parses without the GIL, so the 15-25 ms of parsing the guide overlap with the
-    Python work a command does before its first query (imports, the query guard's lexer).
-    Whatever the engine runs, runs in the thread that asks for the store (and, a query, in
-    the child that thread forks): the loader thread only reads the release file. A fork
-    waits for the load first (:func:`_finish_loads`), so no child inherits a store half
-    loaded. The release is found (and :class:`ReleaseMissing` raised) here, before any
-    thread starts.
-    """
-    release = release or require_release()
-    if (_manifest(release) or {}).get("triples", 0) > IN_MEMORY_LIMIT:
-        return open_store(release)  # opening the on-disk store takes milliseconds
-    return _Loading(_load_arguments(release))
-
-
-class _Loading:
-    """The release being loaded into a new in-memory store by a thread of its own."""
-
-    def __init__(self, arguments: dict):
-        import pyoxigraph as ox
-
-        self._store, self._error = ox.Store(), None
-        self._thread = threading.Thread(target=self._load, args=(arguments,),
-                                        name="aikg-load-release")
-        _loading.add(self)
-        self._thread.start()
-
-    def _load(self, arguments: dict) -> None:
-        try:
-            self._store.load(**arguments)
-        except BaseException as error:  # noqa: BLE001 - raised again where the store is asked for
-            self._error = error
-
-    def wait(self) -> None:
-        self._thread.join()
-        _loading.discard(self)
-
-    def __call__(self):
-        self.wait()
-        if self._error is not None:
-            raise self._error
-        return self._store
-
-
-#: loads still running (:class:`_Loading`)
-_loading: set[_Loading] = set()
-
-
-def _finish_loads() -> None:
-    """Before this process forks: no child may start with a store half loaded, or with the
-    lock of a store the loader held (the child has no loader thread to release it)."""
-    for pending in list(_loading):
-        pending.wait()
-
-
-os.register_at_fork(before=_finish_loads)
 
 
 def ensure_store(release: Path) -> Path:

@@ -44,13 +44,12 @@ from typing import NamedTuple
 
 from kg.build import refuse_recorded
 from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
-from kg.store import kept, merging
+from kg.store import ahead, kept, merging
 from kg.store import release as store
-from kg.store.folder import Folder, Unwritable, damaged
+from kg.store.folder import STATE, Folder, Unwritable, damaged, default_dir  # noqa: F401
 from kg.store.merging import Merged, file_digest  # noqa: F401  (re-exported)
 from kg.store.records import MAX_RECORD_BYTES, Damaged, parse_meta, parse_state, store_key
 
-STATE = "workspace.json"
 META = "meta.json"
 STORES = "stores"
 LOCK = ".lock"
@@ -61,14 +60,6 @@ SETTLED_NS = 2_000_000_000
 #: Merged stores kept besides the current one (older ones are deleted after a build).
 KEEP_STORES = 4
 Progress = Callable[[str], None]
-
-
-def default_dir() -> Path:
-    """``AIKG_WORKSPACE`` or the per-user data folder."""
-    if os.environ.get("AIKG_WORKSPACE"):
-        return Path(os.environ["AIKG_WORKSPACE"])
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "ai-leadership-kg" / "workspace"
 
 
 #: ``warm(store, folder)``: see :attr:`Workspace.warm`
@@ -228,7 +219,7 @@ class Workspace:
         extra_paths = [Path(p) for p in extra]
         files = [Path(e["path"]) for e in self.recorded()]
         if not files and not extra_paths:
-            return Merged(store.open_store_later(), (), {}, None)
+            return Merged(ahead.open_store_later(), (), {}, None)
         try:
             return self._ensure(files + [p.resolve() for p in extra_paths], progress,
                                 fail_on=fail_on)

@@ -12,12 +12,17 @@ the process executes under valgrind (callgrind), a measure other work does not c
 to compare two versions on a busy machine.
 
     .venv/bin/python bench/bench_startup.py [--runs 15] [--instructions] [--checkout DIR ...]
+        [--installed VENV ...]
 
 ``--checkout DIR`` (repeatable) runs ``python -m kg`` from that source tree instead of this
 one (e.g. ``git archive main | tar -x -C /tmp/before``), each command of each checkout in turn,
 so a before and an after are measured side by side under the same load. Without it, this
 checkout. The interpreter's own start-up (``python -c pass``) and ``import click, pyoxigraph``
 are measured too: the floor no version of the commands goes under.
+
+``--installed VENV`` (repeatable) runs ``VENV/bin/aikg`` instead, the command as a user
+installs it (``python3 -m venv VENV && VENV/bin/pip install .``: a few dozen packages, no
+editable-install path finder); the floor is then measured with ``VENV/bin/python``.
 """
 
 from __future__ import annotations
@@ -46,9 +51,12 @@ FLOOR = {
 }
 
 
-def environment(workspace: str, checkout: Path) -> dict[str, str]:
-    # the checkout's kg comes first on the path (run from a neutral folder, not the checkout)
-    env = dict(os.environ, AIKG_WORKSPACE=workspace, PYTHONPATH=str(checkout))
+def environment(workspace: str, checkout: Path | None) -> dict[str, str]:
+    env = dict(os.environ, AIKG_WORKSPACE=workspace)
+    env.pop("PYTHONPATH", None)
+    if checkout is not None:
+        # the checkout's kg comes first on the path (run from a neutral folder, not the checkout)
+        env["PYTHONPATH"] = str(checkout)
     # some sandboxes set it: every run would compile every module again, which an installed
     # package never does
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -80,12 +88,16 @@ def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
 
     callgrind writes its counts when asked to just before each fork (``--dump-before``),
     which also sets them to zero, so the child starts from nothing: the sum of every part
-    written is the total.
+    written is the total. The dump is asked for before libc's ``fork`` (``*fork``), not only
+    before ``os.fork``: Python runs its before-fork hooks in between (one waits for the
+    release being loaded by a thread, :func:`kg.store.ahead.open_store_later`), and what
+    they do would be counted again in the child. (``*fork`` also matches
+    ``os.register_at_fork``: more parts, the same sum.)
     """
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=os_fork*",
+        subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=*fork",
                         f"--callgrind-out-file={folder}/out.%p", *cmd],
                        capture_output=True, env=env, cwd=folder)
         totals = [int(line.split()[1]) for part in Path(folder).glob("out.*")
@@ -100,25 +112,33 @@ def main() -> None:
                         help="also count instructions under valgrind (slow: ~30 s a command)")
     parser.add_argument("--checkout", action="append", type=Path, default=[],
                         help="a source tree to run (repeatable; default: this one)")
+    parser.add_argument("--installed", action="append", type=Path, default=[],
+                        help="a virtual environment with the project installed: runs its "
+                             "bin/aikg (repeatable)")
     args = parser.parse_args()
-    checkouts = args.checkout or [ROOT]
+    # (label, the command's first words, PYTHONPATH): a checkout runs with this interpreter
+    runners = [(str(c), [sys.executable, "-m", "kg"], c) for c in args.checkout]
+    runners += [(f"{v}/bin/aikg", [str(v / "bin" / "aikg")], None) for v in args.installed]
+    if not runners:
+        runners = [("", [sys.executable, "-m", "kg"], ROOT)]
+    python = str(args.installed[0] / "bin" / "python") if args.installed else sys.executable
     print(f"# {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs each, "
           f"cold processes, an empty workspace (the guide alone)")
     print("| command | checkout | median wall | median CPU | instructions | load average |")
     print("|---|---|---:|---:|---:|---:|")
-    groups = [[(title, [sys.executable, *argv], None)] for title, argv in FLOOR.items()]
+    groups = [[(title, "", [python, *argv], None)] for title, argv in FLOOR.items()]
     groups += [[(f"{title}: `aikg {' '.join(repr(a) if ' ' in a else a for a in command)}`",
-                 [sys.executable, "-m", "kg", *command], checkout) for checkout in checkouts]
+                 label, [*start, *command], path) for label, start, path in runners]
                for title, command in COMMANDS.items()]
     with tempfile.TemporaryDirectory(prefix="aikg-startup-") as workspace:
         for group in groups:  # the checkouts of one command side by side
-            envs = [environment(workspace, checkout or ROOT) for _, _, checkout in group]
-            times = time_commands([(cmd, env) for (_, cmd, _), env in zip(group, envs)],
+            envs = [environment(workspace, path) for _, _, _, path in group]
+            times = time_commands([(cmd, env) for (_, _, cmd, _), env in zip(group, envs)],
                                   args.runs)
-            for (title, cmd, checkout), env, (wall, cpu) in zip(group, envs, times):
+            for (title, label, cmd, _), env, (wall, cpu) in zip(group, envs, times):
                 count = instructions(cmd, env) if args.instructions else None
                 shown = f"{count / 1e6:,.0f} M" if count else ""
-                print(f"| {title} | {checkout or ''} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
+                print(f"| {title} | {label} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms "
                       f"| {shown} | {os.getloadavg()[0]:.1f} |", flush=True)
 
 

@@ -9,14 +9,13 @@ release as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -29,11 +28,13 @@ ASSERTED_FORMATS = ("ttl", "nt")  # the graph without entailments, for diffing a
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-@dataclass
-class BuildResult:
+class BuildResult(NamedTuple):
+    """What a build wrote (a named tuple: a dataclass took 1-2 ms to create, at the start of
+    every command, which imports this module to know whether the release is current)."""
+
     directory: Path
     triples: int
-    files: dict[str, str] = field(default_factory=dict)  # name -> sha256
+    files: dict[str, str]  # name -> sha256
     report: object | None = None
 
 
@@ -46,6 +47,8 @@ def canonical_triples(quads) -> list[ox.Triple]:
     thing in different places stay apart, as OWL requires. The labels are the same on every
     run and take milliseconds, where rdflib's general canonicaliser takes seconds.
     """
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     outgoing: dict[ox.BlankNode, list[tuple[str, object]]] = {}
     parents: dict[ox.BlankNode, list[tuple[object, str]]] = {}
@@ -202,6 +205,8 @@ def build(target: Path | None = None, check: bool = True, reason: bool = True) -
         outputs[f"{store.RELEASE_NAME}-asserted.{ext}"] = _serialize(asserted, ext)
     for ext in ("ttl", "nt", "rdf"):
         outputs[f"{store.RELEASE_NAME}-tbox.{ext}"] = _serialize(tbox, ext)
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
     manifest = {"sources_sha256": digest, "triples": len(graph), "asserted_triples": len(asserted),
                 "files": hashes}

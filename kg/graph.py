@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ParameterError, QueryError, UnknownEntity, did_you_mean
-from kg.query import catalogue, sparql
+from kg.query import sparql
 from kg.store import kept
 from kg.store.labels import Labels
 from kg.store import release as store
@@ -151,6 +151,8 @@ class KnowledgeGraph:
 
     def named(self, name: str, **params) -> list[dict]:
         """Run the catalogue query ``name`` with its parameters (labels are resolved)."""
+        from kg.query import catalogue  # read for named queries only, never for ad hoc ones
+
         named = catalogue.get(name)
         return self.query(named.text, **self.bind_params(named, params))
 
@@ -164,7 +166,6 @@ class KnowledgeGraph:
         if self.folder is None:
             return self.named(name, **params)
         import hashlib
-
 
         entry = name
         if params:

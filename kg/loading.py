@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.build import ensure_release
 from kg.graph import KnowledgeGraph
-from kg.query import catalogue
+from kg.store import ahead
 from kg.store import release as store
 from kg.store.turtle import read_turtle
 from kg.store.workspace import Workspace
@@ -40,13 +40,21 @@ def warm_caches(graph: ox.Store, folder: Path) -> None:
     paths.forget(warm)  # kept on disk now: 0.2 GB at 1M triples, not held while the rest runs
     for cls in WARM_CLASSES:
         warm.keep_label_index(cls)
-    from kg.query import textsearch  # what 'aikg search' reads instead of a scan per call
+    from kg.query import catalogue, textsearch  # what 'aikg search' reads instead of a scan
 
     textsearch.keep_index(warm, folder)
     warm.cache_results = True  # the answers 'aikg stats' and 'aikg query ladder' print
     for name in WARM_ANSWERS:
         warm.run(catalogue.get(name).text)
 
+
+def workspace_mappings():
+    """The hook a workspace aligns the vocabularies of its merged files with
+    (:class:`kg.importers.align.apply.WorkspaceMappings`), made when files are first merged
+    or opened: a workspace without files (the guide alone) never imports the importers."""
+    from kg.importers.align.apply import WorkspaceMappings
+
+    return WorkspaceMappings()
 
 
 def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
@@ -68,20 +76,17 @@ def load(extra: Iterable[str | Path] = (), check: bool = True, workspace=None,
     extra_paths = tuple(Path(p) for p in extra)
     if not check:
         return _unchecked(extra_paths)
-    # the alignment of vocabularies: only when user files are merged (15 ms of imports)
-    from kg.importers.align.apply import WorkspaceMappings
-
     if workspace is not None:
         if workspace.warm is None:
             workspace.warm = warm_caches
-        if workspace.mappings is None:
-            workspace.mappings = WorkspaceMappings()
+        if not workspace.aligns:
+            workspace.make_mappings = workspace_mappings
         merged = workspace.open(extra_paths, progress=progress, fail_on=fail_on)
     elif extra_paths:  # a library caller gets exactly the files it names (cached alike)
-        merged = Workspace(warm=warm_caches, mappings=WorkspaceMappings()).merge(
+        merged = Workspace(warm=warm_caches, make_mappings=workspace_mappings).merge(
             extra_paths, progress, fail_on)
     else:
-        return KnowledgeGraph(store.open_store())
+        return KnowledgeGraph(ahead.open_store_later())
     if merged.report is not None:
         import warnings
 

@@ -358,3 +358,11 @@ def test_path_help_states_the_price_of_a_move(run):
     assert (f"a lateral move or career change also costs {ps.SKILLS_PER_MOVE_STEP} "
             "skill-equivalents per step of its ail:moveCost") in help_text
 
+
+def test_the_labels_read_ahead_are_the_ones_a_role_is_resolved_in():
+    """'aikg path' reads the roles' labels in a thread while networkx is imported
+    (kg.cli.paths._graph_first): of the class the questions resolve roles in."""
+    from kg.cli import paths as commands
+    from kg.paths import questions
+
+    assert commands.ROLE == questions.ROLE

@@ -9,6 +9,7 @@ import pytest
 import kg
 from kg.query import catalogue
 from kg import build as building
+from kg.store import ahead
 from kg.store import release as store
 from tests.test_catalogue import example_params
 
@@ -91,3 +92,59 @@ def test_a_command_announces_the_build_of_a_missing_release(no_release, aikg):
     assert (no_release / "manifest.json").is_file()
     again = aikg("query", "ASK { ail:HeadOfAIEngineering a ail:Role }")
     assert "Building" not in again.stderr  # built once
+
+
+def test_the_release_loaded_by_a_thread_is_whole_in_a_child_forked_meanwhile():
+    """A fork waits for the load (kg.store.ahead._finish_loads): a query's child never
+    starts with a store half loaded, or with a lock the loader thread held."""
+    import os
+    import time
+
+    release = building.ensure_release()
+    expected = json.loads((release / store.MANIFEST).read_text())["triples"]
+    opening = ahead.open_store_later(release)
+    pid = os.fork()  # at once: the loader thread is still at work
+    if pid == 0:
+        os._exit(0 if len(opening()) == expected else 1)
+    for _ in range(200):  # a child that inherited the loader's lock waits for ever
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the child forked during the load never finished")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(opening()) == expected
+
+
+def test_a_release_that_fails_to_load_fails_where_the_store_is_asked_for(tmp_path):
+    (tmp_path / f"{store.RELEASE_NAME}.nt").write_text("<not an N-Triples line\n")
+    opening = ahead.open_store_later(tmp_path)
+    with pytest.raises(SyntaxError):
+        opening()
+
+
+def test_opening_later_never_builds_either(no_release):
+    with pytest.raises(kg.errors.ReleaseMissing, match="run 'aikg build'"):
+        ahead.open_store_later()
+
+
+def test_the_release_is_loaded_ahead_only_when_it_is_read_alone(tmp_path):
+    """The command line starts loading the release before it imports the code that opens
+    the graph, unless --with or a workspace with recorded files make the graph another."""
+    from kg.cli.core import Context
+
+    release = building.ensure_release()
+    recorded = tmp_path / "recorded"
+    recorded.mkdir()
+    (recorded / "workspace.json").write_text('{"files": []}')
+    for context, expected in [(Context(("mine.ttl",), str(tmp_path / "empty")), False),
+                              (Context((), str(recorded)), False),
+                              (Context((), str(tmp_path / "empty")), True)]:
+        context._load_ahead(release)
+        assert (release in ahead._ahead) is expected
+        if expected:
+            assert len(ahead.open_store_later(release)()) > 0
+        assert release not in ahead._ahead  # handed out once

@@ -23,7 +23,6 @@ from kg.errors import KGError
 __version__ = "0.1.0"
 
 
-
 def _query_url(endpoint: str, timeout: float) -> str:
     """The query URL of a store given by its bare server URL (no path, never a query
     endpoint itself: Oxigraph answers its page there); said on stderr. Any other URL is
@@ -56,11 +55,10 @@ class Context:
         self._kg = None
 
     def workspace(self):
-        from kg.loading import warm_caches
-        from kg.importers.align.apply import WorkspaceMappings
+        from kg.loading import warm_caches, workspace_mappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_caches, mappings=WorkspaceMappings())
+        return Workspace(self.workspace_dir, warm=warm_caches, make_mappings=workspace_mappings)
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""
@@ -90,13 +88,22 @@ class Context:
         if self._kg is None:
             import kg
 
-            ensure_release()
+            release = ensure_release()
             if sandbox and not self.allow_network:
                 _cut_network()  # before the first query, before pyoxigraph starts threads
+            self._load_ahead(release)
             self._kg = kg.load(extra=self.extra, workspace=self.workspace(),
                                progress=progress_printer(), fail_on=self.fail_on)
             self._kg.allow_network = self.allow_network
         return self._kg
+
+    def _load_ahead(self, release: Path) -> None:
+        """No --with, no files recorded: the release is loaded while the graph code imports."""
+        from kg.store import ahead, folder
+
+        record = (self.workspace_dir or folder.default_dir()) / folder.STATE
+        if not self.extra and not record.exists():
+            ahead.load_ahead(release)
 
     @property
     def user_files(self) -> tuple[Path, ...]:
@@ -105,8 +112,7 @@ class Context:
 
 
 def ensure_release():
-    """The folder of a release built from the current sources, built first (and said so on
-    stderr) when the sources changed since: reading a store never builds by itself."""
+    """The current release's folder, built first (said on stderr) if the sources changed."""
     from kg.build import ensure_release as ensure
 
     return ensure(announce=lambda message: click.echo(f"{message} ...", err=True))

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
 
 from kg.cli.core import (
-    get_kg, handle_errors, main, not_empty, one_shot, write_output,
+    Context, get_kg, handle_errors, main, not_empty, one_shot, write_output,
 )
+
+
+def _graph_first(ctx, roles: bool = True):
+    """The graph, asked for before the path code is imported (networkx: 0.2 s), and the
+    function that waits for what is read meanwhile: the guide loads in a thread
+    (kg.store.ahead.open_store_later) and, when the command names ``roles``, their labels
+    (:meth:`kg.graph.KnowledgeGraph.named_labels`) are read in another, both mostly without
+    the GIL. Not from an endpoint (its requests stay in this thread, one after another) nor
+    beside a workspace store's label index, which is read instead."""
+    graph = get_kg(ctx)
+    if not roles or graph.folder is not None or ctx.find_object(Context).endpoint:
+        return graph, lambda: None
+    reading = threading.Thread(target=_labels_quietly, args=(graph,), name="aikg-ahead")
+    reading.start()
+    return graph, reading.join
+
+
+def _labels_quietly(graph) -> None:
+    try:
+        graph.named_labels(ROLE)
+    except Exception:  # noqa: BLE001, S110 - raised again, with its message, when asked for
+        pass
+
+
+#: what FROM, TO, --via, --avoid and --role name (kg.paths.questions.ROLE, which imports
+#: networkx with the path code)
+ROLE = "ail:Occupation"
 
 
 PATH_FORMAT = click.option(
@@ -59,10 +87,13 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
     are named, not costed as nothing to learn.
     """
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    result = paths.find_path(get_kg(ctx), source, target, by=by, have=have, via=via,
+    done()
+
+    result = paths.find_path(graph, source, target, by=by, have=have, via=via,
                              avoid=avoid, alternatives=alternatives, lateral=lateral)
     page = None
     if html is not None:  # the page first: if it cannot be written, print no answer either
@@ -84,10 +115,13 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
 @one_shot
 def gap(ctx, source, target, have, fmt):
     """The skills role TO requires that role FROM (plus --have) does not, grouped by kind."""
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.gap(get_kg(ctx), source, target, have), fmt), None)
+    done()
+
+    write_output(path_render.render(paths.gap(graph, source, target, have), fmt), None)
 
 
 @main.command("next")
@@ -102,11 +136,13 @@ def gap(ctx, source, target, have, fmt):
 @one_shot
 def next_(ctx, role, have, lateral, fmt):
     """The roles one step on from ROLE, each with the skills it adds."""
+    graph, done = _graph_first(ctx)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.next_roles(get_kg(ctx), role, have, lateral), fmt),
-                 None)
+    done()
+
+    write_output(path_render.render(paths.next_roles(graph, role, have, lateral), fmt), None)
 
 
 @main.command()
@@ -129,8 +165,11 @@ def ready(ctx, have, role, limit, fmt):
     held entirely is weaker evidence than a long one); ties go to fewer skills missing. A
     skill held under another name (skos:exactMatch, closeMatch) counts as held.
     """
+    graph, done = _graph_first(ctx, roles=role is not None)
     from kg.paths import render as path_render
     from kg.paths import answers as paths
 
-    write_output(path_render.render(paths.ready(get_kg(ctx), have, role, limit), fmt), None)
+    done()
+
+    write_output(path_render.render(paths.ready(graph, have, role, limit), fmt), None)
 

@@ -111,14 +111,14 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
 
     Relative IRIs (<x>) resolve against the query file's URI with -f, or --base IRI.
     """
-    from kg.query import catalogue
-    from kg.query import formats
     from kg.errors import ParameterError, QueryError
 
     if query is None and file is None:
         raise QueryError("Give a query: a name from 'aikg queries', SPARQL text, -f FILE or -.")
     named = None
     if file is None and query not in (None, "-") and _looks_like_name(query):
+        from kg.query import catalogue  # read for a named query only
+
         named = catalogue.get(query)
         text = named.text
     else:
@@ -139,6 +139,12 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
                 raise ParameterError(f"Parameter '{name}' is given twice; give it once.")
             given[name] = value
         values = graph.bind_params(named, given)
+    # from here to the first query, the local store loads in a thread of its own
+    # (kg.store.ahead.open_store_later): this Python work overlaps it
+    from kg.query import formats, paging, sparql  # noqa: F401  (paging: for the child)
+
+    if not endpoint:  # refused here, before any fork; the child inherits the verdict
+        sparql.check_safe(text, allow_service=graph.allow_network)
     if labels is None:
         labels = not endpoint
 

@@ -348,8 +348,8 @@ def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) ->
     graph = project(g, lateral)
     mask = _have_mask(graph, have)
     place = positions(graph)
-    options = sorted((replace(role_gap(graph, iri, n, mask),
-                              move=graph.edges[iri, n].get("move") or "")
+    options = sorted((role_gap(graph, iri, n, mask)._replace(
+                          move=graph.edges[iri, n].get("move") or "")
                       for n in graph.successors(iri)),
                      key=lambda gp: (len(gp.new_skills), place[gp.to.iri]))
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import shutil
 import stat
 from pathlib import Path
@@ -25,6 +24,17 @@ from kg.errors import KGError
 
 _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _NOFOLLOW = os.O_NOFOLLOW
+
+#: the record of a workspace's added files (kg.store.workspace)
+STATE = "workspace.json"
+
+
+def default_dir() -> Path:
+    """The workspace folder: ``AIKG_WORKSPACE`` or the per-user data folder."""
+    if os.environ.get("AIKG_WORKSPACE"):
+        return Path(os.environ["AIKG_WORKSPACE"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ai-leadership-kg" / "workspace"
 
 
 class Folder:
@@ -140,7 +150,7 @@ class Folder:
     def write(self, name: str, data: bytes) -> None:
         """Replace ``name`` with ``data``: a new file beside it, then renamed over it (a link
         named ``name`` is replaced, never followed)."""
-        tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+        tmp = f".{name}.{os.urandom(4).hex()}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW,
                          0o600, dir_fd=self.fd)
@@ -178,7 +188,7 @@ class Folder:
     def temp_folder(self, prefix: str) -> str:
         """A new private folder ``PREFIX<random>`` inside this one; its name."""
         for _ in range(100):
-            name = f"{prefix}{secrets.token_hex(6)}"
+            name = f"{prefix}{os.urandom(6).hex()}"
             try:
                 os.mkdir(name, 0o700, dir_fd=self.fd)
                 return name

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
 import shutil
 import signal
 import stat
@@ -129,7 +128,7 @@ def _temp_file(folder: Path, name: str, mode: int) -> tuple[int, str]:
     removing the unlocked ones a killed run left (``tempfile.mkstemp`` forces 0o600)."""
     remove_abandoned(folder, f".{name}.*.tmp")
     for _ in range(100):
-        tmp = str(folder / f".{name}.{secrets.token_hex(4)}.tmp")
+        tmp = str(folder / f".{name}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
         except FileExistsError:

@@ -7,15 +7,13 @@ staging folder beside the others and renamed to its key only once the check has 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import stat
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.store import kept
 from kg.store import release as store
@@ -26,6 +24,8 @@ from kg.store.folder import damaged
 def file_digest(path: Path) -> str:
     """SHA-256 of an input file's bytes, read under the same rules as parsing
     (:func:`kg.store.inputs.open_input`: devices, FIFOs and folders refused, size capped)."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     from kg.store.inputs import open_input, too_large
 
     digest = hashlib.sha256()
@@ -40,10 +40,10 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class Merged:
+class Merged(NamedTuple):
     """An opened merged graph: the store (or a function that opens it), the files in it,
-    their prefixes, its folder."""
+    their prefixes, its folder. (A named tuple: a dataclass took 1-2 ms to create, at the
+    start of every command.)"""
 
     store: object
     files: tuple[Path, ...]
@@ -85,6 +85,8 @@ def build(ws, folder: Path, release: Path, files: list[Path], hashes: list[str],
     total = (_triples(release) or 0) + len(added)
     in_memory = total <= store.IN_MEMORY_LIMIT
     parent = folder.parent
+    import tempfile  # (and random) only when a store is merged: 2-4 ms of every command's start
+
     try:
         staging = Path(tempfile.mkdtemp(prefix=kept.STAGING, dir=parent))  # made by _ensure
     except OSError:  # no writable workspace: merge in memory, cache nothing
@@ -150,9 +152,7 @@ def build(ws, folder: Path, release: Path, files: list[Path], hashes: list[str],
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     ws._prune(keep=folder.name)
-    merged = ws._load(folder)
-    merged.report = report
-    return merged
+    return ws._load(folder)._replace(report=report)
 
 
 def open_store(folder: Path):

@@ -10,9 +10,7 @@ is recomputed from the record (:func:`store_key`) and must be the folder's name.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import string
 
 #: the largest record read (a workspace of 10,000 files writes about 2 MB)
 MAX_RECORD_BYTES = 16 << 20
@@ -20,6 +18,8 @@ MAX_RECORD_BYTES = 16 << 20
 
 class Damaged(ValueError):
     """A record that is not what ``aikg`` wrote (the message says what is wrong)."""
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def parse_state(data: bytes) -> dict:
@@ -72,6 +72,8 @@ def parse_meta(data: bytes, key: str) -> dict:
 
 def store_key(release_digest: str, files, hashes) -> str:
     """A merged store's key: the release's digest and each file's path and content hash."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     digest = hashlib.sha256(release_digest.encode())
     for path, sha in zip(files, hashes):  # order matters: prefixes of earlier files win
         digest.update(b"\0" + str(path).encode() + b"\0" + sha.encode())
@@ -90,11 +92,11 @@ def _absolute(path) -> bool:
 
 
 def _sha256(text) -> bool:
-    return isinstance(text, str) and len(text) == 64 and set(text) <= set(string.hexdigits.lower())
+    return isinstance(text, str) and len(text) == 64 and set(text) <= _HEX
 
 
 def _key(text) -> bool:
-    return isinstance(text, str) and len(text) == 32 and set(text) <= set(string.hexdigits.lower())
+    return isinstance(text, str) and len(text) == 32 and set(text) <= _HEX
 
 
 def _count(value) -> bool:

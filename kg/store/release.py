@@ -8,7 +8,6 @@ and the command layer rebuilds it first when the sources changed since
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -117,6 +116,8 @@ def sources_digest() -> str:
     signature, newest = _signature(paths)
     known = _digests.get(signature) or _stamped(signature)
     if known is None:
+        import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
         digest = hashlib.sha256()
         for path in paths:
             if path.is_file():
@@ -272,17 +273,25 @@ def open_store(release: Path | None = None):
         except OSError:
             pass
     memory = ox.Store()
+    memory.load(**load_arguments(release))
+    return memory
+
+
+def load_arguments(release: Path) -> dict:
+    import pyoxigraph as ox
+
     # load, not bulk_load: no loader threads for a few thousand triples; lenient: the release
     # was written by the build from checked sources, so checking every IRI again (a third of
     # the load, 5-10 ms of every command) finds nothing
-    memory.load(path=str(release / f"{RELEASE_NAME}.nt"), format=ox.RdfFormat.N_TRIPLES,
-                lenient=True)
-    return memory
+    return {"path": str(release / f"{RELEASE_NAME}.nt"), "format": ox.RdfFormat.N_TRIPLES,
+            "lenient": True}
 
 
 def ensure_store(release: Path) -> Path:
     """The folder of the on-disk store of ``release``, built first if missing (OSError when
     the cache cannot be written)."""
+    import hashlib  # OpenSSL's libcrypto: 2-4 ms a start, paid only when hashing
+
     ntriples = release / f"{RELEASE_NAME}.nt"
     digest = (_manifest(release) or {}).get("files", {}).get(ntriples.name) or hashlib.sha256(
         ntriples.read_bytes()).hexdigest()

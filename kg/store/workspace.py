@@ -39,18 +39,17 @@ import stat
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.build import refuse_recorded
 from kg.errors import CheckFailed, KGError, SourceError, StaleReleaseWarning
-from kg.store import kept, merging
+from kg.store import ahead, kept, merging
 from kg.store import release as store
-from kg.store.folder import Folder, Unwritable, damaged
+from kg.store.folder import STATE, Folder, Unwritable, damaged, default_dir  # noqa: F401
 from kg.store.merging import Merged, file_digest  # noqa: F401  (re-exported)
 from kg.store.records import MAX_RECORD_BYTES, Damaged, parse_meta, parse_state, store_key
 
-STATE = "workspace.json"
 META = "meta.json"
 STORES = "stores"
 LOCK = ".lock"
@@ -63,21 +62,13 @@ KEEP_STORES = 4
 Progress = Callable[[str], None]
 
 
-def default_dir() -> Path:
-    """``AIKG_WORKSPACE`` or the per-user data folder."""
-    if os.environ.get("AIKG_WORKSPACE"):
-        return Path(os.environ["AIKG_WORKSPACE"])
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "ai-leadership-kg" / "workspace"
-
-
 #: ``warm(store, folder)``: see :attr:`Workspace.warm`
 Warm = Callable[[object, Path], None]
 
 
-@dataclass(frozen=True)
-class Source:
-    """One user file as the workspace knows it."""
+class Source(NamedTuple):
+    """One user file as the workspace knows it (a named tuple: a frozen dataclass took ~2 ms
+    to create, at the start of every command)."""
 
     path: Path
     sha256: str
@@ -93,14 +84,32 @@ class Workspace:
     """
 
     def __init__(self, folder: Path | str | None = None, warm: Warm | None = None,
-                 mappings=None):
+                 mappings=None, make_mappings: Callable[[], object] | None = None):
         self.folder = Path(folder) if folder is not None else default_dir()
         #: called with the merged store (in memory) and the folder it is written to, while
         #: it is written: whoever asks for the merge warms the caches it will read
         self.warm = warm
-        #: reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
-        #: entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`
-        self.mappings = mappings
+        self._mappings = mappings
+        #: makes :attr:`mappings` when files are first merged or opened (the alignment's code
+        #: is not even imported for a workspace without files)
+        self.make_mappings = make_mappings
+
+    @property
+    def mappings(self):
+        """Reads mapping files (``accepts``, ``read``) and adds the alignment to the merged,
+        entailed store (``apply``): :class:`kg.importers.align.apply.WorkspaceMappings`."""
+        if self._mappings is None and self.make_mappings is not None:
+            self._mappings = self.make_mappings()
+        return self._mappings
+
+    @mappings.setter
+    def mappings(self, hook) -> None:
+        self._mappings = hook
+
+    @property
+    def aligns(self) -> bool:
+        """Whether this workspace has (or can make) a mappings hook."""
+        return self._mappings is not None or self.make_mappings is not None
 
     # -- the recorded files ----------------------------------------------------------------
     def _state(self) -> dict:
@@ -210,7 +219,7 @@ class Workspace:
         extra_paths = [Path(p) for p in extra]
         files = [Path(e["path"]) for e in self.recorded()]
         if not files and not extra_paths:
-            return Merged(store.open_store(), (), {}, None)
+            return Merged(ahead.open_store_later(), (), {}, None)
         try:
             return self._ensure(files + [p.resolve() for p in extra_paths], progress,
                                 fail_on=fail_on)

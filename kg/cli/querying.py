@@ -114,6 +114,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
     from kg.query import catalogue
     from kg.query import formats
     from kg.errors import ParameterError, QueryError
+    from kg.query.killable import QueryTimeout
 
     if query is None and file is None:
         raise QueryError("Give a query: a name from 'aikg queries', SPARQL text, -f FILE or -.")
@@ -141,15 +142,32 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         values = graph.bind_params(named, given)
     if labels is None:
         labels = not endpoint
+    indexed = None
+    if named is not None and named.index and not endpoint:
+        from kg.query import textsearch  # its declared index answers: no scan of every text
+
+        indexed = textsearch.indexed(graph, named, values)
+    # a catalogue query without parameters has one answer per workspace store: too slow
+    # now, it can be prepared once ('aikg prepare NAME'); the table says so, and the timeout
+    preparable = (named is not None and not values and getattr(graph, "folder", None)
+                  is not None and all(p.optional for p in named.params))
+    hint = f"aikg prepare {named.name}" if preparable else None
 
     started = time.monotonic()
 
     def work(out):
+        if indexed is not None:
+            if fmt in formats.TEXT_FORMATS:
+                out.write(formats.render(indexed, fmt, graph.labels() if labels else None,
+                                         graph.prefixes))
+            else:
+                formats.write(indexed, fmt, out, None, graph.prefixes)
+            return
         if fmt in formats.TEXT_FORMATS:  # made for people: one page, then how many follow
             # the count stops well before --timeout would stop this whole process: the
             # page stays on the screen with 'more follow' rather than end in an error
             _human(graph, text, values, base, fmt, labels, out,
-                   started + timeout * 0.95 - 1.0 if timeout else None)
+                   started + timeout * 0.95 - 1.0 if timeout else None, hint)
             return
         if not graph.answer_kept(text, values):
             # every row as the engine yields it: kept beside the store, a shipped query's
@@ -159,21 +177,30 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
 
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
     # answer kept beside a workspace store: no query runs that a child would have to stop
-    if endpoint or graph.answer_kept(text, values):
+    if endpoint or indexed is not None or graph.answer_kept(text, values):
         import io
 
         buffer = io.BytesIO()
         work(buffer)
         write_output(buffer.getvalue(), output)
-    else:
+        return
+    try:
         _run_killable(work, output, timeout)
+    except QueryTimeout:
+        if hint is None:
+            raise
+        raise QueryTimeout(
+            f"'{named.name}' ran longer than {timeout:g} s over this workspace and was stopped; "
+            f"prepare its answer once (no time limit), then every format reads it at once: "
+            f"{hint}") from None
 
 
-def _human(graph, text, values, base, fmt, labels, out, deadline):
+def _human(graph, text, values, base, fmt, labels, out, deadline, hint=None):
     """A table or Markdown answer: its first page as soon as the engine has it (the query cut
     to one page, kg.query.paging), then how many rows follow, counted by the engine until
     ``deadline`` (time.monotonic(); None: no limit); kept beside a workspace store once
-    counted."""
+    counted. ``hint``: the command that prepares the answer, said when the count ran out of
+    time."""
     from kg.query import formats, paging
 
     data = graph.kept_table(text, values, fmt, labels)
@@ -192,7 +219,7 @@ def _human(graph, text, values, base, fmt, labels, out, deadline):
             out.flush()  # the page is on the screen while the engine counts
             left = None if deadline is None else deadline - time.monotonic()
             total = paging.count_rows(graph, text, values, base, left)
-            note = formats.more_note(paging.PAGE, total)
+            note = formats.more_note(paging.PAGE, total, hint)
             out.write(note)
             if total is None:
                 return  # not counted in time: a later run may count it
@@ -229,6 +256,54 @@ def _run_killable(work, output: str | None, timeout: float) -> None:
     killable.run(work, sink, timeout or None)
     if last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
         sink(b"\n")
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--list", "listing", is_flag=True,
+              help="Only say which queries are prepared for the current workspace store.")
+@click.pass_context
+@handle_errors
+def prepare(ctx, names, listing):
+    """Answer catalogue queries once and keep the answers beside the workspace store.
+
+    Over a large workspace (1M triples) some catalogue queries run for minutes, past the
+    30 s limit of 'aikg query'. Prepared, 'aikg query NAME' shows its table at once and
+    writes every other format from the kept answer. Without NAME: every catalogue query
+    that takes no required parameter. No time limit; progress on stderr; Ctrl-C stops at
+    once and keeps the queries prepared so far (each is kept whole or not at all). A new
+    store (aikg add, aikg remove) has nothing prepared: prepare again.
+
+    \b
+    Examples:
+      aikg prepare
+      aikg prepare class-members graph-facts
+      aikg prepare --list
+    """
+    from kg.query import prepared
+
+    graph = ctx.find_object(Context).local()
+    chosen = prepared.check(graph, list(names))
+    if listing:
+        for named in chosen:
+            state = "prepared" if prepared.is_prepared(graph, named) else "not prepared"
+            click.echo(f"{named.name}\t{state}")
+        return
+    started, done = time.monotonic(), []
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    click.echo(f"Preparing {len(chosen)} quer{'y' if len(chosen) == 1 else 'ies'} in "
+               f"{graph.folder} (Ctrl-C stops; what is prepared stays)", err=True)
+    try:
+        done = prepared.prepare_all(graph, chosen, say)
+    except KeyboardInterrupt:
+        click.echo("Stopped; the queries prepared so far are kept, the one running is not: "
+                   "run the same command again for the rest.", err=True)
+        raise
+    click.echo(f"Prepared {len(done)} in {time.monotonic() - started:.1f} s; 'aikg query "
+               "NAME' reads them now.", err=True)
 
 
 @main.command()

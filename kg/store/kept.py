@@ -148,6 +148,22 @@ def read_table(folder: Path, name: str) -> bytes | None:
     return data if text is not None and escape(text, keep_newlines=True) == text else None
 
 
+def open_bytes(folder: Path, name: str):
+    """The bytes kept under ``name`` as a file read as it goes (an SQLite blob), so a large
+    answer streams instead of being held whole; None when there are none."""
+    connection = _connect(folder, write=False)
+    if connection is None:
+        return None
+    try:
+        found = connection.execute("SELECT rowid, length(data) FROM kept WHERE name = ?",
+                                   (name,)).fetchone()
+        if found is None or not isinstance(found[1], int) or found[1] > MAX_ENTRY_BYTES:
+            return None
+        return connection.blobopen("kept", "data", found[0], readonly=True)
+    except sqlite3.Error:
+        return None
+
+
 def has(folder: Path, name: str) -> bool:
     """Whether something is kept under ``name``."""
     connection = _connect(folder, write=False)
@@ -168,6 +184,34 @@ def write_bytes(folder: Path, name: str, data: bytes) -> None:
         connection.execute("INSERT OR REPLACE INTO kept VALUES (?, ?)", (name, data))
     except sqlite3.Error:
         pass  # a cache that cannot be written is only slower
+
+
+def write_together(folder: Path, entries: dict[str, bytes]) -> bool:
+    """Keep every entry of ``entries`` in one transaction: all of them or, when the write is
+    interrupted or fails, none (best effort: False when nothing was written)."""
+    connection = _connect(folder, write=True)
+    if connection is None:
+        return False
+    try:
+        with _transaction(connection):
+            connection.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)",
+                                   list(entries.items()))
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def answer_name(query: str) -> str:
+    """The name a shipped query's answer (SPARQL JSON results) is kept under: its text's
+    digest, so a changed query is never answered from what its former text kept."""
+    import hashlib
+
+    return "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
+
+
+def table_name(query: str, fmt: str, labels: bool) -> str:
+    """The name a shipped query's rendered table or Markdown (``fmt``) is kept under."""
+    return f"shown-{answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
 
 
 def drop(folder: Path, prefix: str, keep: set[str]) -> None:

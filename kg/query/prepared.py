@@ -69,6 +69,12 @@ def prepare(graph, named: catalogue.NamedQuery, timeout: float | None = None) ->
 
     Raises :class:`kg.query.killable.QueryTimeout` after ``timeout`` seconds (None: none)
     and ``KeyboardInterrupt`` on Ctrl-C, keeping nothing of this query either way."""
+    answered = kept.read_bytes(graph.folder, kept.answer_name(named.text))
+    if answered is not None:  # kept already ('aikg add' keeps the ladder's): pages only
+        try:
+            return keep(graph, named.text, answered)
+        except (SyntaxError, ValueError, OSError):
+            pass  # damaged: answered again
     chunks: list[bytes] = []
 
     def work(out) -> None:

@@ -178,11 +178,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
     # answer kept beside a workspace store: no query runs that a child would have to stop
     if endpoint or indexed is not None or graph.answer_kept(text, values):
-        import io
-
-        buffer = io.BytesIO()
-        work(buffer)
-        write_output(buffer.getvalue(), output)
+        _write_here(work, output)
         return
     try:
         _run_killable(work, output, timeout)
@@ -229,6 +225,42 @@ def _human(graph, text, values, base, fmt, labels, out, deadline, hint=None):
     graph.keep_table(text, values, fmt, labels, data)
 
 
+def _write_here(work, output: str | None) -> None:
+    """Run ``work`` in this process, its bytes streamed as they come: to stdout, or to
+    ``output`` through a temporary file renamed over it once done. A prepared answer of 500k
+    rows is written row by row, never held whole (it was rendered into memory first)."""
+    if output not in (None, "-"):
+        from kg.store.io import atomic_write
+
+        atomic_write(Path(output), work)
+        return
+    out = _Stdout()
+    work(out)
+    if out.last != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
+        out.write(b"\n")
+    sys.stdout.flush()
+
+
+class _Stdout:
+    """stdout's bytes as a file for writers, remembering the last byte written."""
+
+    last = b"\n"
+
+    def write(self, data) -> int:
+        try:
+            sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
+        if len(data):
+            self.last = bytes(data[-1:])
+        return len(data)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 def _run_killable(work, output: str | None, timeout: float) -> None:
     """Run ``work`` in a child process that --timeout and Ctrl-C can kill; its bytes go to
     stdout as they come, or to ``output`` through a temporary file renamed over it once the
@@ -256,54 +288,6 @@ def _run_killable(work, output: str | None, timeout: float) -> None:
     killable.run(work, sink, timeout or None)
     if last[0] != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
         sink(b"\n")
-
-
-@main.command()
-@click.argument("names", nargs=-1, metavar="[NAME]...")
-@click.option("--list", "listing", is_flag=True,
-              help="Only say which queries are prepared for the current workspace store.")
-@click.pass_context
-@handle_errors
-def prepare(ctx, names, listing):
-    """Answer catalogue queries once and keep the answers beside the workspace store.
-
-    Over a large workspace (1M triples) some catalogue queries run for minutes, past the
-    30 s limit of 'aikg query'. Prepared, 'aikg query NAME' shows its table at once and
-    writes every other format from the kept answer. Without NAME: every catalogue query
-    that takes no required parameter. No time limit; progress on stderr; Ctrl-C stops at
-    once and keeps the queries prepared so far (each is kept whole or not at all). A new
-    store (aikg add, aikg remove) has nothing prepared: prepare again.
-
-    \b
-    Examples:
-      aikg prepare
-      aikg prepare class-members graph-facts
-      aikg prepare --list
-    """
-    from kg.query import prepared
-
-    graph = ctx.find_object(Context).local()
-    chosen = prepared.check(graph, list(names))
-    if listing:
-        for named in chosen:
-            state = "prepared" if prepared.is_prepared(graph, named) else "not prepared"
-            click.echo(f"{named.name}\t{state}")
-        return
-    started, done = time.monotonic(), []
-
-    def say(line: str) -> None:
-        click.echo(line, err=True)
-
-    click.echo(f"Preparing {len(chosen)} quer{'y' if len(chosen) == 1 else 'ies'} in "
-               f"{graph.folder} (Ctrl-C stops; what is prepared stays)", err=True)
-    try:
-        done = prepared.prepare_all(graph, chosen, say)
-    except KeyboardInterrupt:
-        click.echo("Stopped; the queries prepared so far are kept, the one running is not: "
-                   "run the same command again for the rest.", err=True)
-        raise
-    click.echo(f"Prepared {len(done)} in {time.monotonic() - started:.1f} s; 'aikg query "
-               "NAME' reads them now.", err=True)
 
 
 @main.command()

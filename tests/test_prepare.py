@@ -114,6 +114,24 @@ def test_a_prepared_answer_is_never_served_for_changed_data(guide, tmp_path):
     assert "Xanadu" in aikg(ws, "query", "class-members", "--format", "csv").output
 
 
+def test_add_prepare_prepares_every_query_a_new_or_a_known_store(guide, tmp_path):
+    """'aikg add --prepare': on the merged store in memory when it is merged now; from disk
+    for what a store merged before lacks."""
+    new = aikg(tmp_path / "new", "add", "--prepare", str(guide.parent / "acme.ttl"))
+    assert new.exit_code == 0, new.output
+    assert "running" not in new.output  # all of it in memory, while the store was merged
+    known = tmp_path / "known"
+    shutil.copytree(guide, known)
+    again = aikg(known, "add", "--prepare", str(guide.parent / "acme.ttl"))
+    assert again.exit_code == 0, again.output
+    for ws in (tmp_path / "new", known):
+        listed = aikg(ws, "prepare", "--list").output.splitlines()
+        assert len(listed) == len(prepared.preparable())
+        assert all(line.endswith("\tprepared") for line in listed), listed
+    assert (aikg(tmp_path / "new", "query", "graph-links", "--format", "csv").output
+            == aikg(guide, "query", "graph-links", "--format", "csv", "--timeout", "0").output)
+
+
 def test_what_cannot_be_prepared_is_refused_in_one_line(guide, tmp_path):
     refused = aikg(guide, "prepare", "skill-gap")
     assert refused.exit_code == 1

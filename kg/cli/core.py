@@ -55,12 +55,15 @@ class Context:
         self.fail_on = fail_on
         self._kg = None
 
-    def workspace(self):
-        from kg.loading import warm_caches
+    def workspace(self, prepare: bool = False):
+        """The user's workspace; ``prepare``: a store merged now keeps every catalogue answer
+        ``aikg prepare`` would (kg.loading.warm_and_prepare)."""
+        from kg.loading import warm_and_prepare, warm_caches
         from kg.importers.align.apply import WorkspaceMappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_caches, mappings=WorkspaceMappings())
+        return Workspace(self.workspace_dir, warm=warm_and_prepare if prepare else warm_caches,
+                         mappings=WorkspaceMappings())
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""

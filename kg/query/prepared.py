@@ -69,7 +69,7 @@ def prepare(graph, named: catalogue.NamedQuery, timeout: float | None = None) ->
 
     Raises :class:`kg.query.killable.QueryTimeout` after ``timeout`` seconds (None: none)
     and ``KeyboardInterrupt`` on Ctrl-C, keeping nothing of this query either way."""
-    answered = kept.read_bytes(graph.folder, kept.answer_name(named.text))
+    answered = kept.read_answer(graph.folder, kept.answer_name(named.text))
     if answered is not None:  # kept already ('aikg add' keeps the ladder's): pages only
         try:
             return keep(graph, named.text, answered)
@@ -89,7 +89,7 @@ def keep(graph, text: str, data: bytes) -> int:
     """Keep ``data`` (the SPARQL JSON results of the shipped query ``text`` over ``graph``)
     and its :data:`PAGES`, all in one transaction; the number of rows."""
     results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    entries = {kept.answer_name(text): data}
+    entries = {kept.answer_name(text): kept.compress(data)}
     if isinstance(results, ox.QuerySolutions):
         names, rows, more = formats.page_rows(results)
         labels = graph.labels()

@@ -132,6 +132,21 @@ def test_add_prepare_prepares_every_query_a_new_or_a_known_store(guide, tmp_path
             == aikg(guide, "query", "graph-links", "--format", "csv", "--timeout", "0").output)
 
 
+@pytest.mark.parametrize("damage", [b"\x78\x01not deflate", b"\x78" + bytes(range(200)),
+                                    kept.compress(b'{"head": {"vars": 5}}')[:-3]])
+def test_a_damaged_prepared_answer_is_answered_again(guide, tmp_path, damage):
+    ws = tmp_path / "ws"
+    shutil.copytree(guide, ws)
+    store = _store(ws)
+    truth = aikg(ws, "query", "class-counts", "--format", "csv", "--timeout", "0").output
+    assert aikg(ws, "prepare", "class-counts").exit_code == 0
+    kept.write_bytes(store, kept.answer_name(catalogue.get("class-counts").text), damage)
+    kept.forget(store)
+    again = aikg(ws, "query", "class-counts", "--format", "csv")
+    assert again.exit_code == 0 and again.output == truth
+    assert aikg(ws, "prepare", "class-counts").exit_code == 0
+
+
 def test_what_cannot_be_prepared_is_refused_in_one_line(guide, tmp_path):
     refused = aikg(guide, "prepare", "skill-gap")
     assert refused.exit_code == 1

@@ -190,7 +190,7 @@ def read_answer(folder: Path, name: str) -> bytes | None:
     try:
         while chunk := stream.read(1 << 20):
             chunks.append(chunk)
-    except (sqlite3.Error, zlib.error):
+    except (sqlite3.Error, OSError):
         return None
     return b"".join(chunks)
 
@@ -210,7 +210,10 @@ class _Inflating:
             data = self._inflate.unconsumed_tail or self._blob.read(1 << 16)
             if not data:
                 break
-            out = self._inflate.decompress(data, size)
+            try:
+                out = self._inflate.decompress(data, size)
+            except zlib.error as error:  # damaged: read as a file that cannot be read
+                raise OSError(f"damaged kept entry: {error}") from None
         return out
 
 

@@ -149,8 +149,9 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         indexed = textsearch.indexed(graph, named, values)
     # a catalogue query without parameters has one answer per workspace store: too slow
     # now, it can be prepared once ('aikg prepare NAME'); the table says so, and the timeout
-    preparable = (named is not None and not values and getattr(graph, "folder", None)
-                  is not None and all(p.optional for p in named.params))
+    preparable = (named is not None and not values and not endpoint
+                  and getattr(graph, "folder", None) is not None
+                  and all(p.optional for p in named.params))
     hint = f"aikg prepare {named.name}" if preparable else None
 
     started = time.monotonic()

@@ -55,15 +55,18 @@ class Context:
         self.fail_on = fail_on
         self._kg = None
 
-    def workspace(self, prepare: bool = False):
-        """The user's workspace; ``prepare``: a store merged now keeps every catalogue answer
-        ``aikg prepare`` would (kg.loading.warm_and_prepare)."""
+    def workspace(self, prepare=None):
+        """The user's workspace; with ``prepare`` (told each query's progress) a store merged
+        now keeps every answer ``aikg prepare`` would (kg.loading.warm_and_prepare)."""
+        import functools
+
         from kg.loading import warm_and_prepare, warm_caches
         from kg.importers.align.apply import WorkspaceMappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_and_prepare if prepare else warm_caches,
-                         mappings=WorkspaceMappings())
+        warm = warm_caches if prepare is None else functools.partial(warm_and_prepare,
+                                                                      say=prepare)
+        return Workspace(self.workspace_dir, warm=warm, mappings=WorkspaceMappings())
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""

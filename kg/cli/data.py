@@ -81,7 +81,7 @@ def add(ctx, files, fail_on, prepare):
     from kg.terminal import escape
 
     context = ctx.find_object(Context)
-    space = context.workspace(prepare)
+    space = context.workspace((lambda line: click.echo(line, err=True)) if prepare else None)
     ensure_release()  # the files are merged with it
     merged = space.add([Path(f) for f in files], progress=progress_printer(),
                        fail_on=fail_on or context.fail_on)

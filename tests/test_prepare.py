@@ -154,6 +154,8 @@ def test_what_cannot_be_prepared_is_refused_in_one_line(guide, tmp_path):
     assert len(refused.output.splitlines()) == 1
     unknown = aikg(guide, "prepare", "class-member")
     assert unknown.exit_code == 1 and "Did you mean 'class-members'" in unknown.output
+    remote = aikg(guide, "--endpoint", "http://127.0.0.1:9/sparql", "prepare")
+    assert remote.exit_code == 2 and "drop --endpoint" in remote.output
     empty = aikg(tmp_path / "empty", "prepare")
     assert empty.exit_code == 1
     assert "there is none: add your files first (aikg add FILE.ttl)" in empty.output

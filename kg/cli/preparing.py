@@ -33,7 +33,11 @@ def prepare(ctx, names, listing):
     """
     from kg.query import prepared
 
-    graph = ctx.find_object(Context).local()
+    context = ctx.find_object(Context)
+    if context.endpoint:
+        raise click.UsageError("aikg prepare keeps answers beside the local workspace store; "
+                               "drop --endpoint (an endpoint's answers are its own).")
+    graph = context.local()
     chosen = prepared.check(graph, list(names))
     if listing:
         for named in chosen:

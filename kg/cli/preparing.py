@@ -57,5 +57,7 @@ def prepare(ctx, names, listing):
         click.echo("Stopped; the queries prepared so far are kept, the one running is not: "
                    "run the same command again for the rest.", err=True)
         raise
-    click.echo(f"Prepared {len(done)} in {time.monotonic() - started:.1f} s; 'aikg query "
-               "NAME' reads them now.", err=True)
+    before = len(chosen) - len(done)
+    click.echo(f"Prepared {len(done)} in {time.monotonic() - started:.1f} s"
+               + (f" ({before} prepared before)" if before else "")
+               + "; 'aikg query NAME' reads them now.", err=True)

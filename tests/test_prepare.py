@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,49 @@ def test_a_prepared_answer_is_the_answer_in_every_format(guide):
     for fmt, shown in before.items():
         assert aikg(guide, "query", "class-members", "--format", fmt).output == shown
     assert "class-members: prepared before" in aikg(guide, "prepare", "class-members").output
+
+
+class _Counted:
+    """A kept answer's stream, counting the bytes the parser has pulled from it."""
+
+    def __init__(self, stream):
+        self.stream, self.read_bytes = stream, 0
+
+    def read(self, size=-1):
+        data = self.stream.read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+class _Stop(Exception):
+    pass
+
+
+class _FirstWrite(io.RawIOBase):
+    def write(self, data):
+        raise _Stop
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv", "xml"])
+def test_a_prepared_answer_streams_from_the_kept_bytes(guide, fmt):
+    """The kept answer (compressed) is read as it is written out, not inflated whole first:
+    the first bytes go out after a small part of it was read."""
+    import pyoxigraph as ox
+
+    assert aikg(guide, "prepare", "graph-links").exit_code == 0
+    store = _store(guide)
+    name = kept.answer_name(catalogue.get("graph-links").text)
+    whole = len(kept.read_answer(store, name))
+    tracemalloc.start()
+    try:
+        counted = _Counted(kept.open_bytes(store, name))
+        with pytest.raises(_Stop):
+            formats.write(ox.parse_query_results(counted, format=ox.QueryResultsFormat.JSON),
+                          fmt, _FirstWrite())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert whole > 200_000 and counted.read_bytes < whole / 10 and peak < whole / 4
 
 
 def test_a_prepared_answer_is_never_served_for_changed_data(guide, tmp_path):

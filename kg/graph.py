@@ -83,20 +83,20 @@ class KnowledgeGraph:
         """Whether :meth:`run` would read this query's answer from beside a workspace store
         (a shipped query without bindings, answered before) instead of running it."""
         return (self._keeps_answer(query, bindings)
-                and kept.has(self.folder, _answer_name(query)))
+                and kept.has(self.folder, kept.answer_name(query)))
 
     def kept_table(self, query: str, bindings, fmt: str, labels: bool) -> bytes | None:
         """A shipped query's table kept by :meth:`keep_table` beside a workspace store (fixed
         under its key, labels too), or None ('ladder', 1M triples: 0.3 s of 0.46 saved)."""
         if not self._keeps_answer(query, bindings):
             return None
-        return kept.read_table(self.folder, _table_name(query, fmt, labels))
+        return kept.read_table(self.folder, kept.table_name(query, fmt, labels))
 
     def keep_table(self, query: str, bindings: dict | None, fmt: str, labels: bool,
                    data: bytes) -> None:
         """Keep a shipped query's rendered answer for :meth:`kept_table` (best effort)."""
         if self._keeps_answer(query, bindings):
-            kept.write_bytes(self.folder, _table_name(query, fmt, labels), data)
+            kept.write_bytes(self.folder, kept.table_name(query, fmt, labels), data)
 
     def _keeps_answer(self, query: str, bindings) -> bool:
         """Whether this query's answer is kept beside a workspace store (see :meth:`_cached`)."""
@@ -108,8 +108,10 @@ class KnowledgeGraph:
         changes under its key, so ``aikg query ladder`` over 100k triples of user data reads
         a file instead of running the query again. SELECT and ASK only; graphs run."""
 
-        key = _answer_name(query)
-        data = kept.read_bytes(self.folder, key)
+        key = kept.answer_name(query)
+        # read as it is parsed: a prepared answer of 223k rows (100 MB of JSON) streams
+        # into any format instead of being held whole first
+        data = kept.open_bytes(self.folder, key)
         if data is not None:
             try:  # a damaged entry is answered again, not shown
                 return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
@@ -367,17 +369,6 @@ class KnowledgeGraph:
             else:
                 graph.add_edge(subject, sparql.to_python(o), key=sparql.curie(p))
         return graph
-
-
-def _table_name(query: str, fmt: str, labels: bool) -> str:
-    return f"shown-{_answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
-
-
-def _answer_name(query: str) -> str:
-    """The file beside a workspace store that keeps a shipped query's answer."""
-    import hashlib
-
-    return "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
 
 
 def _words(camel: str) -> str:

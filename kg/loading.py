@@ -6,6 +6,7 @@ warm-up a workspace runs while it writes a merged store (``aikg add``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,6 +27,29 @@ from kg.store.workspace import Workspace
 WARM_CLASSES = ("ail:Occupation", "ail:Skill", None)
 #: Shipped queries whose answers are kept at build time too: the first commands people run
 WARM_ANSWERS = ("class-counts", "ladder")
+
+
+def warm_and_prepare(graph: ox.Store, folder: Path, say=None) -> None:
+    """:func:`warm_caches`, then every catalogue answer 'aikg prepare' keeps ('aikg add
+    --prepare'): on the merged store while it is still in memory, 2.2x faster than later on
+    disk (1M triples: 429 s against 940 s of 'aikg prepare'; docs/performance.md). In this
+    process, not a forked child: the store is being written by a thread meanwhile. ``say``
+    is told each query's rows and seconds."""
+    from kg.query import prepared  # as in warm_caches: not on every command's start
+
+    warm_caches(graph, folder)
+    warm = KnowledgeGraph(graph, folder=folder)
+    warm.cache_results = False  # the answer is kept by prepared.keep, with its pages
+    chosen = prepared.preparable()
+    for at, named in enumerate(chosen, 1):
+        if prepared.is_prepared(warm, named):
+            continue
+        started = time.monotonic()
+        rows = prepared.keep(warm, named.text, warm.run(named.text).serialize(
+            format=ox.QueryResultsFormat.JSON))
+        if say is not None:
+            say(f"[{at}/{len(chosen)}] {named.name}: {rows:,} rows in "
+                f"{time.monotonic() - started:.1f} s (in memory)")
 
 
 def warm_caches(graph: ox.Store, folder: Path) -> None:

@@ -135,7 +135,7 @@ def test_a_workspace_writable_by_others_is_refused(ws, mode):
 
 # -- finding 7: caches read within caps, parsed strictly, never printed unchecked ----------
 def test_a_planted_table_is_not_printed(ws):
-    from kg.graph import _answer_name
+    from kg.store.kept import answer_name as _answer_name
     from kg.query import catalogue
     from kg.store import kept
 
@@ -184,7 +184,7 @@ def test_a_damaged_store_record_is_built_again(ws, damage):
 @pytest.mark.parametrize("damage", [b"{not json", DEEP, b'{"head": {"vars": 5}}', b""],
                          ids=_short)
 def test_a_damaged_kept_answer_is_answered_again(ws, damage):
-    from kg.graph import _answer_name
+    from kg.store.kept import answer_name as _answer_name
     from kg.query import catalogue
     from kg.store import kept
 

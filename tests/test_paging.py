@@ -189,7 +189,7 @@ def workspace(tmp_path_factory):
 def test_a_shipped_answer_in_a_machine_format_is_not_held_whole(workspace):
     """Kept beside a workspace store, a catalogue query's answer was serialised whole to JSON
     before the first CSV row was written (100 MB for 223k rows): it streams now."""
-    from kg.graph import _answer_name
+    from kg.store.kept import answer_name as _answer_name
     from kg.store import kept
 
     store = next(p for p in (workspace / "stores").iterdir() if not p.name.startswith("."))

@@ -6,7 +6,7 @@ messages with exit code 1; nothing here prints a traceback for bad input.
 
 :mod:`kg.cli.core` holds the group, its global options and the error handling; the commands
 live by topic (:mod:`~kg.cli.querying`, :mod:`~kg.cli.paths`, :mod:`~kg.cli.data`,
-:mod:`~kg.cli.release`, :mod:`~kg.cli.sharing`, :mod:`~kg.cli.mappings`) and register on :data:`main` when imported:
+:mod:`~kg.cli.release`, :mod:`~kg.cli.sharing`, :mod:`~kg.cli.mappings`, :mod:`~kg.cli.preparing`) and register on :data:`main` when imported:
 :data:`main` imports a command's module when the command is asked for
 (:data:`kg.cli.commands.LAZY_COMMANDS`); :func:`load_commands` imports them all.
 """

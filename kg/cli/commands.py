@@ -13,7 +13,7 @@ import importlib
 #: command name -> the module (``kg.cli.<module>``) whose ``@main.command()`` defines it
 LAZY_COMMANDS = {
     "query": "querying", "queries": "querying", "describe": "querying", "search": "querying",
-    "stats": "querying",
+    "stats": "querying", "prepare": "preparing",
     "path": "paths", "gap": "paths", "next": "paths", "ready": "paths",
     "import": "data", "add": "data", "remove": "data", "sources": "data",
     "align": "mappings", "mappings": "mappings",

@@ -23,22 +23,6 @@ from kg.errors import KGError
 __version__ = "0.1.0"
 
 
-def _query_url(endpoint: str, timeout: float) -> str:
-    """The query URL of a store given by its bare server URL (no path, never a query
-    endpoint itself: Oxigraph answers its page there); said on stderr. Any other URL is
-    taken as the query URL, with no extra request."""
-    import urllib.parse
-
-    from kg.remote.http import check_url
-
-    if urllib.parse.urlsplit(check_url(endpoint)).path not in ("", "/"):
-        return endpoint
-    from kg.remote.discover import discover
-
-    found = discover(endpoint, timeout=timeout)
-    click.echo(f"Found at {endpoint}: {found.summary()}.", err=True)
-    return found.query
-
 class Context:
     """What the global options say; the graph is loaded on first use only."""
 
@@ -54,11 +38,15 @@ class Context:
         self.fail_on = fail_on
         self._kg = None
 
-    def workspace(self):
-        from kg.loading import warm_caches, workspace_mappings
+    def workspace(self, prepare=None):
+        """The user's workspace; with ``prepare`` (told each query's progress) a store merged
+        now keeps every answer ``aikg prepare`` would (kg.loading.warm_and_prepare)."""
+        from kg.loading import warm_and_prepare, warm_caches, workspace_mappings
         from kg.store.workspace import Workspace
 
-        return Workspace(self.workspace_dir, warm=warm_caches, make_mappings=workspace_mappings)
+        warm = warm_caches if prepare is None else functools.partial(warm_and_prepare,
+                                                                      say=prepare)
+        return Workspace(self.workspace_dir, warm=warm, make_mappings=workspace_mappings)
 
     def kg(self, sandbox: bool = True):
         """The graph the read commands ask: the endpoint's when one is given, else local."""
@@ -75,7 +63,10 @@ class Context:
                              "files to the store first (aikg --with FILE push --endpoint URL), "
                              "or drop --endpoint.")
         if self._kg is None:
-            endpoint = _query_url(endpoint, self.timeout)
+            from kg.remote.discover import query_url
+
+            endpoint = query_url(endpoint, self.timeout,
+                                 say=lambda message: click.echo(message, err=True))
             self._kg = RemoteGraph(endpoint, timeout=self.timeout, graph=self.graph)
             self._kg.allow_network = self.allow_network
             self._kg.keep_in = self.workspace().folder / "remote"  # its ladder (kg.paths.answers)

@@ -71,14 +71,17 @@ def import_esco(folder, output):
 @click.argument("files", nargs=-1, required=True, metavar="FILE.ttl...",
                 type=click.Path(dir_okay=False))
 @fail_on_option(None)
+@click.option("--prepare", is_flag=True,
+              help="Also answer every catalogue query without parameters, as 'aikg prepare' "
+                   "does, while the merged store is in memory (about twice as fast).")
 @click.pass_context
 @handle_errors
-def add(ctx, files, fail_on):
+def add(ctx, files, fail_on, prepare):
     """Add your Turtle files to the workspace: parsed and checked once, used by every command."""
     from kg.terminal import escape
 
     context = ctx.find_object(Context)
-    space = context.workspace()
+    space = context.workspace((lambda line: click.echo(line, err=True)) if prepare else None)
     ensure_release()  # the files are merged with it
     merged = space.add([Path(f) for f in files], progress=progress_printer(),
                        fail_on=fail_on or context.fail_on)
@@ -87,6 +90,14 @@ def add(ctx, files, fail_on):
     total = sum(s.triples for s in space.sources())
     click.echo(f"Workspace {space.folder}: {len(merged.files)} file(s), {total:,} triples of "
                f"yours, checked; every command now answers with them.", err=True)
+    if prepare:  # a store merged before was not warmed now: what it lacks, from disk
+        from kg.query import prepared
+
+        graph = context.local()
+        left = [q for q in prepared.preparable() if not prepared.is_prepared(graph, q)]
+        prepared.prepare_all(graph, left, lambda line: click.echo(line, err=True))
+        click.echo(f"Prepared every catalogue query without parameters in {graph.folder}.",
+                   err=True)
 
 
 @main.command()

@@ -112,6 +112,7 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
     Relative IRIs (<x>) resolve against the query file's URI with -f, or --base IRI.
     """
     from kg.errors import ParameterError, QueryError
+    from kg.query.killable import QueryTimeout
 
     if query is None and file is None:
         raise QueryError("Give a query: a name from 'aikg queries', SPARQL text, -f FILE or -.")
@@ -147,15 +148,33 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
         sparql.check_safe(text, allow_service=graph.allow_network)
     if labels is None:
         labels = not endpoint
+    indexed = None
+    if named is not None and named.index and not endpoint:
+        from kg.query import textsearch  # its declared index answers: no scan of every text
+
+        indexed = textsearch.indexed(graph, named, values)
+    # a catalogue query without parameters has one answer per workspace store: too slow
+    # now, it can be prepared once ('aikg prepare NAME'); the table says so, and the timeout
+    preparable = (named is not None and not values and not endpoint
+                  and getattr(graph, "folder", None) is not None
+                  and all(p.optional for p in named.params))
+    hint = f"aikg prepare {named.name}" if preparable else None
 
     started = time.monotonic()
 
     def work(out):
+        if indexed is not None:
+            if fmt in formats.TEXT_FORMATS:
+                out.write(formats.render(indexed, fmt, graph.labels() if labels else None,
+                                         graph.prefixes))
+            else:
+                formats.write(indexed, fmt, out, None, graph.prefixes)
+            return
         if fmt in formats.TEXT_FORMATS:  # made for people: one page, then how many follow
             # the count stops well before --timeout would stop this whole process: the
             # page stays on the screen with 'more follow' rather than end in an error
             _human(graph, text, values, base, fmt, labels, out,
-                   started + timeout * 0.95 - 1.0 if timeout else None)
+                   started + timeout * 0.95 - 1.0 if timeout else None, hint)
             return
         if not graph.answer_kept(text, values):
             # every row as the engine yields it: kept beside the store, a shipped query's
@@ -165,21 +184,26 @@ def query(ctx, query, file, params, fmt, output, endpoint, labels, timeout, base
 
     # Python waits on the socket (Ctrl-C and the socket timeout work here), or reads an
     # answer kept beside a workspace store: no query runs that a child would have to stop
-    if endpoint or graph.answer_kept(text, values):
-        import io
-
-        buffer = io.BytesIO()
-        work(buffer)
-        write_output(buffer.getvalue(), output)
-    else:
+    if endpoint or indexed is not None or graph.answer_kept(text, values):
+        _write_here(work, output)
+        return
+    try:
         _run_killable(work, output, timeout)
+    except QueryTimeout:
+        if hint is None:
+            raise
+        raise QueryTimeout(
+            f"'{named.name}' ran longer than {timeout:g} s over this workspace and was stopped; "
+            f"prepare its answer once (no time limit), then every format reads it at once: "
+            f"{hint}") from None
 
 
-def _human(graph, text, values, base, fmt, labels, out, deadline):
+def _human(graph, text, values, base, fmt, labels, out, deadline, hint=None):
     """A table or Markdown answer: its first page as soon as the engine has it (the query cut
     to one page, kg.query.paging), then how many rows follow, counted by the engine until
     ``deadline`` (time.monotonic(); None: no limit); kept beside a workspace store once
-    counted."""
+    counted. ``hint``: the command that prepares the answer, said when the count ran out of
+    time."""
     from kg.query import formats, paging
 
     data = graph.kept_table(text, values, fmt, labels)
@@ -198,7 +222,7 @@ def _human(graph, text, values, base, fmt, labels, out, deadline):
             out.flush()  # the page is on the screen while the engine counts
             left = None if deadline is None else deadline - time.monotonic()
             total = paging.count_rows(graph, text, values, base, left)
-            note = formats.more_note(paging.PAGE, total)
+            note = formats.more_note(paging.PAGE, total, hint)
             out.write(note)
             if total is None:
                 return  # not counted in time: a later run may count it
@@ -206,6 +230,42 @@ def _human(graph, text, values, base, fmt, labels, out, deadline):
     if out is not None:
         out.write(data)
     graph.keep_table(text, values, fmt, labels, data)
+
+
+def _write_here(work, output: str | None) -> None:
+    """Run ``work`` in this process, its bytes streamed as they come: to stdout, or to
+    ``output`` through a temporary file renamed over it once done. A prepared answer of 500k
+    rows is written row by row, never held whole (it was rendered into memory first)."""
+    if output not in (None, "-"):
+        from kg.store.io import atomic_write
+
+        atomic_write(Path(output), work)
+        return
+    out = _Stdout()
+    work(out)
+    if out.last != b"\n":  # W3C JSON/XML end without a newline; a prompt should not follow
+        out.write(b"\n")
+    sys.stdout.flush()
+
+
+class _Stdout:
+    """stdout's bytes as a file for writers, remembering the last byte written."""
+
+    last = b"\n"
+
+    def write(self, data) -> int:
+        try:
+            sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error) from None
+        if len(data):
+            self.last = bytes(data[-1:])
+        return len(data)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 def _run_killable(work, output: str | None, timeout: float) -> None:

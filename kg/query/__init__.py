@@ -10,4 +10,7 @@
 - :mod:`kg.query.killable` and :mod:`kg.query.sandbox`: a query in a child that can be stopped,
   with no way to the network.
 - :mod:`kg.query.describe`: everything about one entity, grouped for a reader.
+- :mod:`kg.query.prepared`: catalogue answers without parameters prepared once beside a
+  workspace store (``aikg prepare``); :mod:`kg.query.textsearch`: ``search`` answered from the
+  full-text index kept there.
 """

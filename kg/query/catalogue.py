@@ -7,8 +7,12 @@ Each file starts with a header comment::
     # param: text - a plain string, bound as a literal
     # param: entity - anything in the graph (any entity)
     # row: what one result row means
+    # index: fulltext - optional; an index kept beside a workspace store gives the answer
 
 Parameters are SPARQL variables bound as RDF terms at run time, never pasted into the text.
+An ``index`` line declares that the answer can be read from an index instead of running
+the query (:mod:`kg.query.textsearch`), the same rows in the same order; the query stays the
+definition, and what the release alone and endpoints run.
 """
 
 from __future__ import annotations
@@ -42,9 +46,11 @@ class NamedQuery:
     summary: str
     row: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    #: the index that can answer it (``fulltext``), declared by an ``# index:`` line
+    index: str | None = None
 
 
-_HEADER = re.compile(r"^#\s*(summary|param|row):\s*(.*)$", re.M)
+_HEADER = re.compile(r"^#\s*(summary|param|row|index):\s*(.*)$", re.M)
 _CLASS = re.compile(r"\((?:class|a|an)\s+([\w-]+:[\w-]+)\)")
 
 
@@ -56,13 +62,15 @@ def parse(path: Path) -> NamedQuery:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise KGError(f"{path}: cannot read this named query ({reason.lower()}); "
                       "fix or remove the file.") from None
-    summary, row, params = "", "", []
+    summary, row, params, index = "", "", [], None
     for key, value in _HEADER.findall(text):
         value = value.strip()
         if key == "summary":
             summary = value
         elif key == "row":
             row = value
+        elif key == "index":
+            index = value.partition(" - ")[0].strip() or None
         else:
             name, _, description = value.partition(" - ")
             cls = _CLASS.search(description)
@@ -74,7 +82,7 @@ def parse(path: Path) -> NamedQuery:
                 entity=bool(cls) or "(any entity)" in description,
             ))
     return NamedQuery(path.stem, path, text, summary or "(no '# summary:' line in the file)",
-                      row, tuple(params))
+                      row, tuple(params), index)
 
 
 @lru_cache(maxsize=1)

@@ -119,14 +119,43 @@ def first_page(results, fmt: str, labels: Mapping[str, str] | None = None,
     return table(names, rows, count=False).encode("utf-8"), True
 
 
-def more_note(shown: int, total: int | None) -> bytes:
+def page_rows(results, size: int = PAGE) -> tuple[list[str], list, int]:
+    """SELECT solutions as their variable names, their first ``size`` rows (pyoxigraph
+    solutions, unconverted) and how many rows follow them (counted, not kept): what every
+    table and Markdown rendering of the answer needs (:func:`show_page`)."""
+    names = [v.value for v in results.variables]
+    rows, more = [], 0
+    iterator = iter(results)
+    for row in iterator:
+        rows.append(row)
+        if len(rows) == size:
+            break
+    for _ in iterator:
+        more += 1
+    return names, rows, more
+
+
+def show_page(names: list[str], rows: list, more: int, fmt: str,
+              labels: Mapping[str, str] | None = None,
+              prefixes: dict[str, str] | None = None) -> bytes:
+    """The table or Markdown of :func:`page_rows`' page, as :func:`render` writes it."""
+    labels = {} if labels is None else labels
+    prefixes = prefixes or sparql.PREFIXES
+    shown = [{} if n + "Label" in names else labels for n in names]
+    return _text(names, [[_cell(term, s, prefixes) for term, s in zip(row, shown)]
+                         for row in rows], more, fmt)
+
+
+def more_note(shown: int, total: int | None, prepare: str | None = None) -> bytes:
     """The line under a page of ``shown`` rows: how many there are in all (None: not counted
-    in time), and how to get them all."""
+    in time), and how to get them all; ``prepare``, the command that would count and keep
+    them (said only when they were not counted)."""
     if total is None:
         said = f"the first {shown:,} rows; more follow, not counted within the time limit"
     else:
         said = f"the first {shown:,} of {total:,} rows"
-    return f"({said}; --format csv, tsv, json or xml writes them all)\n".encode("utf-8")
+    then = f"; {prepare} counts and keeps them" if prepare and total is None else ""
+    return f"({said}; --format csv, tsv, json or xml writes them all{then})\n".encode("utf-8")
 
 
 def _page(results, convert) -> tuple[list, int]:

@@ -22,6 +22,7 @@ from kg.query import catalogue, sparql
 from kg.store import fulltext
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 #: where a text is found, in the order the query's UNION lists them
 KINDS = {"label": ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
@@ -87,6 +88,23 @@ def search(graph, text: str, cls: str | None, limit: int):
     if indexed is not None:
         return ox.parse_query_results(indexed, format=ox.QueryResultsFormat.JSON)
     return graph.run(sparql.with_limit(named.text, limit), values)
+
+
+def indexed(graph, named, values: dict):
+    """The answer of the catalogue query ``named`` with ``values`` (bound terms) from the
+    index, as pyoxigraph results; None when ``named`` declares no full-text index (its
+    ``# index: fulltext`` line), a value is not what the query's test reads (a literal text,
+    a class IRI), or no complete index is kept (the query runs instead)."""
+    declared = {p.name for p in named.params}
+    if named.index != "fulltext" or not declared <= {"text", "class"} or set(values) - declared:
+        return None
+    text, cls = values.get("text"), values.get("class")
+    # the index answers for a plain string (the ?text column echoes it as one) and a class IRI
+    if not isinstance(text, ox.Literal) or text.datatype != XSD_STRING \
+            or not isinstance(cls, (ox.NamedNode, type(None))):
+        return None
+    data = answer(graph, text.value, cls, None)
+    return None if data is None else ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
 
 def answer(graph, text: str, cls, limit: int | None) -> bytes | None:

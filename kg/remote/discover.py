@@ -86,6 +86,17 @@ def discover(url: str, timeout: float = 30.0) -> Found:
     return found
 
 
+def query_url(endpoint: str, timeout: float, say) -> str:
+    """The query URL of a store given by its bare server URL (no path, never a query
+    endpoint itself: Oxigraph answers its page there); what was found is told to ``say``.
+    Any other URL is taken as the query URL, with no extra request."""
+    if urllib.parse.urlsplit(check_url(endpoint)).path not in ("", "/"):
+        return endpoint
+    found = discover(endpoint, timeout=timeout)
+    say(f"Found at {endpoint}: {found.summary()}.")
+    return found.query
+
+
 def _read_description(found: Found, url: str, data: bytes, content_type: str) -> None:
     import pyoxigraph as ox
 

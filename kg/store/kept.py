@@ -28,6 +28,7 @@ import json
 import os
 import sqlite3
 import stat
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,6 +150,66 @@ def read_table(folder: Path, name: str) -> bytes | None:
     return data if text is not None and escape(text, keep_newlines=True) == text else None
 
 
+def open_bytes(folder: Path, name: str):
+    """The bytes kept under ``name`` as a file read as it goes (an SQLite blob), so a large
+    answer streams instead of being held whole; None when there are none."""
+    connection = _connect(folder, write=False)
+    if connection is None:
+        return None
+    try:
+        found = connection.execute("SELECT rowid, length(data) FROM kept WHERE name = ?",
+                                   (name,)).fetchone()
+        if found is None or not isinstance(found[1], int) or found[1] > MAX_ENTRY_BYTES:
+            return None
+        blob = connection.blobopen("kept", "data", found[0], readonly=True)
+        compressed = blob.read(1) == ZLIB_FIRST
+        blob.seek(0)
+    except sqlite3.Error:
+        return None
+    return _Inflating(blob) if compressed else blob
+
+
+#: the first byte of a zlib stream (deflate, 32 KB window): never the '{' a JSON text opens with
+ZLIB_FIRST = b"\x78"
+
+
+def compress(data: bytes) -> bytes:
+    """``data`` compressed (:func:`open_bytes` inflates it): the 1M-triple answers of 'aikg
+    prepare', 719 MB of JSON, keep as 19 MB (level 1: 5 s); plain, they near MAX_DB_BYTES."""
+    return zlib.compress(data, 1)
+
+
+def read_answer(folder: Path, name: str) -> bytes | None:
+    """The bytes kept under ``name``, inflated; None when there are none or unreadable."""
+    stream = open_bytes(folder, name)
+    try:
+        return None if stream is None else stream.read()
+    except (sqlite3.Error, OSError):
+        return None
+
+
+class _Inflating:
+    """A compressed blob read as its inflated bytes, a bounded piece at a time: a planted
+    entry that inflates a thousandfold still comes out in pieces of at most ``size``."""
+
+    def __init__(self, blob):
+        self._blob, self._inflate = blob, zlib.decompressobj()
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(1 << 20), b""))
+        out = b""
+        while not out and not self._inflate.eof and size:
+            data = self._inflate.unconsumed_tail or self._blob.read(1 << 16)
+            if not data:
+                break
+            try:
+                out = self._inflate.decompress(data, size)
+            except zlib.error as error:  # damaged: read as a file that cannot be read
+                raise OSError(f"damaged kept entry: {error}") from None
+        return out
+
+
 def has(folder: Path, name: str) -> bool:
     """Whether something is kept under ``name``."""
     connection = _connect(folder, write=False)
@@ -169,6 +230,34 @@ def write_bytes(folder: Path, name: str, data: bytes) -> None:
         connection.execute("INSERT OR REPLACE INTO kept VALUES (?, ?)", (name, data))
     except sqlite3.Error:
         pass  # a cache that cannot be written is only slower
+
+
+def write_together(folder: Path, entries: dict[str, bytes]) -> bool:
+    """Keep every entry of ``entries`` in one transaction: all of them or, when the write is
+    interrupted or fails, none (best effort: False when nothing was written)."""
+    connection = _connect(folder, write=True)
+    if connection is None:
+        return False
+    try:
+        with _transaction(connection):
+            connection.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)",
+                                   list(entries.items()))
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def answer_name(query: str) -> str:
+    """The name a shipped query's answer (SPARQL JSON results) is kept under: its text's
+    digest, so a changed query is never answered from what its former text kept."""
+    import hashlib
+
+    return "results-" + hashlib.sha256(query.encode()).hexdigest()[:24]
+
+
+def table_name(query: str, fmt: str, labels: bool) -> str:
+    """The name a shipped query's rendered table or Markdown (``fmt``) is kept under."""
+    return f"shown-{answer_name(query)[len('results-'):]}-{fmt}{'-labels' * labels}.txt"
 
 
 def drop(folder: Path, prefix: str, keep: set[str]) -> None:

@@ -2,7 +2,6 @@
 
 import math
 
-import networkx as nx
 import pytest
 
 import kg
@@ -63,7 +62,6 @@ def _kept_ladder():
 
 
 def test_kept_projection_reads_back_whole():
-    import json
 
     from kg.paths import ladder as role_graph
 
@@ -132,7 +130,6 @@ def test_ready_ranks_a_kept_ladder_as_the_plain_definition_does(held, current):
     """``aikg ready`` ranks on skill numbers, on the built ladder and on one read back from
     beside a store; both must agree with the definition on Skill objects, with a skill
     required as essential and as preferred, two skills that are one, and ratings."""
-    import json
 
     from kg.paths import ladder as role_graph
 

@@ -10,7 +10,6 @@ writable endpoint: they are listed as refused by design.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox

@@ -219,6 +219,24 @@ def test_a_dropped_ladder_gives_its_space_back(tmp_path):
     assert kept.read_bytes(folder, "projection-2.ladder") is not None
 
 
+def test_a_moved_folder_keeps_nothing_of_its_old_name_and_caches_again(tmp_path):
+    # what a copied or moved folder's kept.db holds is not served (it may be another store's),
+    # but the folder's own writes are kept from then on, not dropped for good
+    from kg.store import kept
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(mode=0o700)
+    kept.write_bytes(old, "results-x", b"old answer")
+    kept.write_digests(old, {"/data/a.ttl": ("1:2:3:4:5", "a" * 64)})
+    kept.forget(old)
+    old.rename(new)
+    assert kept.read_bytes(new, "results-x") is None and kept.read_digests(new) == {}
+    kept.forget(new)
+    kept.write_digests(new, {"/data/b.ttl": ("6:7:8:9:10", "b" * 64)})
+    assert kept.read_digests(new) == {"/data/b.ttl": ("6:7:8:9:10", "b" * 64)}
+    assert kept.read_bytes(new, "results-x") is None  # the old entries are gone, not revived
+
+
 def test_a_damaged_or_older_projection_is_rebuilt(space, example):
     from kg.paths import answers as paths
     from kg.paths import ladder as role_graph

@@ -91,6 +91,24 @@ def test_kept_projection_reads_back_whole():
                 == paths.shortest_paths(built, start, end).to_dict())
 
 
+def test_the_moves_from_a_kept_ladder_are_its_edges_before_and_after_a_walk():
+    # 'aikg next' reads one role's moves without making every edge of a kept ladder
+    from kg.paths import ladder as role_graph
+
+    built = _kept_ladder()
+    data = role_graph.load(role_graph.dump(role_graph.to_data(built)))
+    unwalked = role_graph.from_data(data)
+    walked = role_graph.from_data(data)
+    for node in built:
+        expected = [(n, built.edges[node, n]) for n in built.successors(node)]
+        assert unwalked.moves_from(node) == expected, node
+        assert "_succ" not in unwalked.__dict__  # nothing walked
+        assert [(n, walked.edges[node, n]) for n in walked.successors(node)] == expected
+        assert walked.moves_from(node) == expected
+    assert unwalked.moves_from("r:a") == [("r:b", {"move": None, "cost": 1}),
+                                          ("r:c", {"move": "career change", "cost": 3})]
+
+
 def _ranked_by_skills(graph, held, current=None):
     """``aikg ready``'s ranking spelled out on each role's :class:`Skill` tuple, as the
     docstring of :func:`kg.paths.answers.ready` defines it (the slow, plain way)."""

@@ -348,9 +348,8 @@ def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) ->
     graph = project(g, lateral)
     mask = _have_mask(graph, have)
     place = positions(graph)
-    options = sorted((role_gap(graph, iri, n, mask)._replace(
-                          move=graph.edges[iri, n].get("move") or "")
-                      for n in graph.successors(iri)),
+    options = sorted((role_gap(graph, iri, n, mask)._replace(move=edge.get("move") or "")
+                      for n, edge in graph.moves_from(iri)),
                      key=lambda gp: (len(gp.new_skills), place[gp.to.iri]))
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 

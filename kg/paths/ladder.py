@@ -255,6 +255,14 @@ class _KeptGraph(RoleGraph):
             succ[start][end] = pred[end][start] = {"move": move, "cost": cost}
         self.__dict__["_succ"], self.__dict__["_pred"] = succ, pred
 
+    def moves_from(self, node: str) -> list[tuple[str, dict]]:
+        if "_succ" in self.__dict__:  # walked already
+            return super().moves_from(node)
+        order = list(self._node)  # the saved numbers (56k edges on O*NET+ESCO: 65 ms to walk)
+        at = order.index(node)
+        return [(order[end], {"move": move, "cost": cost})
+                for start, end, move, cost in self.numbered_edges() if start == at]
+
     def add_node(self, node_for_adding, **attr) -> None:
         if node_for_adding not in self._node:
             self.saved_order = None  # the saved numbers no longer cover every node

@@ -28,6 +28,11 @@ class RoleGraph(nx.DiGraph):
             self.__dict__.pop("table", None)  # numbered without this node
         super().add_node(node_for_adding, **attr)
 
+    def moves_from(self, node: str) -> list[tuple[str, dict]]:
+        """The roles one step on from ``node``, each with its edge's data: ``successors``
+        with ``edges[node, n]``, without making every edge of a kept ladder first."""
+        return list(self._succ[node].items())
+
     def has_path(self, source: str, target: str) -> bool:
         """Whether ``target`` can be reached from ``source`` along the edges."""
         return nx.has_path(self, source, target)

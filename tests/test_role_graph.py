@@ -183,3 +183,6 @@ def test_numbers_that_point_past_their_tables_are_refused():
     repeated = role_graph._packed([0] * len(good["order"]))  # not each role once
     assert role_graph.from_data({**good, "order": repeated}) is None
     assert role_graph.from_data({**good, "edges": [0, 1]}) is None  # not packed
+    move = list(good["moves"][0])
+    move[1] = past  # a move to a role past the table
+    assert role_graph.from_data({**good, "moves": [move]}) is None

@@ -72,6 +72,8 @@ class KnowledgeGraph:
         terms = {k: sparql.to_term(v) for k, v in (bindings or {}).items()}
         if self._keeps_answer(query, terms) and base is None:
             return self._cached(query)
+        if terms and sparql.binds_by_values(query):
+            return self._execute(sparql.with_values(query, terms), {}, base)
         try:
             return self._execute(query, terms, base)
         except RuntimeError as error:

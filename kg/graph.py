@@ -294,11 +294,13 @@ class KnowledgeGraph:
 
     def equivalents(self) -> dict[str, str]:
         """Skills linked by ``skos:exactMatch`` mapped to one representative (see
-        :func:`kg.paths.answers.skill_equivalents`)."""
+        :func:`kg.paths.answers.skill_equivalents`). The rows are kept beside a workspace
+        store (kept at its merge): resolving "Python", named by three vocabularies, ran the
+        query each time, 1.2-1.4 s with O*NET and ESCO."""
         if self._same is None:
             from kg.paths.answers import skill_equivalents
 
-            self._same = skill_equivalents(self.named("skill-matches"))
+            self._same = skill_equivalents(self.named_cached("skill-matches"))
         return self._same
 
     def named_labels(self, cls: str | None) -> list[dict]:

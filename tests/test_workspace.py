@@ -383,6 +383,22 @@ def test_a_class_without_its_own_label_index_resolves_from_the_index_of_every_cl
         fresh.resolve("Python", cls="ail:Region", suggest=False)
 
 
+def test_skill_matches_behind_resolving_a_skill_are_kept_at_the_merge(space, example,
+                                                                       monkeypatch):
+    """A skill named by several vocabularies (Python: ail:, O*NET, ESCO) resolves through
+    the skill-matches rows: running that query on every resolution took 1.2-1.4 s."""
+    from kg.graph import KnowledgeGraph
+
+    space.add([example])
+    expected = kg.load(extra=[example], check=False).equivalents()
+
+    def refuse(self, name, **params):
+        raise AssertionError(f"ran {name} again")
+
+    monkeypatch.setattr(KnowledgeGraph, "named", refuse)
+    assert kg.load(workspace=space).equivalents() == expected
+
+
 def kept_names(folder: Path) -> list[str]:
     """The names of the entries kept beside a store (in its kept.db)."""
     import sqlite3

@@ -64,6 +64,7 @@ def warm_caches(graph: ox.Store, folder: Path) -> None:
     paths.forget(warm)  # kept on disk now: 0.2 GB at 1M triples, not held while the rest runs
     for cls in WARM_CLASSES:
         warm.keep_label_index(cls)
+    warm.equivalents()  # a skill named by several vocabularies resolves to one of them
     from kg.query import catalogue, textsearch  # what 'aikg search' reads instead of a scan
 
     textsearch.keep_index(warm, folder)

@@ -356,6 +356,49 @@ def test_names_resolve_from_one_shard_of_the_kept_label_index(space, example, mo
         fresh.resolve("Principal ML Enginer", cls="ail:Occupation")
 
 
+def test_a_class_without_its_own_label_index_resolves_from_the_index_of_every_class(
+        space, example, monkeypatch):
+    """Regions and challenges (parameters of figures-in-region, practices-for-challenge)
+    have no label index of their own: resolving one must not run the labels query for the
+    class (13-14 s at 1M triples, first run), and must pick what that query would."""
+    from kg.errors import UnknownEntity
+    from kg.graph import KnowledgeGraph
+
+    space.add([example])
+    plain = kg.load(extra=[example], check=False)  # no folder: resolves from the labels query
+    names = {cls: {r["label"] for r in plain.named_labels(cls)}
+             for cls in ("ail:Region", "ail:Challenge")}
+    assert all(names.values())
+    expected = {(cls, n): plain.resolve(n, cls=cls) for cls in names for n in names[cls]}
+
+    def refuse(self, cls):
+        raise AssertionError(f"read every label of {cls} to resolve an exact name")
+
+    monkeypatch.setattr(KnowledgeGraph, "named_labels", refuse)
+    fresh = kg.load(workspace=space)
+    for (cls, name), iri in expected.items():
+        assert fresh.resolve(name.upper(), cls=cls) == iri, (cls, name)
+    # a label of another class is not a region: refused (the suggestions read every label)
+    with pytest.raises(UnknownEntity, match="No region matches 'Python'"):
+        fresh.resolve("Python", cls="ail:Region", suggest=False)
+
+
+def test_skill_matches_behind_resolving_a_skill_are_kept_at_the_merge(space, example,
+                                                                       monkeypatch):
+    """A skill named by several vocabularies (Python: ail:, O*NET, ESCO) resolves through
+    the skill-matches rows: running that query on every resolution took 1.2-1.4 s."""
+    from kg.graph import KnowledgeGraph
+
+    space.add([example])
+    expected = kg.load(extra=[example], check=False).equivalents()
+
+    def refuse(self, name, **params):
+        raise AssertionError(f"ran {name} again")
+
+    monkeypatch.setattr(KnowledgeGraph, "named", refuse)
+    assert kg.load(workspace=space).equivalents() == expected
+
+
 def kept_names(folder: Path) -> list[str]:
     """The names of the entries kept beside a store (in its kept.db)."""
     import sqlite3

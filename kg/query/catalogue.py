@@ -8,11 +8,16 @@ Each file starts with a header comment::
     # param: entity - anything in the graph (any entity)
     # row: what one result row means
     # index: fulltext - optional; an index kept beside a workspace store gives the answer
+    # bind: values - optional; why pyoxigraph gets the parameters as a VALUES block
 
 Parameters are SPARQL variables bound as RDF terms at run time, never pasted into the text.
 An ``index`` line declares that the answer can be read from an index instead of running
 the query (:mod:`kg.query.textsearch`), the same rows in the same order; the query stays the
-definition, and what the release alone and endpoints run.
+definition, and what the release alone and endpoints run. A ``bind: values`` line has
+pyoxigraph get the parameters as a ``VALUES`` block opening the WHERE clause (as remote
+endpoints always do) instead of substitutions, which its planner does not see as bound;
+only for a query whose parameters are not used inside a subquery, where a ``VALUES`` block
+does not reach.
 """
 
 from __future__ import annotations
@@ -48,9 +53,12 @@ class NamedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
     #: the index that can answer it (``fulltext``), declared by an ``# index:`` line
     index: str | None = None
+    #: how pyoxigraph gets its parameters: ``values`` (a ``VALUES`` block opening the WHERE
+    #: clause) when a ``# bind: values`` line says so, else substitutions
+    bind: str | None = None
 
 
-_HEADER = re.compile(r"^#\s*(summary|param|row|index):\s*(.*)$", re.M)
+_HEADER = re.compile(r"^#\s*(summary|param|row|index|bind):\s*(.*)$", re.M)
 _CLASS = re.compile(r"\((?:class|a|an)\s+([\w-]+:[\w-]+)\)")
 
 
@@ -62,7 +70,7 @@ def parse(path: Path) -> NamedQuery:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise KGError(f"{path}: cannot read this named query ({reason.lower()}); "
                       "fix or remove the file.") from None
-    summary, row, params, index = "", "", [], None
+    summary, row, params, index, bind = "", "", [], None, None
     for key, value in _HEADER.findall(text):
         value = value.strip()
         if key == "summary":
@@ -71,6 +79,11 @@ def parse(path: Path) -> NamedQuery:
             row = value
         elif key == "index":
             index = value.partition(" - ")[0].strip() or None
+        elif key == "bind":
+            bind = value.partition(" - ")[0].strip()
+            if bind != "values":
+                raise KGError(f"{path}: '# bind: {bind}' is not a way to bind parameters; "
+                              "write '# bind: values - why' or remove the line.")
         else:
             name, _, description = value.partition(" - ")
             cls = _CLASS.search(description)
@@ -82,7 +95,7 @@ def parse(path: Path) -> NamedQuery:
                 entity=bool(cls) or "(any entity)" in description,
             ))
     return NamedQuery(path.stem, path, text, summary or "(no '# summary:' line in the file)",
-                      row, tuple(params), index)
+                      row, tuple(params), index, bind)
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +108,8 @@ def catalogue() -> dict[str, NamedQuery]:
     queries = {p.stem: parse(p) for p in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)}
     for named in queries.values():
         sparql.trust(named.text)
+        if named.bind == "values":
+            sparql.bind_by_values(named.text)
     return queries
 
 

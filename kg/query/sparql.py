@@ -57,8 +57,27 @@ def trust(query: str) -> str:
     return query
 
 
+_by_values: set[str] = set()
+
+
+def bind_by_values(query: str) -> str:
+    """Mark a trusted query as one whose parameters pyoxigraph must get as a ``VALUES``
+    block (:func:`with_values`), not as substitutions: its planner cannot see a substituted
+    variable as bound, and for some patterns picks a plan that reads the whole graph."""
+    _by_values.add(trust(query))
+    return query
+
+
+def binds_by_values(query: str) -> bool:
+    """Whether :func:`bind_by_values` marked ``query`` (or what it was derived from)."""
+    return query in _by_values
+
+
 def derived(query: str, result: str) -> str:
-    """``result``, a query made from ``query`` by the program, trusted when ``query`` is."""
+    """``result``, a query made from ``query`` by the program, trusted (and bound by
+    values) when ``query`` is."""
+    if query in _by_values:
+        return bind_by_values(result)
     return trust(result) if query in _trusted else result
 
 

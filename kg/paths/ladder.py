@@ -151,11 +151,10 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
     by_iri = _array(saved["by_iri"])
     if not (len(details) == len(table.ends) == len(order) == count and len(edges) % 2 == 0
             and len(by_iri) == len(table.iris) and all(len(d) == 4 for d in details)
+            and all(0 <= u < count and 0 <= v < count for u, v, _, _ in saved["moves"])
             and sorted(order) == list(range(count)) and table.valid(checked)):
         raise ValueError("the parts do not fit together")
     if not checked and not ((not edges or max(edges) < count)
-                            and all(0 <= u < count and 0 <= v < count
-                                    for u, v, _, _ in saved["moves"])
                             and (not by_iri or max(by_iri) < len(table.bit))
                             and (not table.kind.numbers or max(table.kind.numbers) < len(kinds))):
         raise ValueError("a number points past its table")

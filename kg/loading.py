@@ -6,7 +6,6 @@ warm-up a workspace runs while it writes a merged store (``aikg add``).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,16 +39,7 @@ def warm_and_prepare(graph: ox.Store, folder: Path, say=None) -> None:
     warm_caches(graph, folder)
     warm = KnowledgeGraph(graph, folder=folder)
     warm.cache_results = False  # the answer is kept by prepared.keep, with its pages
-    chosen = prepared.preparable()
-    for at, named in enumerate(chosen, 1):
-        if prepared.is_prepared(warm, named):
-            continue
-        started = time.monotonic()
-        rows = prepared.keep(warm, named.text, warm.run(named.text).serialize(
-            format=ox.QueryResultsFormat.JSON))
-        if say is not None:
-            say(f"[{at}/{len(chosen)}] {named.name}: {rows:,} rows in "
-                f"{time.monotonic() - started:.1f} s (in memory)")
+    prepared.prepare_all(warm, prepared.preparable(), say, forked=False)
 
 
 def warm_caches(graph: ox.Store, folder: Path) -> None:

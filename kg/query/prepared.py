@@ -63,9 +63,11 @@ def is_prepared(graph, named: catalogue.NamedQuery) -> bool:
     return folder is not None and all(kept.has(folder, name) for name in _names(named.text))
 
 
-def prepare(graph, named: catalogue.NamedQuery, timeout: float | None = None) -> int:
+def prepare(graph, named: catalogue.NamedQuery, timeout: float | None = None,
+            forked: bool = True) -> int:
     """Run ``named`` over ``graph``'s store in a child process Ctrl-C stops at once, and keep
     its answer and pages beside the store in one transaction; the number of rows.
+    ``forked`` False: in this process (a store still being written by a thread, at merge).
 
     Raises :class:`kg.query.killable.QueryTimeout` after ``timeout`` seconds (None: none)
     and ``KeyboardInterrupt`` on Ctrl-C, keeping nothing of this query either way."""
@@ -75,6 +77,9 @@ def prepare(graph, named: catalogue.NamedQuery, timeout: float | None = None) ->
             return keep(graph, named.text, answered)
         except (SyntaxError, ValueError, OSError):
             pass  # damaged: answered again
+    if not forked:
+        return keep(graph, named.text,
+                    graph.run(named.text).serialize(format=ox.QueryResultsFormat.JSON))
     chunks: list[bytes] = []
 
     def work(out) -> None:
@@ -106,23 +111,25 @@ def keep(graph, text: str, data: bytes) -> int:
 
 
 def prepare_all(graph, queries: list[catalogue.NamedQuery],
-                say: Callable[[str], None] | None = None) -> list[tuple[str, int, float]]:
-    """Prepare each of ``queries`` not prepared yet, telling ``say`` before and after each;
-    (name, rows, seconds) of those prepared now."""
-    done = []
+                say: Callable[[str], None] | None = None,
+                forked: bool = True) -> list[tuple[str, int, float]]:
+    """Prepare each of ``queries`` not prepared yet (``forked``: as :func:`prepare`), telling
+    ``say`` before and after each; (name, rows, seconds) of those prepared now."""
+    done, tell = [], say if forked else None  # at merge: only what each query took
     for at, named in enumerate(queries, 1):
         if is_prepared(graph, named):
-            if say:
-                say(f"[{at}/{len(queries)}] {named.name}: prepared before")
+            if tell:
+                tell(f"[{at}/{len(queries)}] {named.name}: prepared before")
             continue
-        if say:
-            say(f"[{at}/{len(queries)}] {named.name}: running...")
+        if tell:
+            tell(f"[{at}/{len(queries)}] {named.name}: running...")
         started = time.monotonic()
-        rows = prepare(graph, named)
+        rows = prepare(graph, named, forked=forked)
         seconds = time.monotonic() - started
         done.append((named.name, rows, seconds))
         if say:
-            say(f"[{at}/{len(queries)}] {named.name}: {rows:,} rows in {seconds:.1f} s")
+            say(f"[{at}/{len(queries)}] {named.name}: {rows:,} rows in {seconds:.1f} s"
+                + ("" if forked else " (in memory)"))
     return done
 
 

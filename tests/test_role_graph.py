@@ -183,6 +183,13 @@ def test_numbers_that_point_past_their_tables_are_refused():
     repeated = role_graph._packed([0] * len(good["order"]))  # not each role once
     assert role_graph.from_data({**good, "order": repeated}) is None
     assert role_graph.from_data({**good, "edges": [0, 1]}) is None  # not packed
-    move = list(good["moves"][0])
-    move[1] = past  # a move to a role past the table
-    assert role_graph.from_data({**good, "moves": [move]}) is None
+    moves = list(good["moves"])
+    assert moves, "the kept ladder has a move with a kind"
+    moves[1] = past  # a move to a role past the table
+    assert role_graph.from_data({**good, "moves": role_graph._packed(moves)}) is None
+    moves = list(good["moves"])
+    moves[2] = len(good["move_kinds"])  # a move of a kind past the table
+    assert role_graph.from_data({**good, "moves": role_graph._packed(moves)}) is None
+    assert role_graph.from_data({**good, "moves": list(good["moves"])}) is None  # not packed
+    for kind in (["lateral", "1"], ["lateral"], [3, 1]):  # a cost that is not a number, ...
+        assert role_graph.from_data({**good, "move_kinds": [kind]}) is None, kind

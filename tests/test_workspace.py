@@ -261,7 +261,8 @@ def test_a_damaged_or_older_projection_is_rebuilt(space, example):
                    told(packed={**places, "order": places["role_ends"]}),
                    # a header that sums right but does not fit its parts
                    told(True, nodes=[["x"]]), told(True, nodes=header["nodes"][:-1]),
-                   told(True, details=[[]] * count), told(True, moves=[[0, count, "move", 2]]),
+                   told(True, details=[[]] * count), told(True, move_kinds=[["move", "2"]]),
+                   told(True, move_kinds=[["move", 2, 3]]),
                    told(True, packed={**places, "edges": [0, 10 ** 6]}),
                    told(True, packed={**places, "order": places["role_ends"]}),
                    told(True, packed={k: v for k, v in places.items() if k != "by_iri"})):

@@ -25,7 +25,7 @@ def open_store_later(release: Path | None = None):
     release = release or store.require_release()
     if release in _ahead:
         return _ahead.pop(release)
-    if (store._manifest(release) or {}).get("triples", 0) > store.IN_MEMORY_LIMIT:
+    if not store.in_memory(release):
         return store.open_store(release)  # opening the on-disk store takes milliseconds
     return _Loading(store.load_arguments(release))
 
@@ -36,8 +36,7 @@ def load_ahead(release: Path) -> None:
     before it imports the code that opens the graph (10-25 ms of imports overlap it). Call
     it after the network cut (:func:`kg.query.sandbox.deny_network`), which the thread then
     inherits, like every thread started after it."""
-    triples = (store._manifest(release) or {}).get("triples", 0)
-    if release not in _ahead and triples <= store.IN_MEMORY_LIMIT:
+    if release not in _ahead and store.in_memory(release):
         _ahead[release] = _Loading(store.load_arguments(release))
 
 

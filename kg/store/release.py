@@ -255,6 +255,12 @@ def release_file(ext: str, tbox: bool = False) -> Path:
 IN_MEMORY_LIMIT = 50_000
 
 
+def in_memory(release: Path) -> bool:
+    """Whether commands parse ``release`` into memory (at most :data:`IN_MEMORY_LIMIT`
+    triples) rather than open its on-disk store."""
+    return (_manifest(release) or {}).get("triples", 0) <= IN_MEMORY_LIMIT
+
+
 def open_store(release: Path | None = None):
     """The release as a pyoxigraph store: in memory when small, else read-only on disk.
 
@@ -267,7 +273,7 @@ def open_store(release: Path | None = None):
     import pyoxigraph as ox
 
     release = release or require_release()
-    if (_manifest(release) or {}).get("triples", 0) > IN_MEMORY_LIMIT:
+    if not in_memory(release):
         try:
             return ox.Store.read_only(str(ensure_store(release)))
         except OSError:

@@ -272,14 +272,15 @@ class KnowledgeGraph:
                 return hits[0]
             if len(hits) > 1:
                 names = ", ".join(self.curie(h) for h in hits)
-                raise UnknownEntity(f"'{text}' names several {kind_word}s ({names}); use a CURIE.")
+                raise UnknownEntity(f"'{text}' names several {_plural(kind_word)} ({names}); "
+                                    "use a CURIE.")
         if not suggest:
             raise UnknownEntity(f"No {kind_word} matches '{text}'.")
         rows = self.named_labels(cls)  # every label, for the suggestions
         entities = {r["entity"] for r in rows}
         vocabularies = sorted({self._vocabulary(e) for e in entities})
         searched = (f" Searched the labels and alternative labels of {len(entities):,} "
-                    f"{kind_word}s (vocabularies: {', '.join(vocabularies) or 'none'}); "
+                    f"{_plural(kind_word)} (vocabularies: {', '.join(vocabularies) or 'none'}); "
                     f"run 'aikg search \"{text}\"' to look in definitions too.")
         raise UnknownEntity(
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
@@ -392,3 +393,8 @@ def _words(camel: str) -> str:
     import re
 
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
+
+
+def _plural(noun: str) -> str:
+    """'role' -> 'roles', 'entity' -> 'entities'."""
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"

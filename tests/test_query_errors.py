@@ -167,6 +167,7 @@ def test_unknown_entity_in_describe(aikg):
     result = aikg("describe", "Chief Vibes Officer")
     assert result.exit_code == 1
     assert one_error_line(result).startswith("Error: No entity matches 'Chief Vibes Officer'.")
+    assert " entities (vocabularies: " in one_error_line(result)  # not "entitys"
 
 
 def test_bad_with_file_reports_file_and_line(aikg, tmp_path):

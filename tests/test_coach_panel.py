@@ -80,6 +80,10 @@ def check(answer, expect: dict) -> list[str]:
             said |= {e.role.label for e in answer.estimated}
             if not set(want) <= said:
                 broken.append(f"does not say the skills of {want} are unknown or estimated")
+        elif name == "gap_excludes":
+            asked = _labels(answer.new_skills) & {w.casefold() for w in want}
+            if asked:
+                broken.append(f"the gap asks for {sorted(asked)}")
         elif name == "shared_at_least" and answer.shared < want:
             broken.append(f"{answer.shared} skills shared, fewer than {want}")
         elif name in ("next_includes", "next_excludes"):

@@ -7,7 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
+from kg.errors import PathError
 from kg.graph import KnowledgeGraph
 from kg.paths import answers as paths
 from kg.paths import render
@@ -168,3 +170,63 @@ def test_no_skill_data_falls_back_to_the_aligned_occupation_and_says_so():
     # Hermit (X) has no mapping: nothing to estimate from, so it stays unknown
     assert "No skill data for 'Hermit (X)'" in paths.gap(aligned(), "Hermit (X)",
                                                           "AI Engineer").notes[0]
+
+
+# The same occupation in two vocabularies (skos:exactMatch), as ESCO's data scientist and
+# O*NET's Data Scientists: each lists skills the other does not, and only one has a move.
+SAME = """
+@prefix ail:  <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix y:    <https://example.org/y/> .
+@prefix z:    <https://example.org/z/> .
+ail:Python a ail:ProgrammingLanguage ; rdfs:label "Python"@en .
+ail:SoftwareDevelopment a ail:SoftwareEngineeringSkill ; rdfs:label "Software development"@en .
+ail:DeepLearning a ail:AITechnique ; rdfs:label "Deep learning"@en .
+ail:AIEngineer a ail:Role ; rdfs:label "AI Engineer"@en ; ail:seniorityLevel 2 ;
+    ail:requiresEssentialSkill ail:Python , ail:SoftwareDevelopment , ail:DeepLearning .
+y:DataScientist a ail:Occupation ; rdfs:label "data scientist (Y)"@en ;
+    ail:requiresEssentialSkill ail:SoftwareDevelopment .
+z:DataScientists a ail:Occupation ; rdfs:label "Data Scientists (Z)"@en ;
+    ail:requiresEssentialSkill ail:Python , ail:DeepLearning ; ail:progressesTo ail:AIEngineer .
+"""
+EXACT = "y:DataScientist skos:exactMatch z:DataScientists .\n"
+
+
+def same_occupation(aligned: bool) -> KnowledgeGraph:
+    store = ox.Store()
+    store.extend(parse_turtle(ontology_dir() / "ai_leadership.ttl"))
+    store.load((SAME + (EXACT if aligned else "")).encode(), ox.RdfFormat.TURTLE)
+    return KnowledgeGraph(store)
+
+
+def test_the_same_occupation_in_another_vocabulary_holds_what_either_lists():
+    gap = paths.gap(same_occupation(True), "data scientist (Y)", "AI Engineer")
+    assert (gap.shared, gap.required, gap.new_skills) == (3, 3, ())
+    lent = gap.to_dict()["same_occupation"]
+    assert [(o["same"]["label"], [s["label"] for s in o["skills_held"]]) for o in lent] == [
+        ("Data Scientists (Z)", ["Deep learning", "Python"])]
+    assert "2 skills here come from 'Data Scientists (Z)' (Deep learning, Python)" in (
+        render.render(gap, "table"))
+    # without the mapping they are two occupations: the skills are new, nothing is said
+    apart = paths.gap(same_occupation(False), "data scientist (Y)", "AI Engineer")
+    assert [s.label for s in apart.new_skills] == ["Deep learning", "Python"]
+    assert apart.same_occupation == () and "same occupation" not in render.render(apart, "table")
+
+
+def test_a_path_starts_as_the_same_occupation_when_only_it_has_a_move():
+    result = paths.find_path(same_occupation(True), "data scientist (Y)", "AI Engineer")
+    assert [r.label for r in result.best.roles] == ["Data Scientists (Z)", "AI Engineer"]
+    assert result.best.total_new_skills == 0 and result.from_.label == "data scientist (Y)"
+    assert result.best.skills_from_role == 1  # data scientist (Y)'s own: Software development
+    assert any("The path starts as 'Data Scientists (Z)'" in n for n in result.notes)
+    with pytest.raises(PathError, match="No progression from 'data scientist \\(Y\\)'"):
+        paths.find_path(same_occupation(False), "data scientist (Y)", "AI Engineer")
+
+
+def test_ready_for_a_role_counts_what_the_same_occupation_lists():
+    ranked = paths.ready(same_occupation(True), role="data scientist (Y)")
+    engineer = next(r for r in ranked.roles if r.role.label == "AI Engineer")
+    assert (engineer.held, engineer.required) == (3, 3)
+    apart = paths.ready(same_occupation(False), role="data scientist (Y)")
+    assert next(r for r in apart.roles if r.role.label == "AI Engineer").held == 1

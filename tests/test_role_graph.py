@@ -39,7 +39,7 @@ def test_to_networkx_is_the_same_ladder():
     assert all(graph.nodes[n] == ladder.nodes[n] for n in ladder)
 
 
-def _kept_ladder():
+def _kept_ladder(occupations=()):
     """A small projection with what the cache must carry: a skill required both as essential
     and as preferred, two skills that are one (skos:exactMatch), a move with a cost, ratings,
     duties, qualifications and experience."""
@@ -58,7 +58,7 @@ def _kept_ladder():
         qualifications=[{"role": "r:c", "qualification": "q:1", "requirement": "mandatory"}],
         experience=[{"role": "r:c", "requirement": "e:1", "years": 5}],
         moves=[{"role": "r:a", "next": "r:c", "kind": "career change", "cost": 3}],
-        matches=[{"skill": "s:y2", "match": f"{ail}Y"}])
+        matches=[{"skill": "s:y2", "match": f"{ail}Y"}], occupations=occupations)
 
 
 def test_kept_projection_reads_back_whole():
@@ -193,3 +193,25 @@ def test_numbers_that_point_past_their_tables_are_refused():
     assert role_graph.from_data({**good, "moves": list(good["moves"])}) is None  # not packed
     for kind in (["lateral", "1"], ["lateral"], [3, 1]):  # a cost that is not a number, ...
         assert role_graph.from_data({**good, "move_kinds": [kind]}) is None, kind
+
+
+def test_the_same_occupation_is_kept_and_its_numbers_checked():
+    """A and C named as one occupation (skos:exactMatch) stay so in a kept ladder."""
+    from kg.paths import ladder as role_graph
+
+    same = [{"occupation": "r:a", "match": "r:c", "relation": "exactMatch"},
+            {"occupation": "r:c", "match": "r:a", "relation": "exactMatch"},
+            {"occupation": "r:a", "match": "r:b", "relation": "broadMatch"}]  # not the same
+    built = _kept_ladder(same)
+    assert dict(built.graph["same_occupation"]) == {"r:a": ("r:c",), "r:c": ("r:a",)}
+    good = role_graph.to_data(built)
+    read = role_graph.from_data(role_graph.load(role_graph.dump(good)), checked=True)
+    assert dict(read.graph["same_occupation"]) == {"r:a": ("r:c",), "r:c": ("r:a",)}
+    assert (paths.role_gap(read, "r:a", "r:c").to_dict()
+            == paths.role_gap(built, "r:a", "r:c").to_dict())
+    assert paths.role_gap(read, "r:a", "r:c").shared == 1  # C's own skill, held as C
+    numbers = list(good["same_occupation"])
+    numbers[-1] = 10 ** 6  # a role past the table
+    assert role_graph.from_data({**good, "same_occupation": role_graph._packed(numbers)}) is None
+    odd = role_graph._packed(numbers[:-1])  # half a pair
+    assert role_graph.from_data({**good, "same_occupation": odd}) is None

@@ -149,7 +149,8 @@ def next_(ctx, role, have, lateral, fmt):
 @click.option("--have", "have", multiple=True, metavar="SKILL",
               help="A skill you hold (label, alternative label, CURIE or IRI). Repeatable.")
 @click.option("--role", "role", metavar="ROLE", callback=not_empty,
-              help="Your current role: the skills it requires count as held.")
+              help="Your current role: the skills it requires count as held (and those the "
+                   "same occupation lists in another vocabulary, skos:exactMatch).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Show only the N best-ranked roles.")
 @PATH_FORMAT

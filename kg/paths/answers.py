@@ -31,6 +31,7 @@ from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this 
     Bound, Estimate, Experience, Gap, HeldAs, NextRoles, OtherName, Path, PathResult,
     Qualification, Readiness, Ready, Ref, Responsibility, Skill, Skills, Step,
 )
+from kg.paths.same import SameOccupation, same_mask, same_occupation  # noqa: F401
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
 resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
@@ -92,14 +93,83 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     if by == "years" and not index.has_years:
         raise PathError("The graph gives no years of experience (ail:requiresExperience/"
                         "ail:minimumYears) for any role; use --by skills or --by steps.")
+    ladder = index.ladder
+    held = _have_mask(graph, have) | same_mask(graph, source) | graph.nodes[source]["mask"]
+    dist = ps.distances_to(ladder, index.index[target], frozenset(
+        index.index[a] for a in avoid))
+    # the same occupation in another vocabulary is no move away: the search starts from
+    # whichever of them gets there best (the source on a tie)
+    starts = [source] + [m for m in graph.graph.get("same_occupation", {}).get(source, ())
+                         if m not in avoid and m != target and m not in via]
+    searched = [_search_from(index, start, target, held, by, via, avoid, dist, max_labels)
+                for start in starts]
+    query, best, exact, bound, max_labels = min(
+        searched, key=lambda s: (s[1] is None, s[1].key[:-1] if s[1] is not None else ()))
+    if best is None:
+        raise PathError(pq.no_path_message(graph, index, source, target, via, avoid))
+    found, alternatives_exact = [best], exact
+    if alternatives > 1:
+        search = ps.best_path if exact else ps.gap_dijkstra
+        try:
+            found = ps.k_best(ladder, query, alternatives, search=search, first=best,
+                              max_labels=max_labels)
+        except ps.BudgetExceeded:
+            alternatives_exact = False
+            found = ps.k_best(ladder, query, alternatives, search=ps.gap_dijkstra, first=best)
+    paths = [_describe(graph, index, query, f, graph.nodes[source]["mask"]) for f in found]
+    notes = []
+    if by == "years":
+        unknown = [label(index.order[i]) for i in best.path[1:]
+                   if graph.nodes[index.order[i]]["years"] is None]
+        if unknown:
+            notes.append("No years of experience given for " + ", ".join(unknown)
+                         + "; counted as 0.")
+    on_path = list(dict.fromkeys(index.order[i] for i in best.path))
+    notes += skill_data_notes(graph, on_path, unknown=False)  # unknown ones: no_skill_data
+    required = 0
+    for i in best.path[1:]:
+        required |= ladder.mask[i]
+    same = same_occupation(graph, source, required & ~_have_mask(graph, have))
+    notes += [o.note() for o in same if o.skills]
+    start = index.order[query.source]
+    if start != source:
+        notes.append(f"The path starts as '{label(start)}': '{label(source)}' is the same "
+                     "occupation in another vocabulary (skos:exactMatch), so no move is needed.")
+    if not exact:
+        why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
+               f"{bound.roles_between} roles lie between the two, more than the exact "
+               f"search's limit of {EXACT_ROLE_LIMIT}")
+        unit = "skill-equivalents" if by == "skills" and ladder.price else by
+        notes.append(
+            f"Not proven optimal: {why}; this path comes from Dijkstra on per-step gaps and "
+            f"is at most {bound.found - bound.lower_bound} {unit} worse than the best.")
+    if not alternatives_exact and exact:
+        notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
+                     "outgrew its label budget): they are valid but not proven the next best.")
+    return PathResult(
+        from_=Ref(source, label(source)), to=Ref(target, label(target)), by=by,
+        best=paths[0], alternatives=paths[1:],
+        have=[(Ref(iri, skill_label(graph, iri)),
+               _have_status(graph, query, best, iri, dist, max_labels if exact else 0,
+                            held & ~_have_mask(graph, have)))
+              for iri in have],
+        via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
+        exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
+        no_skill_data=unknown_skills(graph, on_path), estimated=estimates(graph, on_path),
+        same_occupation=same,
+    )
+
+
+def _search_from(index: Index, start: str, target: str, held: int, by: str, via, avoid, dist,
+                 max_labels: int | None) -> tuple:
+    """The best path from ``start`` holding ``held``: ``(query, found or None, exact, bound,
+    the label budget used)``."""
+    ladder = index.ladder
     query = ps.Query(
-        source=index.index[source], target=index.index[target], have=_have_mask(graph, have),
-        by=by,
-        via=tuple(index.index[v] for v in via if v not in (source, target)),
+        source=index.index[start], target=index.index[target], have=held, by=by,
+        via=tuple(index.index[v] for v in via if v not in (start, target)),
         avoid=frozenset(index.index[a] for a in avoid),
     )
-    ladder = index.ladder
-    dist = ps.distances_to(ladder, query.target, query.avoid)
     exact, bound = True, None
     cone = ps.cone_size(ladder, query.source, dist, query.avoid)
     wide = max_labels is not None and cone > EXACT_ROLE_LIMIT
@@ -117,48 +187,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
             lower = max(error.lower_bound, ps.lower_bound(ladder, query, dist))
             bound = Bound("dijkstra on per-step gaps", error.labels, lower, ps.primary(best, by),
                           cone)
-    if best is None:
-        raise PathError(pq.no_path_message(graph, index, source, target, via, avoid))
-    found, alternatives_exact = [best], exact
-    if alternatives > 1:
-        search = ps.best_path if exact else ps.gap_dijkstra
-        try:
-            found = ps.k_best(ladder, query, alternatives, search=search, first=best,
-                              max_labels=max_labels)
-        except ps.BudgetExceeded:
-            alternatives_exact = False
-            found = ps.k_best(ladder, query, alternatives, search=ps.gap_dijkstra, first=best)
-    paths = [_describe(graph, index, query, f) for f in found]
-    notes = []
-    if by == "years":
-        unknown = [label(index.order[i]) for i in best.path[1:]
-                   if graph.nodes[index.order[i]]["years"] is None]
-        if unknown:
-            notes.append("No years of experience given for " + ", ".join(unknown)
-                         + "; counted as 0.")
-    on_path = list(dict.fromkeys(index.order[i] for i in best.path))
-    notes += skill_data_notes(graph, on_path, unknown=False)  # unknown ones: no_skill_data
-    if not exact:
-        why = (f"the exact search stopped after {bound.labels} labels" if bound.labels else
-               f"{bound.roles_between} roles lie between the two, more than the exact "
-               f"search's limit of {EXACT_ROLE_LIMIT}")
-        unit = "skill-equivalents" if by == "skills" and ladder.price else by
-        notes.append(
-            f"Not proven optimal: {why}; this path comes from Dijkstra on per-step gaps and "
-            f"is at most {bound.found - bound.lower_bound} {unit} worse than the best.")
-    if not alternatives_exact and exact:
-        notes.append("Alternatives come from Dijkstra on per-step gaps (the exact search "
-                     "outgrew its label budget): they are valid but not proven the next best.")
-    return PathResult(
-        from_=Ref(source, label(source)), to=Ref(target, label(target)), by=by,
-        best=paths[0], alternatives=paths[1:],
-        have=[(Ref(iri, skill_label(graph, iri)),
-               _have_status(graph, query, best, iri, dist, max_labels if exact else 0))
-              for iri in have],
-        via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
-        exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
-        no_skill_data=unknown_skills(graph, on_path), estimated=estimates(graph, on_path),
-    )
+    return query, best, exact, bound, max_labels
 
 
 def _proven(ladder: ps.Ladder, query: ps.Query, dist, max_labels: int):
@@ -193,7 +222,8 @@ class _Unproven(ps.BudgetExceeded):
         self.fallback = fallback
 
 
-def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_labels) -> str:
+def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_labels,
+                 from_role: int = 0) -> str:
     """What a --have skill did: "used" only when the best answer is worse without it.
 
     "from-role": FROM requires it anyway; "unused": no role on the best path requires it (so
@@ -203,7 +233,7 @@ def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_lab
     """
     ladder = index_of(graph).ladder
     bit = 1 << graph.graph["skill_bits"][iri] if iri in graph.graph["skill_bits"] else 0
-    if ladder.mask[query.source] & bit:
+    if (ladder.mask[query.source] | from_role) & bit:  # FROM (or its namesake) holds it
         return "from-role"
     required = 0
     for node in best.path[1:]:
@@ -220,7 +250,7 @@ def _have_status(graph, query: ps.Query, best: ps.Found, iri: str, dist, max_lab
     return "used" if other is None or other.key[:-1] > best.key[:-1] else "tie"
 
 
-def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
+def _describe(graph, index: Index, query: ps.Query, found: ps.Found, own: int) -> Path:
     """A found path in words: per step the new skills, responsibilities gained, and so on."""
     nodes = [index.order[i] for i in found.path]
     data = [graph.nodes[n] for n in nodes]
@@ -248,7 +278,7 @@ def _describe(graph, index: Index, query: ps.Query, found: ps.Found) -> Path:
         roles=tuple(Ref(n, d["label"]) for n, d in zip(nodes, data)), steps=tuple(steps),
         total_new_skills=total, years=max(known) if known else None,
         skills_held_at_start=start.bit_count(), skills_used=(start & used).bit_count(),
-        skills_from_role=index.ladder.mask[found.path[0]].bit_count(),
+        skills_from_role=own.bit_count(),  # FROM's own, where the path starts as its namesake
         held_as=held_as(graph, start & used),
     )
 
@@ -313,14 +343,17 @@ def skill_data_notes(graph, roles: Iterable[str], unknown: bool = True) -> list[
 def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     data = graph.nodes[target]
     bits = graph.graph["skill_bits"]
-    held = graph.nodes[source]["mask"] | have_mask
+    held = graph.nodes[source]["mask"] | have_mask | same_mask(graph, source)
     new = tuple(s for s in data["skills"] if not held & (1 << bits[s.iri]))
+    same = same_occupation(graph, source, data["mask"] & ~have_mask)
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
                shared=len(data["skills"]) - len(new), required=len(data["skills"]),
                held_as=held_as(graph, held & data["mask"]),
-               notes=tuple(skill_data_notes(graph, (source, target))),
+               notes=tuple(skill_data_notes(graph, (source, target))
+                           + [o.note() for o in same if o.skills]),
                estimated=tuple(estimates(graph, (source, target))),
-               no_skill_data=tuple(unknown_skills(graph, (source, target))))
+               no_skill_data=tuple(unknown_skills(graph, (source, target))),
+               same_occupation=tuple(same))
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

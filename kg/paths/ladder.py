@@ -20,7 +20,7 @@ from kg.paths.roles import LazyNode, Later, RoleGraph, SkillsByIri, mask_of  # n
 from kg.paths.table import SkillTable, skill_table
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 9  # 9: moves packed (29,002 on O*NET + ESCO: 52 ms of JSON to decode, now none)
+FORMAT = 10  # 10: the same occupation in two vocabularies (9: moves packed, 52 ms less JSON)
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -68,6 +68,9 @@ def to_data(graph, edges_only: bool = False) -> dict:
         "bits": by_bit, "by_iri": _packed(map(row_of.__getitem__, map(
             graph.graph["skills"].__getitem__, by_bit))),
         "same": graph.graph["same_skill"], "names": graph.graph.get("skill_names", {}),
+        "same_occupation": _packed(n for role, matches in graph.graph.get(
+            "same_occupation", {}).items() for match in matches
+            for n in (number[role], number[match])),
     }
 
 
@@ -78,8 +81,8 @@ def ladder_order(graph) -> list[str]:
 
 
 #: the parts of :func:`to_data` that are arrays of numbers
-PACKED = ("edges", "moves", "order", "role_skills", "role_ends", "skill_bit", "skill_kind",
-          "skill_essential", "role_essentials", "by_iri")
+PACKED = ("edges", "moves", "same_occupation", "order", "role_skills", "role_ends", "skill_bit",
+          "skill_kind", "skill_essential", "role_essentials", "by_iri")
 
 
 def dump(data: dict) -> bytes:
@@ -151,9 +154,11 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
         [d[3] for d in details], _array(saved["role_essentials"]))
     edges, order, count = _array(saved["edges"]), _array(saved["order"]), len(nodes)
     by_iri, moves, move_kinds = _array(saved["by_iri"]), _array(saved["moves"]), saved["move_kinds"]
+    same_occupation = _array(saved["same_occupation"])
     if not (len(details) == len(table.ends) == len(order) == count and len(edges) % 2 == 0
             and len(by_iri) == len(table.iris) and all(len(d) == 4 for d in details)
-            and len(moves) % 3 == 0
+            and len(moves) % 3 == 0 and len(same_occupation) % 2 == 0
+            and (not same_occupation or max(same_occupation) < count)
             and (not moves or (max(moves[0::3] + moves[1::3]) < count
                                and max(moves[2::3]) < len(move_kinds)))
             and all(len(kind) == 2 and (kind[0] is None or isinstance(kind[0], str))
@@ -184,7 +189,17 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
     graph.graph["skills"] = SkillsByIri(bits, by_iri, table)
     graph.graph["same_skill"] = saved["same"]
     graph.graph["skill_names"] = saved["names"]
+    graph.graph["same_occupation"] = Later(partial(_pairs, same_occupation,
+                                                   [row[0] for row in nodes]))
     return graph
+
+
+def _pairs(numbers, iris: list[str]) -> dict[str, tuple[str, ...]]:
+    """Packed ``[role, match, ...]`` numbers as each role's matches, by IRI."""
+    found: dict[str, tuple[str, ...]] = {}
+    for role, match in zip(numbers[0::2], numbers[1::2]):
+        found[iris[role]] = found.get(iris[role], ()) + (iris[match],)
+    return found
 
 
 _INT = next(code for code in "IL" if array(code).itemsize == 4)

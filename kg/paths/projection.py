@@ -202,6 +202,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     graph.graph["skill_bits"] = bits
     graph.graph["skills"] = {s.iri: s for s in interned.values()}
     graph.graph["same_skill"] = same
+    graph.graph["same_occupation"] = same_occupations(graph, occupations)
     graph.graph["skill_names"] = other_names(same, relation, own, vocabularies)
     return graph
 
@@ -227,6 +228,19 @@ def estimate_skills(graph, per_role: dict, known: set, occupations: Iterable[dic
     return {role: [match, graph.nodes[match]["label"], relation,
                    [s for s in per_role.get(match, ()) if s.iri not in tools]]
             for role, (_, match, relation) in found.items()}
+
+
+def same_occupations(graph, occupations: Iterable[dict]) -> dict[str, tuple[str, ...]]:
+    """Per role, the roles it is the same occupation as (skos:exactMatch, either direction;
+    occupation-matches.rq) that have skills: a person who holds one holds what either
+    vocabulary lists for it (:func:`kg.paths.same.same_mask`)."""
+    found: dict[str, set[str]] = {}
+    for row in occupations:
+        role, match = row["occupation"], row["match"]
+        if (row["relation"] == "exactMatch" and role in graph and match in graph
+                and graph.nodes[match]["width"]):
+            found.setdefault(role, set()).add(match)
+    return {role: tuple(sorted(matches)) for role, matches in sorted(found.items())}
 
 
 def add_moves(graph, moves: Iterable[dict]) -> None:

@@ -67,8 +67,9 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
     # data, making each role's 'Skill's to compare them took 1 s of one 'ready'
     same, table = graph.graph.get("same_skill", {}), skill_table(graph)
     held_bits = table.bits_of(same.get(h, h) for h in have)
-    if current is not None:
-        held_bits.update(table.bit[row] for row in table.rows(table.roles.index(current)))
+    if current is not None:  # and what the same occupation lists in another vocabulary
+        for role in (current, *graph.graph.get("same_occupation", {}).get(current, ())):
+            held_bits.update(table.bit[row] for row in table.rows(table.roles.index(role)))
     held_rows = table.rows_of_bits(held_bits)
     essential = table.essential
     rated, unrated = [], []

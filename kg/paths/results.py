@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from kg.paths.same import SameOccupation
 
 
 def _same(self, other) -> bool:
@@ -236,6 +239,8 @@ class PathResult:
     no_skill_data: list[Ref] = field(default_factory=list)
     #: roles on the best path whose skills are estimated from an aligned occupation's
     estimated: list[Estimate] = field(default_factory=list)
+    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch)
+    same_occupation: list[SameOccupation] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         best = self.best.to_dict()
@@ -261,6 +266,7 @@ class PathResult:
             "notes": list(self.notes),
             "no_skill_data": [r.to_dict() for r in self.no_skill_data],
             "estimated_skills": [e.to_dict() for e in self.estimated],
+            "same_occupation": [o.to_dict() for o in self.same_occupation],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
 
@@ -280,6 +286,8 @@ class Gap(NamedTuple):
     estimated: tuple[Estimate, ...] = ()
     #: FROM or TO when the graph lists no skills for it, and none are estimated
     no_skill_data: tuple[Ref, ...] = ()
+    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch)
+    same_occupation: tuple[SameOccupation, ...] = ()
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
@@ -289,7 +297,8 @@ class Gap(NamedTuple):
                 "held_under_other_names": [h.to_dict() for h in self.held_as],
                 "notes": list(self.notes), "move": self.move or None,
                 "estimated_skills": [e.to_dict() for e in self.estimated],
-                "no_skill_data": [r.to_dict() for r in self.no_skill_data]}
+                "no_skill_data": [r.to_dict() for r in self.no_skill_data],
+                "same_occupation": [o.to_dict() for o in self.same_occupation]}
 
 
 class NextRoles(NamedTuple):
@@ -376,8 +385,14 @@ class Ready(NamedTuple):
                 "unrated": [r.to_dict() for r in self.unrated]}
 
 
-# equal as frozen dataclasses are (a named tuple takes no base class to inherit this from)
+def as_record(cls):
+    """Make a named tuple equal as a frozen dataclass is: only to its own kind (a named tuple
+    takes no base class to inherit this from)."""
+    cls.__eq__, cls.__ne__, cls.__hash__ = _same, _not_same, tuple.__hash__
+    return cls
+
+
 for _record in (Ref, Estimate, Skill, Responsibility, Qualification, Experience, Step, OtherName,
                 HeldAs, Path, Bound, Gap, NextRoles, Readiness, Ready):
-    _record.__eq__, _record.__ne__, _record.__hash__ = _same, _not_same, tuple.__hash__
+    as_record(_record)
 del _record

@@ -173,6 +173,10 @@ EXPECTED = {
         "http://data.europa.eu/esco/occupation/35553663-deab-4d9a-bf22-15c1625d28e8",
         AIL + "AIEngineer", "closeMatch") in {(r["occupation"], r["match"], r["relation"])
                                               for r in rows}),
+    # every role of the ladder is defined, once, in English
+    "occupation-definitions": ({}, lambda rows: len(rows) == 9 and len(
+        labels(rows, "occupation")) == 9 and AIL + "HeadOfAIEngineering" in labels(
+        rows, "occupation") and all(len(r["definition"]) > 40 for r in rows)),
     "occupation-moves": ({}, lambda rows: {
         ("https://www.onetonline.org/link/summary/15-1252.00", AIL + "JuniorAIEngineer", 2),
         ("https://www.onetonline.org/link/summary/15-1221.00", AIL + "SeniorAIEngineer", 1),

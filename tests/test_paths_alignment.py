@@ -230,3 +230,52 @@ def test_ready_for_a_role_counts_what_the_same_occupation_lists():
     assert (engineer.held, engineer.required) == (3, 3)
     apart = paths.ready(same_occupation(False), role="data scientist (Y)")
     assert next(r for r in apart.roles if r.role.label == "AI Engineer").held == 1
+
+
+# An occupation with no skill data whose definition says what its holders do (as O*NET 29.2's
+# Data Scientists: "Apply data mining, ... and machine learning"), and one with skills whose
+# definition names a skill it does not list: only the first is read.
+DEFINED = """
+@prefix ail:  <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix y:    <https://example.org/y/> .
+ail:Python a ail:ProgrammingLanguage ; rdfs:label "Python"@en .
+ail:DeepLearning a ail:AITechnique ; rdfs:label "Deep learning"@en .
+ail:ResearchDesign a ail:AITechnique ; rdfs:label "Research design"@en .
+ail:Design a ail:AITechnique ; rdfs:label "Design"@en .
+ail:AIEngineer a ail:Role ; rdfs:label "AI Engineer"@en ; ail:seniorityLevel 2 ;
+    ail:requiresEssentialSkill ail:Python , ail:DeepLearning , ail:ResearchDesign , ail:Design .
+y:Modeller a ail:Occupation ; rdfs:label "Modeller (Y)"@en ; ail:progressesTo ail:AIEngineer ;
+    skos:definition "Research, design and test models; apply DEEP   LEARNING to data."@en .
+y:Coder a ail:Occupation ; rdfs:label "Coder (Y)"@en ; ail:progressesTo ail:AIEngineer ;
+    ail:requiresEssentialSkill ail:Python ; skos:definition "Writes code using deep learning."@en .
+"""
+
+
+def defined() -> KnowledgeGraph:
+    store = ox.Store()
+    store.extend(parse_turtle(ontology_dir() / "ai_leadership.ttl"))
+    store.load(DEFINED.encode(), ox.RdfFormat.TURTLE)
+    return KnowledgeGraph(store)
+
+
+def test_what_a_definition_names_is_held_where_an_occupation_lists_no_skills():
+    g = defined()
+    gap = paths.gap(g, "Modeller (Y)", "AI Engineer")
+    # "Deep learning" is named (case and spacing aside); "Research, design" crosses a comma,
+    # and the one-word "Design" names too much to count
+    assert sorted(s.label for s in gap.new_skills) == ["Design", "Python", "Research design"]
+    assert gap.to_dict()["named_in_definition"] == {
+        "role": {"iri": "https://example.org/y/Modeller", "label": "Modeller (Y)"},
+        "skills_held": [{"iri": AIL + "DeepLearning", "label": "Deep learning"}]}
+    assert ("'Modeller (Y)' lists no skills of its own, and its definition names Deep "
+            "learning: counted as held.") in render.render(gap, "table")
+    path = paths.find_path(g, "Modeller (Y)", "AI Engineer")
+    assert path.best.total_new_skills == 3 and path.named_in_definition is not None
+    # an occupation with skills of its own is held to them: its definition adds nothing
+    coder = paths.gap(g, "Coder (Y)", "AI Engineer")
+    assert "Deep learning" in [s.label for s in coder.new_skills]
+    assert coder.named_in_definition is None
+    # held, never required: entering the occupation asks for nothing its definition names
+    assert paths.gap(g, "Coder (Y)", "Modeller (Y)").required == 0

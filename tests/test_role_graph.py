@@ -215,3 +215,26 @@ def test_the_same_occupation_is_kept_and_its_numbers_checked():
     assert role_graph.from_data({**good, "same_occupation": role_graph._packed(numbers)}) is None
     odd = role_graph._packed(numbers[:-1])  # half a pair
     assert role_graph.from_data({**good, "same_occupation": odd}) is None
+
+
+def test_the_skills_a_definition_names_are_kept_and_their_numbers_checked():
+    from kg.paths import ladder as role_graph
+
+    built = paths.build_projection(
+        [{"role": "r:a", "roleLabel": "A", "level": 1, "next": "r:b"},
+         {"role": "r:b", "roleLabel": "B", "level": 2}],
+        [{"role": "r:b", "skill": "s:ml", "skillLabel": "Machine learning", "essential": True},
+         {"role": "r:b", "skill": "s:dl", "skillLabel": "Deep learning", "essential": True}],
+        definitions=[{"occupation": "r:a", "definition": "Applies machine or deep learning."}])
+    assert dict(built.graph["mentioned"]) == {"r:a": ("s:dl",)}  # "machine or deep" is not ML
+    good = role_graph.to_data(built)
+    read = role_graph.from_data(role_graph.load(role_graph.dump(good)), checked=True)
+    assert dict(read.graph["mentioned"]) == {"r:a": ("s:dl",)}
+    assert paths.role_gap(read, "r:a", "r:b").shared == 1
+    assert paths.role_gap(read, "r:a", "r:b") == paths.role_gap(built, "r:a", "r:b")
+    for place, number in ((0, 10 ** 6), (1, 10 ** 6)):  # a role, then a skill, past its table
+        numbers = list(good["mentioned"])
+        numbers[place] = number
+        assert role_graph.from_data({**good, "mentioned": role_graph._packed(numbers)}) is None
+    half = role_graph._packed(list(good["mentioned"]) * 2 + [0])  # a pair and a half
+    assert role_graph.from_data({**good, "mentioned": half}) is None

@@ -31,7 +31,9 @@ from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this 
     Bound, Estimate, Experience, Gap, HeldAs, NextRoles, OtherName, Path, PathResult,
     Qualification, Readiness, Ready, Ref, Responsibility, Skill, Skills, Step,
 )
-from kg.paths.same import SameOccupation, same_mask, same_occupation  # noqa: F401
+from kg.paths.same import (  # noqa: F401  (re-exported)
+    SameOccupation, named_in_definition, same_mask, same_occupation,
+)
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
 resolve_role, resolve_skill = pq.resolve_role, pq.resolve_skill  # re-exported
@@ -129,8 +131,9 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     required = 0
     for i in best.path[1:]:
         required |= ladder.mask[i]
-    same = same_occupation(graph, source, required & ~_have_mask(graph, have))
-    notes += [o.note() for o in same if o.skills]
+    asked = required & ~_have_mask(graph, have)
+    named, same = named_in_definition(graph, source, asked), same_occupation(graph, source, asked)
+    notes += [o.note() for o in (named, *same) if o and o.skills]
     start = index.order[query.source]
     if start != source:
         notes.append(f"The path starts as '{label(start)}': '{label(source)}' is the same "
@@ -156,7 +159,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,
         no_skill_data=unknown_skills(graph, on_path), estimated=estimates(graph, on_path),
-        same_occupation=same,
+        same_occupation=same, named_in_definition=named,
     )
 
 
@@ -345,15 +348,16 @@ def role_gap(graph, source: str, target: str, have_mask: int = 0) -> Gap:
     bits = graph.graph["skill_bits"]
     held = graph.nodes[source]["mask"] | have_mask | same_mask(graph, source)
     new = tuple(s for s in data["skills"] if not held & (1 << bits[s.iri]))
-    same = same_occupation(graph, source, data["mask"] & ~have_mask)
+    asked = data["mask"] & ~have_mask
+    named, same = named_in_definition(graph, source, asked), same_occupation(graph, source, asked)
     return Gap(Ref(source, graph.nodes[source]["label"]), Ref(target, data["label"]), new,
                shared=len(data["skills"]) - len(new), required=len(data["skills"]),
                held_as=held_as(graph, held & data["mask"]),
                notes=tuple(skill_data_notes(graph, (source, target))
-                           + [o.note() for o in same if o.skills]),
+                           + [o.note() for o in (named, *same) if o and o.skills]),
                estimated=tuple(estimates(graph, (source, target))),
                no_skill_data=tuple(unknown_skills(graph, (source, target))),
-               same_occupation=tuple(same))
+               same_occupation=tuple(same), named_in_definition=named)
 
 
 def _have_mask(graph, have: Iterable[str]) -> int:

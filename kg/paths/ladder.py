@@ -20,7 +20,7 @@ from kg.paths.roles import LazyNode, Later, RoleGraph, SkillsByIri, mask_of  # n
 from kg.paths.table import SkillTable, skill_table
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 10  # 10: the same occupation in two vocabularies (9: moves packed, 52 ms less JSON)
+FORMAT = 11  # 11: skills a definition names; 10: the same occupation; 9: moves packed
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -71,6 +71,8 @@ def to_data(graph, edges_only: bool = False) -> dict:
         "same_occupation": _packed(n for role, matches in graph.graph.get(
             "same_occupation", {}).items() for match in matches
             for n in (number[role], number[match])),
+        "mentioned": _packed(n for role, skills in graph.graph.get("mentioned", {}).items()
+                             for skill in skills for n in (number[role], bits[skill])),
     }
 
 
@@ -81,8 +83,8 @@ def ladder_order(graph) -> list[str]:
 
 
 #: the parts of :func:`to_data` that are arrays of numbers
-PACKED = ("edges", "moves", "same_occupation", "order", "role_skills", "role_ends", "skill_bit",
-          "skill_kind", "skill_essential", "role_essentials", "by_iri")
+PACKED = ("edges", "moves", "same_occupation", "mentioned", "order", "role_skills", "role_ends",
+          "skill_bit", "skill_kind", "skill_essential", "role_essentials", "by_iri")
 
 
 def dump(data: dict) -> bytes:
@@ -154,11 +156,14 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
         [d[3] for d in details], _array(saved["role_essentials"]))
     edges, order, count = _array(saved["edges"]), _array(saved["order"]), len(nodes)
     by_iri, moves, move_kinds = _array(saved["by_iri"]), _array(saved["moves"]), saved["move_kinds"]
-    same_occupation = _array(saved["same_occupation"])
+    same_occupation, mentioned = _array(saved["same_occupation"]), _array(saved["mentioned"])
     if not (len(details) == len(table.ends) == len(order) == count and len(edges) % 2 == 0
             and len(by_iri) == len(table.iris) and all(len(d) == 4 for d in details)
             and len(moves) % 3 == 0 and len(same_occupation) % 2 == 0
             and (not same_occupation or max(same_occupation) < count)
+            and len(mentioned) % 2 == 0
+            and (not mentioned or (max(mentioned[0::2]) < count
+                                   and max(mentioned[1::2]) < len(table.iris)))
             and (not moves or (max(moves[0::3] + moves[1::3]) < count
                                and max(moves[2::3]) < len(move_kinds)))
             and all(len(kind) == 2 and (kind[0] is None or isinstance(kind[0], str))
@@ -189,16 +194,17 @@ def _graph(saved: dict, checked: bool) -> RoleGraph:
     graph.graph["skills"] = SkillsByIri(bits, by_iri, table)
     graph.graph["same_skill"] = saved["same"]
     graph.graph["skill_names"] = saved["names"]
-    graph.graph["same_occupation"] = Later(partial(_pairs, same_occupation,
-                                                   [row[0] for row in nodes]))
+    roles = [row[0] for row in nodes]
+    graph.graph["same_occupation"] = Later(partial(_pairs, same_occupation, roles, roles))
+    graph.graph["mentioned"] = Later(partial(_pairs, mentioned, roles, iris))
     return graph
 
 
-def _pairs(numbers, iris: list[str]) -> dict[str, tuple[str, ...]]:
-    """Packed ``[role, match, ...]`` numbers as each role's matches, by IRI."""
+def _pairs(numbers, keys: list[str], values: list[str]) -> dict[str, tuple[str, ...]]:
+    """Packed ``[key, value, ...]`` numbers as a tuple of values per key, by IRI."""
     found: dict[str, tuple[str, ...]] = {}
-    for role, match in zip(numbers[0::2], numbers[1::2]):
-        found[iris[role]] = found.get(iris[role], ()) + (iris[match],)
+    for key, value in zip(numbers[0::2], numbers[1::2]):
+        found[keys[key]] = found.get(keys[key], ()) + (values[value],)
     return found
 
 

@@ -17,6 +17,7 @@ from kg.paths import search as ps
 from kg.paths.names import (  # noqa: F401  (skill_equivalents, skill_relations: re-exported)
     other_names, skill_equivalents, skill_groups, skill_relations,
 )
+from kg.paths.mentioned import mentioned_skills
 from kg.paths.overlap import overlap_moves
 from kg.paths.results import Experience, Qualification, Responsibility, Skill
 from kg.paths.roles import RoleGraph, mask_of
@@ -90,12 +91,13 @@ def _kept(g, lateral: bool, cached: dict) -> RoleGraph:
     remote_graph = getattr(g, "kept_ladder", None) is not None
     # nor the sources and schemes that say which vocabulary a skill is from: its other names
     # are then given without one
-    for query in ("occupation-matches", "match-vocabularies"):
+    for query in ("occupation-matches", "match-vocabularies", "occupation-definitions"):
         rows[query] = [] if remote_graph else read(query)
     graph = build_projection(
         rows["role-progression"], rows["skills-for-role"], rows["responsibilities-by-area"],
         rows["qualifications"], rows["experience-requirements"], matches=rows["skill-matches"],
-        occupations=rows["occupation-matches"], vocabularies=rows["match-vocabularies"])
+        occupations=rows["occupation-matches"], vocabularies=rows["match-vocabularies"],
+        definitions=rows["occupation-definitions"])
     del rows
     if folder is not None:
         cached["data"] = role_graph.to_data(graph)  # the lateral ladder shares all but edges
@@ -134,10 +136,11 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
                      responsibilities: Iterable[dict] = (), qualifications: Iterable[dict] = (),
                      experience: Iterable[dict] = (), moves: Iterable[dict] = (),
                      matches: Iterable[dict] = (), occupations: Iterable[dict] = (),
-                     vocabularies: Iterable[dict] = ()):
+                     vocabularies: Iterable[dict] = (), definitions: Iterable[dict] = ()):
     """Build the ladder from rows shaped like the named queries' (see kg/queries/role-*.rq;
     ``matches`` of skill-matches.rq, ``occupations`` of occupation-matches.rq,
-    ``vocabularies`` of match-vocabularies.rq)."""
+    ``vocabularies`` of match-vocabularies.rq, ``definitions`` of
+    occupation-definitions.rq)."""
     same, relation = skill_groups(matches)
     graph = RoleGraph()
     for row in progression:
@@ -204,6 +207,7 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
     graph.graph["same_skill"] = same
     graph.graph["same_occupation"] = same_occupations(graph, occupations)
     graph.graph["skill_names"] = other_names(same, relation, own, vocabularies)
+    graph.graph["mentioned"] = mentioned_skills(graph, definitions)
     return graph
 
 

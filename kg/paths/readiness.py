@@ -67,9 +67,12 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
     # data, making each role's 'Skill's to compare them took 1 s of one 'ready'
     same, table = graph.graph.get("same_skill", {}), skill_table(graph)
     held_bits = table.bits_of(same.get(h, h) for h in have)
-    if current is not None:  # and what the same occupation lists in another vocabulary
+    if current is not None:  # and what the same occupation lists in another vocabulary,
+        # or (where one lists none) its definition names
+        named = graph.graph.get("mentioned", {})
         for role in (current, *graph.graph.get("same_occupation", {}).get(current, ())):
             held_bits.update(table.bit[row] for row in table.rows(table.roles.index(role)))
+            held_bits.update(table.bits_of(named.get(role, ())))
     held_rows = table.rows_of_bits(held_bits)
     essential = table.essential
     rated, unrated = [], []

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from kg.paths.same import SameOccupation
+from typing import NamedTuple
 
 
 def _same(self, other) -> bool:
@@ -239,23 +236,19 @@ class PathResult:
     no_skill_data: list[Ref] = field(default_factory=list)
     #: roles on the best path whose skills are estimated from an aligned occupation's
     estimated: list[Estimate] = field(default_factory=list)
-    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch)
-    same_occupation: list[SameOccupation] = field(default_factory=list)
+    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch):
+    #: kg.paths.same.SameOccupation records, as named_in_definition is its Mentioned or None
+    same_occupation: list = field(default_factory=list)
+    named_in_definition: tuple | None = None
 
     def to_dict(self) -> dict:
         best = self.best.to_dict()
         return {
             "from": self.from_.to_dict(), "to": self.to.to_dict(), "by": self.by,
-            "steps": best["steps"],
-            "total_new_skills": best["total_new_skills"],
-            "total_steps": best["total_steps"],
-            "total_move_price": best["total_move_price"],
-            "years": best["years"],
-            "skills_held_at_start": best["skills_held_at_start"],
-            "skills_from_role": best["skills_from_role"],
-            "skills_used": best["skills_used"],
-            "held_under_other_names": best["held_under_other_names"],
-            "roles": best["roles"],
+            **{key: best[key] for key in (
+                "steps", "total_new_skills", "total_steps", "total_move_price", "years",
+                "skills_held_at_start", "skills_from_role", "skills_used",
+                "held_under_other_names", "roles")},
             "have": [dict(ref.to_dict(), used=status == "used", status=status)
                      for ref, status in self.have],
             "via": [r.to_dict() for r in self.via],
@@ -267,6 +260,7 @@ class PathResult:
             "no_skill_data": [r.to_dict() for r in self.no_skill_data],
             "estimated_skills": [e.to_dict() for e in self.estimated],
             "same_occupation": [o.to_dict() for o in self.same_occupation],
+            "named_in_definition": self.named_in_definition and self.named_in_definition.to_dict(),
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
 
@@ -286,8 +280,10 @@ class Gap(NamedTuple):
     estimated: tuple[Estimate, ...] = ()
     #: FROM or TO when the graph lists no skills for it, and none are estimated
     no_skill_data: tuple[Ref, ...] = ()
-    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch)
-    same_occupation: tuple[SameOccupation, ...] = ()
+    #: FROM's namesakes in other vocabularies whose skills count as held (skos:exactMatch):
+    #: kg.paths.same.SameOccupation records, as named_in_definition is its Mentioned or None
+    same_occupation: tuple = ()
+    named_in_definition: tuple | None = None
 
     def to_dict(self) -> dict:
         return {"from": self.from_.to_dict(), "to": self.to.to_dict(),
@@ -298,7 +294,9 @@ class Gap(NamedTuple):
                 "notes": list(self.notes), "move": self.move or None,
                 "estimated_skills": [e.to_dict() for e in self.estimated],
                 "no_skill_data": [r.to_dict() for r in self.no_skill_data],
-                "same_occupation": [o.to_dict() for o in self.same_occupation]}
+                "same_occupation": [o.to_dict() for o in self.same_occupation],
+                "named_in_definition": self.named_in_definition and
+                self.named_in_definition.to_dict()}
 
 
 class NextRoles(NamedTuple):
@@ -386,8 +384,7 @@ class Ready(NamedTuple):
 
 
 def as_record(cls):
-    """Make a named tuple equal as a frozen dataclass is: only to its own kind (a named tuple
-    takes no base class to inherit this from)."""
+    """A named tuple made equal only to its own kind, as a frozen dataclass (see above)."""
     cls.__eq__, cls.__ne__, cls.__hash__ = _same, _not_same, tuple.__hash__
     return cls
 

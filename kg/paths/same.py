@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from kg.paths.projection import skill_label
 from kg.paths.results import Ref, as_record
+from kg.paths.roles import mask_of
 
 
 @as_record
@@ -29,12 +30,31 @@ class SameOccupation(NamedTuple):
                 "relation": "skos:exactMatch", "skills_held": [s.to_dict() for s in self.skills]}
 
     def note(self) -> str:
-        shown = ", ".join(s.label for s in self.skills[:SHOWN_LENT])
-        more = len(self.skills) - SHOWN_LENT
         return (f"'{self.role.label}' and '{self.same.label}' are the same occupation in two "
                 f"vocabularies (skos:exactMatch), so what either lists counts as held: "
                 f"{len(self.skills)} skill{'s' if len(self.skills) != 1 else ''} here come from "
-                f"'{self.same.label}' ({shown}{f' and {more} more' if more > 0 else ''}).")
+                f"'{self.same.label}' ({_shown(self.skills)}).")
+
+
+def _shown(skills) -> str:
+    more = len(skills) - SHOWN_LENT
+    return ", ".join(s.label for s in skills[:SHOWN_LENT]) + (
+        f" and {more} more" if more > 0 else "")
+
+
+@as_record
+class Mentioned(NamedTuple):
+    """FROM lists no skills of its own, and its definition names ``skills``: held."""
+
+    role: Ref
+    skills: tuple[Ref, ...]
+
+    def to_dict(self) -> dict:
+        return {"role": self.role.to_dict(), "skills_held": [s.to_dict() for s in self.skills]}
+
+    def note(self) -> str:
+        return (f"'{self.role.label}' lists no skills of its own, and its definition names "
+                f"{_shown(self.skills)}: counted as held.")
 
 
 #: how many skills held through the same occupation a note names
@@ -42,31 +62,58 @@ SHOWN_LENT = 6
 
 
 def same_mask(graph, role: str) -> int:
-    """The skills a person in ``role`` holds beyond those ``role`` lists: what the same
-    occupation lists in another vocabulary (skos:exactMatch; O*NET's Data Scientists lists
-    the tools ESCO's data scientist does not, ESCO the knowledge O*NET does not)."""
-    mask = 0
+    """The skills a person in ``role`` holds beyond those ``role`` lists: what its definition
+    names where it lists none (:mod:`kg.paths.mentioned`), and what the same occupation lists
+    in another vocabulary (skos:exactMatch; O*NET's Data Scientists lists the tools ESCO's
+    data scientist does not, ESCO the knowledge O*NET does not), or its definition names."""
+    mask = mentioned_mask(graph, role)
     for match in graph.graph.get("same_occupation", {}).get(role, ()):
-        mask |= graph.nodes[match]["mask"]
+        mask |= graph.nodes[match]["mask"] | mentioned_mask(graph, match)
     return mask
+
+
+def mentioned_mask(graph, role: str) -> int:
+    """The skills ``role``'s definition names (none where it lists skills of its own)."""
+    named = graph.graph.get("mentioned", {}).get(role, ())
+    if not named:
+        return 0
+    bits = graph.graph["skill_bits"]
+    return mask_of(bits[iri] for iri in named)
 
 
 def same_occupation(graph, role: str, asked: int) -> list[SameOccupation]:
     """``role``'s namesakes in other vocabularies, each with the skills of ``asked`` (a mask)
-    that it alone makes held: neither ``role`` nor an earlier namesake lists them."""
+    that it alone makes held: neither ``role`` (what it lists or its definition names) nor an
+    earlier namesake holds them."""
     matches = graph.graph.get("same_occupation", {}).get(role, ())
     if not matches:
         return []
-    by_bit = {bit: iri for iri, bit in graph.graph["skill_bits"].items()}
-    held, found = graph.nodes[role]["mask"], []
+    held, found = graph.nodes[role]["mask"] | mentioned_mask(graph, role), []
     for match in matches:
-        lent = graph.nodes[match]["mask"] & asked & ~held
+        lent = (graph.nodes[match]["mask"] | mentioned_mask(graph, match)) & asked & ~held
         held |= lent
-        skills = sorted((Ref(by_bit[bit], skill_label(graph, by_bit[bit]))
-                         for bit in _bits(lent)), key=lambda r: r.label.casefold())
         found.append(SameOccupation(Ref(role, graph.nodes[role]["label"]),
-                                    Ref(match, graph.nodes[match]["label"]), tuple(skills)))
+                                    Ref(match, graph.nodes[match]["label"]),
+                                    _refs(graph, lent)))
     return found
+
+
+def named_in_definition(graph, role: str, asked: int) -> Mentioned | None:
+    """The skills of ``asked`` (a mask) that ``role``'s definition names and it does not
+    list, or None."""
+    named = mentioned_mask(graph, role) & asked & ~graph.nodes[role]["mask"]
+    if not named:
+        return None
+    return Mentioned(Ref(role, graph.nodes[role]["label"]), _refs(graph, named))
+
+
+def _refs(graph, mask: int) -> tuple[Ref, ...]:
+    """The skills of ``mask``, by label."""
+    if not mask:
+        return ()
+    by_bit = {bit: iri for iri, bit in graph.graph["skill_bits"].items()}
+    return tuple(sorted((Ref(by_bit[bit], skill_label(graph, by_bit[bit]))
+                         for bit in _bits(mask)), key=lambda r: r.label.casefold()))
 
 
 def _bits(mask: int) -> Iterable[int]:

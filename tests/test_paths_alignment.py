@@ -279,3 +279,12 @@ def test_what_a_definition_names_is_held_where_an_occupation_lists_no_skills():
     assert coder.named_in_definition is None
     # held, never required: entering the occupation asks for nothing its definition names
     assert paths.gap(g, "Coder (Y)", "Modeller (Y)").required == 0
+
+
+def test_next_offers_the_moves_of_the_same_occupation_and_says_whose():
+    options = paths.next_roles(same_occupation(True), "data scientist (Y)").options
+    assert [(o.to.label, o.move, len(o.new_skills)) for o in options] == [
+        ("AI Engineer", "as Data Scientists (Z)", 0)]
+    assert "AI Engineer [as Data Scientists (Z)]: 0 new skills" in render.render(
+        paths.next_roles(same_occupation(True), "data scientist (Y)"), "table")
+    assert paths.next_roles(same_occupation(False), "data scientist (Y)").options == ()

@@ -85,7 +85,9 @@ def path(ctx, source, target, have, by, via, avoid, alternatives, lateral, fmt, 
     A step up the ladder costs nothing more; a lateral move or career change also costs 10
     skill-equivalents per step of its ail:moveCost (lateral move 1, career change and move
     by skill overlap 2), and those steps are what --by steps counts. Roles with no skill data
-    are named, not costed as nothing to learn.
+    are named, not costed as nothing to learn. FROM holds what the same occupation lists in
+    another vocabulary (skos:exactMatch) and, where it lists no skills, what its definition
+    names; the path may start as that namesake, with no move.
     """
     graph, done = _graph_first(ctx)
     from kg.paths import render as path_render

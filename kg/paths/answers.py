@@ -32,7 +32,7 @@ from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this 
     Qualification, Readiness, Ready, Ref, Responsibility, Skill, Skills, Step,
 )
 from kg.paths.same import (  # noqa: F401  (re-exported)
-    SameOccupation, named_in_definition, same_mask, same_occupation,
+    SameOccupation, moves_from, named_in_definition, same_mask, same_occupation,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
@@ -380,13 +380,14 @@ def gap(g, source: str, target: str, have: Iterable[str] = ()) -> Gap:
 
 def next_roles(g, role: str, have: Iterable[str] = (), lateral: bool = False) -> NextRoles:
     """The roles one step on from ``role``, each with its gap, fewest new skills first; with
-    ``lateral`` lateral moves and career changes too (each named by its kind)."""
+    ``lateral`` lateral moves and career changes too (each named by its kind). The moves of
+    the same occupation in another vocabulary are ``role``'s too, and say whose they are."""
     iri, have = resolve_role(g, role), [resolve_skill(g, s) for s in have]
     graph = project(g, lateral)
     mask = _have_mask(graph, have)
     place = positions(graph)
-    options = sorted((role_gap(graph, iri, n, mask)._replace(move=edge.get("move") or "")
-                      for n, edge in graph.moves_from(iri)),
+    options = sorted((role_gap(graph, iri, n, mask)._replace(move=move)
+                      for n, move in moves_from(graph, iri).items()),
                      key=lambda gp: (len(gp.new_skills), place[gp.to.iri]))
     return NextRoles(Ref(iri, graph.nodes[iri]["label"]), tuple(options), lateral)
 

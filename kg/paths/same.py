@@ -107,6 +107,21 @@ def named_in_definition(graph, role: str, asked: int) -> Mentioned | None:
     return Mentioned(Ref(role, graph.nodes[role]["label"]), _refs(graph, named))
 
 
+def moves_from(graph, role: str) -> dict[str, str]:
+    """The roles one move on from ``role`` or from the same occupation in another vocabulary,
+    each with its kind of move ("" for a step up), and whose move it is when not ``role``'s
+    ("career change to, as Data Scientists")."""
+    starts = (role, *graph.graph.get("same_occupation", {}).get(role, ()))
+    moves: dict[str, str] = {}
+    for start in starts:
+        for end, edge in graph.moves_from(start):
+            if end not in starts and end not in moves:
+                kind = edge.get("move") or ""
+                moves[end] = kind if start == role else ", ".join(
+                    filter(None, (kind, f"as {graph.nodes[start]['label']}")))
+    return moves
+
+
 def _refs(graph, mask: int) -> tuple[Ref, ...]:
     """The skills of ``mask``, by label."""
     if not mask:

@@ -45,6 +45,10 @@ class UnknownEntity(KGError):
     """A label, CURIE or IRI matches nothing of the kind asked for."""
 
 
+class AmbiguousName(UnknownEntity):
+    """A label names several entities of the kind asked for (the message lists them)."""
+
+
 class UnknownQuery(KGError):
     """No named query has this name."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import ParameterError, QueryError, UnknownEntity, did_you_mean
+from kg.errors import AmbiguousName, ParameterError, QueryError, UnknownEntity, did_you_mean
 from kg.query import sparql
 from kg.store import kept
 from kg.store.labels import Labels
@@ -271,9 +271,9 @@ class KnowledgeGraph:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                names = ", ".join(self.curie(h) for h in hits)
-                raise UnknownEntity(f"'{text}' names several {_plural(kind_word)} ({names}); "
-                                    "use a CURIE.")
+                raise AmbiguousName(f"'{text}' names several {_plural(kind_word)}: "
+                                    f"{self._candidates(hits)}. Give one by its IRI or CURIE "
+                                    "instead of the name.")
         if not suggest:
             raise UnknownEntity(f"No {kind_word} matches '{text}'.")
         rows = self.named_labels(cls)  # every label, for the suggestions
@@ -286,6 +286,19 @@ class KnowledgeGraph:
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
             + searched
         )
+
+    def _candidates(self, iris: list[str]) -> str:
+        """``IRI (label, vocabulary)`` for each of ``iris``: which one is which, and how to
+        name it. The vocabulary is the skos:ConceptScheme the concept is stated in or that its
+        source is part of (as match-vocabularies.rq reads it)."""
+        values = " ".join(f"<{iri}>" for iri in iris)
+        rows = self.query(VOCABULARY_OF.replace("?VALUES", values))
+        schemes: dict[str, list[str]] = {}
+        for row in rows:
+            schemes.setdefault(row["concept"], []).append(row["label"])
+        return "; ".join(
+            f"{self.curie(iri)} ({', '.join([self.label(iri), *schemes.get(iri, [])])})"
+            for iri in iris)
 
     def _vocabulary(self, iri: str) -> str:
         """The prefix whose namespace is the longest start of an IRI, else its host."""
@@ -393,6 +406,20 @@ def _words(camel: str) -> str:
     import re
 
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
+
+
+#: the vocabularies of some concepts, for :meth:`KnowledgeGraph._candidates`
+VOCABULARY_OF = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?concept ?label WHERE {
+  VALUES ?concept { ?VALUES }
+  ?concept skos:inScheme|(dcterms:source/dcterms:isPartOf*) ?vocabulary .
+  ?vocabulary rdf:type skos:ConceptScheme ; rdfs:label ?label .
+} ORDER BY ?concept ?label
+"""
 
 
 def _plural(noun: str) -> str:

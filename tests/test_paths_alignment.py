@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import PathError
+from kg.errors import AmbiguousName, PathError
 from kg.graph import KnowledgeGraph
 from kg.paths import answers as paths
 from kg.paths import render
@@ -288,3 +288,34 @@ def test_next_offers_the_moves_of_the_same_occupation_and_says_whose():
     assert "AI Engineer [as Data Scientists (Z)]: 0 new skills" in render.render(
         paths.next_roles(same_occupation(True), "data scientist (Y)"), "table")
     assert paths.next_roles(same_occupation(False), "data scientist (Y)").options == ()
+
+
+TWINS = """
+@prefix ail:  <https://w3id.org/ai-leadership-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix y:    <https://example.org/y/> .
+@prefix z:    <https://example.org/z/> .
+y:Analyst a ail:Occupation ; rdfs:label "Analyst"@en ; skos:inScheme y:Scheme .
+z:Analyst a ail:Occupation ; rdfs:label "analyst"@en ; dcterms:source z:File .
+y:Scheme a skos:ConceptScheme ; rdfs:label "Vocabulary Y"@en .
+z:File dcterms:isPartOf z:Scheme . z:Scheme a skos:ConceptScheme ; rdfs:label "Vocabulary Z"@en .
+"""
+
+
+def test_an_ambiguous_name_lists_each_candidate_with_its_vocabulary():
+    store = ox.Store()
+    store.extend(parse_turtle(ontology_dir() / "ai_leadership.ttl"))
+    store.load(TWINS.encode(), ox.RdfFormat.TURTLE)
+    with pytest.raises(AmbiguousName) as error:
+        paths.gap(KnowledgeGraph(store), "Analyst", "AI Engineer")
+    assert str(error.value) == (
+        "'Analyst' names several roles: https://example.org/y/Analyst (Analyst, Vocabulary Y); "
+        "https://example.org/z/Analyst (analyst, Vocabulary Z). Give one by its IRI or CURIE "
+        "instead of the name.")
+    # the same occupation under two names is one: no question to ask
+    store.load(b"<https://example.org/y/Analyst> <http://www.w3.org/2004/02/skos/core#exactMatch>"
+               b" <https://example.org/z/Analyst> .", ox.RdfFormat.N_TRIPLES)
+    assert paths.resolve_role(KnowledgeGraph(store), "analyst") in (
+        "https://example.org/y/Analyst", "https://example.org/z/Analyst")

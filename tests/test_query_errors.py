@@ -197,3 +197,25 @@ def test_an_endless_query_on_stdin_is_refused(aikg):
     result = aikg("query", "-", input=b"#" * 900_000)
     assert result.exit_code == 1
     assert "Error: The query on stdin is longer than 200,000 characters" in one_error_line(result)
+
+
+def test_an_ambiguous_name_is_one_line_naming_each_candidate(aikg, tmp_path):
+    twins = tmp_path / "twins.ttl"
+    twins.write_text(
+        "@prefix ail: <https://w3id.org/ai-leadership-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://example.org/y/Analyst> a ail:Occupation ; rdfs:label \"Analyst\"@en ;\n"
+        "  skos:inScheme <https://example.org/y/S> .\n"
+        "<https://example.org/z/Analyst> a ail:Occupation ; rdfs:label \"Analyst\"@en ;\n"
+        "  skos:inScheme <https://example.org/z/S> .\n"
+        "<https://example.org/y/S> a skos:ConceptScheme ; rdfs:label \"Y\"@en .\n"
+        "<https://example.org/z/S> a skos:ConceptScheme ; rdfs:label \"Z\"@en .\n")
+    result = aikg("--with", str(twins), "gap", "Analyst", "AI Engineer")
+    assert result.exit_code == 1
+    assert one_error_line(result) == (
+        "Error: 'Analyst' names several roles: https://example.org/y/Analyst (Analyst, Y); "
+        "https://example.org/z/Analyst (Analyst, Z). Give one by its IRI or CURIE instead of "
+        "the name.")
+    picked = aikg("--with", str(twins), "gap", "https://example.org/y/Analyst", "AI Engineer")
+    assert picked.exit_code == 0, picked.output

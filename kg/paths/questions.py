@@ -7,7 +7,7 @@ ladder offers instead.
 
 from __future__ import annotations
 
-from kg.errors import PathError, UnknownEntity
+from kg.errors import AmbiguousName, PathError, UnknownEntity
 from kg.paths.search import MODES
 
 ROLE, SKILL = "ail:Occupation", "ail:Skill"
@@ -17,6 +17,8 @@ def resolve_role(g, text: str) -> str:
     """A role's IRI; a skill given instead, or no match, is an UnknownEntity that says so."""
     try:
         return g.resolve(text, cls=ROLE, noun="role")
+    except AmbiguousName:
+        raise
     except UnknownEntity as error:
         skill = _other(g, text, SKILL)
         if skill is not None:
@@ -30,6 +32,8 @@ def resolve_skill(g, text: str) -> str:
     """A skill's IRI; a role given instead, or no match, is an UnknownEntity that says so."""
     try:
         return g.resolve(text, cls=SKILL)
+    except AmbiguousName:
+        raise
     except UnknownEntity as error:
         role = _other(g, text, ROLE)
         if role is not None:

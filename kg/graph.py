@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import AmbiguousName, ParameterError, QueryError, UnknownEntity, did_you_mean
-from kg.query import sparql
+from kg.query import naming, sparql
 from kg.store import kept
 from kg.store.labels import Labels
 from kg.store import release as store
@@ -271,8 +271,8 @@ class KnowledgeGraph:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                raise AmbiguousName(f"'{text}' names several {_plural(kind_word)}: "
-                                    f"{self._candidates(hits)}. Give one by its IRI or CURIE "
+                raise AmbiguousName(f"'{text}' names several {naming.plural(kind_word)}: "
+                                    f"{naming.candidates(self, hits)}. Give one by its IRI or CURIE "
                                     "instead of the name.")
         if not suggest:
             raise UnknownEntity(f"No {kind_word} matches '{text}'.")
@@ -280,25 +280,12 @@ class KnowledgeGraph:
         entities = {r["entity"] for r in rows}
         vocabularies = sorted({self._vocabulary(e) for e in entities})
         searched = (f" Searched the labels and alternative labels of {len(entities):,} "
-                    f"{_plural(kind_word)} (vocabularies: {', '.join(vocabularies) or 'none'}); "
+                    f"{naming.plural(kind_word)} (vocabularies: {', '.join(vocabularies) or 'none'}); "
                     f"run 'aikg search \"{text}\"' to look in definitions too.")
         raise UnknownEntity(
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"
             + searched
         )
-
-    def _candidates(self, iris: list[str]) -> str:
-        """``IRI (label, vocabulary)`` for each of ``iris``: which one is which, and how to
-        name it. The vocabulary is the skos:ConceptScheme the concept is stated in or that its
-        source is part of (as match-vocabularies.rq reads it)."""
-        values = " ".join(f"<{iri}>" for iri in iris)
-        rows = self.query(VOCABULARY_OF.replace("?VALUES", values))
-        schemes: dict[str, list[str]] = {}
-        for row in rows:
-            schemes.setdefault(row["concept"], []).append(row["label"])
-        return "; ".join(
-            f"{self.curie(iri)} ({', '.join([self.label(iri), *schemes.get(iri, [])])})"
-            for iri in iris)
 
     def _vocabulary(self, iri: str) -> str:
         """The prefix whose namespace is the longest start of an IRI, else its host."""
@@ -406,22 +393,3 @@ def _words(camel: str) -> str:
     import re
 
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
-
-
-#: the vocabularies of some concepts, for :meth:`KnowledgeGraph._candidates`
-VOCABULARY_OF = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?concept ?label WHERE {
-  VALUES ?concept { ?VALUES }
-  ?concept skos:inScheme|(dcterms:source/dcterms:isPartOf*) ?vocabulary .
-  ?vocabulary rdf:type skos:ConceptScheme ; rdfs:label ?label .
-} ORDER BY ?concept ?label
-"""
-
-
-def _plural(noun: str) -> str:
-    """'role' -> 'roles', 'entity' -> 'entities'."""
-    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"

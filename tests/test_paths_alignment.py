@@ -208,6 +208,8 @@ def test_the_same_occupation_in_another_vocabulary_holds_what_either_lists():
         ("Data Scientists (Z)", ["Deep learning", "Python"])]
     assert "2 skills here come from 'Data Scientists (Z)' (Deep learning, Python)" in (
         render.render(gap, "table"))
+    one = gap.same_occupation[0]._replace(skills=gap.same_occupation[0].skills[:1])
+    assert "1 skill here comes from 'Data Scientists (Z)' (Deep learning)." in one.note()
     # without the mapping they are two occupations: the skills are new, nothing is said
     apart = paths.gap(same_occupation(False), "data scientist (Y)", "AI Engineer")
     assert [s.label for s in apart.new_skills] == ["Deep learning", "Python"]

@@ -30,10 +30,11 @@ class SameOccupation(NamedTuple):
                 "relation": "skos:exactMatch", "skills_held": [s.to_dict() for s in self.skills]}
 
     def note(self) -> str:
+        count = len(self.skills)
+        held = f"{count} skill here comes" if count == 1 else f"{count} skills here come"
         return (f"'{self.role.label}' and '{self.same.label}' are the same occupation in two "
                 f"vocabularies (skos:exactMatch), so what either lists counts as held: "
-                f"{len(self.skills)} skill{'s' if len(self.skills) != 1 else ''} here come from "
-                f"'{self.same.label}' ({_shown(self.skills)}).")
+                f"{held} from '{self.same.label}' ({_shown(self.skills)}).")
 
 
 def _shown(skills) -> str:

@@ -108,9 +108,10 @@
                shared_skills: data.roleSkills[target].length - fresh.length,
                required_skills: data.roleSkills[target].length,
                // the page holds each skill under one name (its ladder's): none is held under
-               // another, and every ladder role lists skills; a step up the ladder, no move
+               // another, every ladder role lists skills, none is the same occupation as
+               // another (kg.paths.same); a step up the ladder, no move
                held_under_other_names: [], notes: [], move: null, estimated_skills: [],
-               no_skill_data: [] };
+               no_skill_data: [], same_occupation: [], named_in_definition: null };
     }
     function next(q) {
       var source = role(q.role), start = held(source, q.have);

@@ -321,3 +321,20 @@ def test_an_ambiguous_name_lists_each_candidate_with_its_vocabulary():
                b" <https://example.org/z/Analyst> .", ox.RdfFormat.N_TRIPLES)
     assert paths.resolve_role(KnowledgeGraph(store), "analyst") in (
         "https://example.org/y/Analyst", "https://example.org/z/Analyst")
+
+
+def test_two_requirements_that_are_one_skill_count_once():
+    """O*NET's Mathematics skill and Mathematics knowledge are both ESCO's mathematics: a role
+    that requires both requires one skill, once, essential if either is."""
+    rows = [{"role": "r:a", "roleLabel": "A", "level": 1, "next": "r:b"},
+            {"role": "r:b", "roleLabel": "B", "level": 2}]
+    skills = [{"role": "r:b", "skill": "o:skill", "skillLabel": "Mathematics", "essential": False},
+              {"role": "r:b", "skill": "o:knowledge", "skillLabel": "Mathematics",
+               "essential": True},
+              {"role": "r:b", "skill": "e:maths", "skillLabel": "mathematics", "essential": True}]
+    matches = [{"skill": "o:skill", "match": "e:maths"}, {"skill": "o:knowledge", "match": "e:maths"}]
+    graph = paths.build_projection(rows, skills, matches=matches)
+    assert [(s.label, s.essential) for s in graph.nodes["r:b"]["skills"]] == [("mathematics", True)]
+    gap = paths.role_gap(graph, "r:a", "r:b")
+    assert (len(gap.new_skills), gap.required) == (1, 1)
+    assert paths.shortest_paths(graph, "r:a", "r:b").best.total_new_skills == 1

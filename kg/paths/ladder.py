@@ -20,7 +20,7 @@ from kg.paths.roles import LazyNode, Later, RoleGraph, SkillsByIri, mask_of  # n
 from kg.paths.table import SkillTable, skill_table
 
 #: bump when the cached form changes: a cache written by another version is ignored
-FORMAT = 11  # 11: skills a definition names; 10: the same occupation; 9: moves packed
+FORMAT = 12  # 12: a skill once per role; 11: what a definition names; 10: the same occupation
 
 
 # -- the cache ---------------------------------------------------------------------------------

@@ -182,7 +182,13 @@ def build_projection(progression: Iterable[dict], skills: Iterable[dict],
         data["estimated"] = estimates.get(role)
         if data["estimated"] is not None:
             per_role[role] = per_role.get(role, []) + data["estimated"].pop()
-        held = sorted(per_role.get(role, ()), key=skill_order)
+        # once per skill: two requirements can be one skill under two names (O*NET's
+        # Mathematics skill and knowledge are both ESCO's mathematics); essential first wins
+        held, seen = [], set()
+        for skill in sorted(per_role.get(role, ()), key=skill_order):
+            if skill.iri not in seen:
+                seen.add(skill.iri)
+                held.append(skill)
         data["skills"] = tuple(held)
         data["mask"] = mask_of(bits[skill.iri] for skill in held)
         data["width"] = data["mask"].bit_count()

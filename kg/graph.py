@@ -271,16 +271,18 @@ class KnowledgeGraph:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                raise AmbiguousName(f"'{text}' names several {naming.plural(kind_word)}: "
-                                    f"{naming.candidates(self, hits)}. Give one by its IRI or CURIE "
-                                    "instead of the name.")
+                raise AmbiguousName(
+                    f"'{text}' names several {naming.plural(kind_word)}: "
+                    f"{naming.candidates(self, hits)}. Give one by its IRI or CURIE instead of "
+                    "the name.")
         if not suggest:
             raise UnknownEntity(f"No {kind_word} matches '{text}'.")
         rows = self.named_labels(cls)  # every label, for the suggestions
         entities = {r["entity"] for r in rows}
         vocabularies = sorted({self._vocabulary(e) for e in entities})
         searched = (f" Searched the labels and alternative labels of {len(entities):,} "
-                    f"{naming.plural(kind_word)} (vocabularies: {', '.join(vocabularies) or 'none'}); "
+                    f"{naming.plural(kind_word)} (vocabularies: "
+                    f"{', '.join(vocabularies) or 'none'}); "
                     f"run 'aikg search \"{text}\"' to look in definitions too.")
         raise UnknownEntity(
             f"No {kind_word} matches '{text}'.{did_you_mean(text, [r['label'] for r in rows])}"

@@ -32,7 +32,7 @@ from kg.paths.results import (  # noqa: F401  (re-exported: the answers of this 
     Qualification, Readiness, Ready, Ref, Responsibility, Skill, Skills, Step,
 )
 from kg.paths.same import (  # noqa: F401  (re-exported)
-    SameOccupation, moves_from, named_in_definition, same_mask, same_occupation,
+    SameOccupation, moves_from, named_in_definition, namesakes, same_mask, same_occupation,
 )
 
 ROLE, SKILL = pq.ROLE, pq.SKILL
@@ -96,12 +96,13 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         raise PathError("The graph gives no years of experience (ail:requiresExperience/"
                         "ail:minimumYears) for any role; use --by skills or --by steps.")
     ladder = index.ladder
-    held = _have_mask(graph, have) | same_mask(graph, source) | graph.nodes[source]["mask"]
+    have_mask = _have_mask(graph, have)
+    held = have_mask | same_mask(graph, source) | graph.nodes[source]["mask"]
     dist = ps.distances_to(ladder, index.index[target], frozenset(
         index.index[a] for a in avoid))
     # the same occupation in another vocabulary is no move away: the search starts from
     # whichever of them gets there best (the source on a tie)
-    starts = [source] + [m for m in graph.graph.get("same_occupation", {}).get(source, ())
+    starts = [source] + [m for m in namesakes(graph, source)
                          if m not in avoid and m != target and m not in via]
     searched = [_search_from(index, start, target, held, by, via, avoid, dist, max_labels)
                 for start in starts]
@@ -131,7 +132,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
     required = 0
     for i in best.path[1:]:
         required |= ladder.mask[i]
-    asked = required & ~_have_mask(graph, have)
+    asked = required & ~have_mask
     named, same = named_in_definition(graph, source, asked), same_occupation(graph, source, asked)
     notes += [o.note() for o in (named, *same) if o and o.skills]
     start = index.order[query.source]
@@ -154,7 +155,7 @@ def shortest_paths(graph, source: str, target: str, *, by: str = "skills",
         best=paths[0], alternatives=paths[1:],
         have=[(Ref(iri, skill_label(graph, iri)),
                _have_status(graph, query, best, iri, dist, max_labels if exact else 0,
-                            held & ~_have_mask(graph, have)))
+                            held & ~have_mask))
               for iri in have],
         via=[Ref(v, label(v)) for v in via], avoid=[Ref(a, label(a)) for a in sorted(avoid)],
         exact=exact, alternatives_exact=alternatives_exact, bound=bound, notes=notes,

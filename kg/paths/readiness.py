@@ -9,6 +9,7 @@ from kg.errors import PathError, UnknownEntity
 from kg.paths import questions as pq
 from kg.paths.projection import project, skill_label
 from kg.paths.results import Readiness, Ready, Ref, Skills
+from kg.paths.same import namesakes
 from kg.paths.table import skill_table
 
 
@@ -70,7 +71,7 @@ def rank_readiness(graph, have: Iterable[str] = (), current: str | None = None
     if current is not None:  # and what the same occupation lists in another vocabulary,
         # or (where one lists none) its definition names
         named = graph.graph.get("mentioned", {})
-        for role in (current, *graph.graph.get("same_occupation", {}).get(current, ())):
+        for role in (current, *namesakes(graph, current)):
             held_bits.update(table.bit[row] for row in table.rows(table.roles.index(role)))
             held_bits.update(table.bits_of(named.get(role, ())))
     held_rows = table.rows_of_bits(held_bits)

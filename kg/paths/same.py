@@ -62,13 +62,18 @@ class Mentioned(NamedTuple):
 SHOWN_LENT = 6
 
 
+def namesakes(graph, role: str) -> tuple[str, ...]:
+    """The roles that are ``role`` in another vocabulary (skos:exactMatch) and list skills."""
+    return graph.graph.get("same_occupation", {}).get(role, ())
+
+
 def same_mask(graph, role: str) -> int:
     """The skills a person in ``role`` holds beyond those ``role`` lists: what its definition
     names where it lists none (:mod:`kg.paths.mentioned`), and what the same occupation lists
     in another vocabulary (skos:exactMatch; O*NET's Data Scientists lists the tools ESCO's
     data scientist does not, ESCO the knowledge O*NET does not), or its definition names."""
     mask = mentioned_mask(graph, role)
-    for match in graph.graph.get("same_occupation", {}).get(role, ()):
+    for match in namesakes(graph, role):
         mask |= graph.nodes[match]["mask"] | mentioned_mask(graph, match)
     return mask
 
@@ -86,7 +91,7 @@ def same_occupation(graph, role: str, asked: int) -> list[SameOccupation]:
     """``role``'s namesakes in other vocabularies, each with the skills of ``asked`` (a mask)
     that it alone makes held: neither ``role`` (what it lists or its definition names) nor an
     earlier namesake holds them."""
-    matches = graph.graph.get("same_occupation", {}).get(role, ())
+    matches = namesakes(graph, role)
     if not matches:
         return []
     held, found = graph.nodes[role]["mask"] | mentioned_mask(graph, role), []
@@ -112,7 +117,7 @@ def moves_from(graph, role: str) -> dict[str, str]:
     """The roles one move on from ``role`` or from the same occupation in another vocabulary,
     each with its kind of move ("" for a step up), and whose move it is when not ``role``'s
     ("career change to, as Data Scientists")."""
-    starts = (role, *graph.graph.get("same_occupation", {}).get(role, ()))
+    starts = (role, *namesakes(graph, role))
     moves: dict[str, str] = {}
     for start in starts:
         for end, edge in graph.moves_from(start):

@@ -1,6 +1,7 @@
 """Work on a second core in a forked child: its errors come back, Ctrl-C stops it."""
 
 import os
+import signal
 import time
 
 import pytest
@@ -55,3 +56,32 @@ def test_the_child_hands_back_what_it_writes():
     a pipe holds, so the parent must read while the child writes."""
     work = Forked(lambda out: out.write(b"w" * 300_000), output=True)
     assert work.wait() == b"w" * 300_000
+
+
+#: set to make the next fork's at-fork hook (below) press Ctrl-C, once
+_PRESS_DURING_FORK: list[bool] = []
+
+
+def _press_ctrl_c_in_the_fork_hook() -> None:
+    if _PRESS_DURING_FORK:
+        _PRESS_DURING_FORK.clear()
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10_000):  # Python runs the signal handler here, inside the hook
+            pass
+
+
+os.register_at_fork(before=_press_ctrl_c_in_the_fork_hook)
+
+
+def test_ctrl_c_while_the_process_forks_stops_the_work():
+    """Python drops a KeyboardInterrupt raised in an at-fork hook (kg.store.ahead waits there
+    for a loading thread), so a Ctrl-C at that moment was lost and 'aikg prepare' ran on."""
+    from kg.query import killable
+
+    received: list[bytes] = []
+    _PRESS_DURING_FORK.append(True)
+    with pytest.raises(KeyboardInterrupt):
+        killable.run(lambda out: out.write(b"answer"), received.append)
+    assert received == [] and not _PRESS_DURING_FORK
+    killable.run(lambda out: out.write(b"answer"), received.append)  # the next one runs
+    assert received == [b"answer"]

@@ -10,11 +10,13 @@ output cannot be written. Where ``fork`` does not exist, the work runs in-proces
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import select
 import selectors
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import BinaryIO
@@ -141,17 +143,42 @@ class Forked:
 
 def _start(work) -> tuple[int, int, int]:
     """Fork a child that runs ``work(out)``; its pid and the read ends of its data and
-    status pipes."""
+    status pipes. A Ctrl-C while forking stops it: the child is killed, KeyboardInterrupt
+    raised."""
     data_r, data_w = os.pipe()
     status_r, status_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(data_r)
-        os.close(status_r)
-        _child(work, data_w, status_w)
-    os.close(data_w)
-    os.close(status_w)
+    with _ctrl_c_held() as pressed:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(data_r)
+            os.close(status_r)
+            _child(work, data_w, status_w)
+        os.close(data_w)
+        os.close(status_w)
+        if pressed:
+            _kill(pid)
+            os.close(data_r)
+            os.close(status_r)
+            raise KeyboardInterrupt
     return pid, data_r, status_r
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Ctrl-C noted, not raised, while the body runs: Python runs the at-fork hooks
+    (kg.store.ahead waits there for a loading thread) and drops a KeyboardInterrupt raised
+    inside one, so a Ctrl-C at that moment was lost. Yields a list that is not empty once
+    Ctrl-C was pressed. Only where Python's own handler is in place (the main thread)."""
+    pressed: list[int] = []
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield pressed
+        return
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _child(work, data_w: int, status_w: int) -> None:
